@@ -1,0 +1,80 @@
+# Casa Map: `make run` serves the app, `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+LOCAL_DB ?= casa_map
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# With DATABASE_URL configured we use that database; otherwise a local PostGIS reached through
+# the Unix socket as the current OS user (installed, started and created when missing).
+ifeq ($(strip $(DATABASE_URL)),)
+ENSURE_DB := scripts/ensure_local_postgis.sh $(LOCAL_DB)
+else
+ENSURE_DB := true
+endif
+
+.PHONY: help run test setup system system-browser db messages migrate seed lint format bench vendor clean
+
+help:
+	@echo "make run    install what is missing, set up and seed the database, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install what is missing (Chromium too) and run the whole test suite on PostGIS"
+	@echo "make bench  run the benchmarks in bench/ (see BENCHMARKS.md)"
+	@echo "make lint   ruff check + format check"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+.env:
+	scripts/write_dotenv.sh
+
+system:
+	scripts/install_system_packages.sh
+
+system-browser:
+	scripts/install_system_packages.sh --with-browser
+
+db:
+	$(ENSURE_DB)
+
+messages: $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+
+migrate: $(VENV)/.installed .env db
+	$(MANAGE) migrate --no-input -v 0
+
+seed: migrate
+	$(MANAGE) seed_city
+	$(MANAGE) seed_demo_complaints
+
+setup: system $(VENV)/.installed .env db messages seed
+
+run: setup
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: system-browser $(VENV)/.installed .env db messages
+	$(VENV)/bin/pytest
+
+bench: setup
+	$(PY) bench/routing.py
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+vendor:
+	scripts/vendor_static.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

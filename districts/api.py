@@ -1,0 +1,81 @@
+"""REST endpoints about places: where a point is and who handles what there; boundaries."""
+
+from __future__ import annotations
+
+from django.contrib.gis.geos import Point
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+from .errors import OutsideServiceArea
+from .routing import route_categories
+from .serializers import (
+    ArrondissementBoundarySerializer,
+    CoordinatesSerializer,
+    NamesSerializer,
+    handler_payload,
+)
+
+
+def first_error(errors: dict) -> tuple[str, str]:
+    parameter, messages = next(iter(errors.items()))
+    return parameter, str(messages[0])
+
+
+class LocateView(APIView):
+    """Which arrondissement and préfecture a point is in, and who handles each category there."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lat", float, required=True, description="Latitude, WGS 84"),
+            OpenApiParameter("lon", float, required=True, description="Longitude, WGS 84"),
+        ]
+    )
+    def get(self, request: Request) -> Response:
+        coordinates = CoordinatesSerializer(data=request.query_params)
+        if not coordinates.is_valid():
+            parameter, message = first_error(coordinates.errors)
+            return Response(
+                {
+                    "error": f"{parameter}: {message}",
+                    "code": "invalid_parameter",
+                    "parameter": parameter,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        point = Point(
+            coordinates.validated_data["lon"], coordinates.validated_data["lat"], srid=4326
+        )
+        try:
+            location = selectors.locate(point)
+        except OutsideServiceArea as error:
+            return Response(
+                {"error": str(error.message), "code": error.code}, status=status.HTTP_404_NOT_FOUND
+            )
+        decisions = route_categories(point, selectors.active_categories())
+        return Response(
+            {
+                "lat": point.y,
+                "lon": point.x,
+                "arrondissement": NamesSerializer(location.arrondissement).data,
+                "prefecture": NamesSerializer(location.prefecture).data
+                if location.prefecture
+                else None,
+                "handlers": {code: handler_payload(routing) for code, routing in decisions.items()},
+            }
+        )
+
+
+class ArrondissementBoundariesView(ListAPIView):
+    """The 16 arrondissement boundaries as a GeoJSON FeatureCollection (full precision).
+    © OpenStreetMap contributors, ODbL; population HCP RGPH 2024."""
+
+    serializer_class = ArrondissementBoundarySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.arrondissement_areas().order_by("authority__slug")

@@ -1,0 +1,175 @@
+"""Who is responsible where: préfectures, authorities, their service areas, problem categories,
+and the dated assignments that say which authority handles which category in which area."""
+
+from __future__ import annotations
+
+from django.contrib.gis.db import models
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualNameMixin:
+    """Picks the Arabic or French name according to the active language."""
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "fr").startswith("ar") and self.name_ar:
+            return self.name_ar
+        return self.name_fr
+
+
+class Prefecture(BilingualNameMixin, models.Model):
+    """A préfecture d'arrondissements (OSM admin_level 9): groups arrondissements; waste-collection
+    lots are made of them."""
+
+    slug = models.SlugField(unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True)
+    osm_relation_id = models.BigIntegerField(null=True, blank=True)
+    population_2024 = models.PositiveIntegerField(null=True, blank=True)
+    geometry = models.MultiPolygonField(srid=4326, null=True, blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("préfecture d'arrondissements")
+        verbose_name_plural = _("préfectures d'arrondissements")
+
+    def __str__(self) -> str:
+        return self.name_fr
+
+
+class Authority(BilingualNameMixin, models.Model):
+    """A body that answers complaints: an arrondissement or a delegated-management operator."""
+
+    class Kind(models.TextChoices):
+        ARRONDISSEMENT = "arrondissement", _("Arrondissement")
+        OPERATOR = "operator", _("Operator (delegated management)")
+
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name_fr = models.CharField(_("name (French)"), max_length=160)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=160, blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    website = models.URLField(blank=True)
+    prefecture = models.ForeignKey(
+        Prefecture, null=True, blank=True, on_delete=models.PROTECT, related_name="arrondissements"
+    )
+    hcp_code = models.CharField(_("HCP code"), max_length=20, blank=True)
+    osm_relation_id = models.BigIntegerField(null=True, blank=True)
+    wikidata = models.CharField(max_length=20, blank=True)
+    population_2024 = models.PositiveIntegerField(null=True, blank=True)
+    households_2024 = models.PositiveIntegerField(null=True, blank=True)
+    source = models.TextField(_("source of this record"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "slug"]
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["arrondissement", "operator"]), name="authority_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="arrondissement") | Q(prefecture__isnull=True),
+                name="authority_only_arrondissements_have_prefecture",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_fr
+
+    @property
+    def is_arrondissement(self) -> bool:
+        return self.kind == self.Kind.ARRONDISSEMENT
+
+
+class ServiceArea(models.Model):
+    """A territory an authority covers. An arrondissement has exactly its boundary; an operator
+    may have several (e.g. one per waste-collection lot)."""
+
+    code = models.SlugField(max_length=120, unique=True, help_text=_("Stable key for re-imports."))
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="areas")
+    name = models.CharField(max_length=200)
+    geometry = models.MultiPolygonField(srid=4326, spatial_index=True)
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(BilingualNameMixin, models.Model):
+    """A kind of problem citizens report. Categories with no assignment are the arrondissement's."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    icon = models.CharField(max_length=40, help_text=_("Icon name shown on maps and forms."))
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name_fr
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=day), valid_from__lte=day
+        )
+
+    def annotate_covers(self, point):
+        """Adds `covers_point`: whether the assignment's service area covers `point`."""
+        return self.annotate(
+            covers_point=ExpressionWrapper(
+                Q(service_area__geometry__covers=point), output_field=BooleanField()
+            )
+        )
+
+
+class Assignment(models.Model):
+    """ "The authority of `service_area` handles `category` there", for a period of time.
+
+    A contract change (Lydec to SRM in 2024, waste lots re-tendered) is a new assignment prepared in
+    advance with its own dates; the old one gets `valid_until`, so past complaints keep their story.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="assignments")
+    service_area = models.ForeignKey(
+        ServiceArea, on_delete=models.CASCADE, related_name="assignments"
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(
+        _("valid until (exclusive)"), null=True, blank=True, help_text=_("Empty: still valid.")
+    )
+    source = models.TextField(_("source"), blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category__position", "valid_from"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=F("valid_from")),
+                name="assignment_period_not_empty",
+            ),
+            models.UniqueConstraint(
+                fields=["category", "service_area", "valid_from"], name="assignment_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = self.valid_until or "…"
+        return f"{self.category.code} → {self.service_area} [{self.valid_from} – {until}]"

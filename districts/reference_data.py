@@ -1,0 +1,169 @@
+"""Loads the city's reference data — boundaries, categories, operators and their assignments —
+from the files in fixtures/. Every loader is idempotent (keyed on slugs and codes) and verbose."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.gis.db.models import Union
+from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.db import transaction
+
+from .boundaries import ImportReport, Level, import_boundaries
+from .models import Assignment, Authority, Category, Prefecture, ServiceArea
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+class ReferenceDataError(Exception):
+    pass
+
+
+@dataclass
+class LoadCounts:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def record(self, key: str, created: bool, changed: bool) -> None:
+        if created:
+            self.created.append(key)
+        elif changed:
+            self.updated.append(key)
+        else:
+            self.unchanged.append(key)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged"
+        )
+
+
+def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        return model.objects.create(**lookup, **values), True, False
+    changed = False
+    for name, value in values.items():
+        current = getattr(instance, name)
+        same = (
+            current.equals_exact(value, tolerance=1e-9)
+            if hasattr(current, "equals_exact") and value is not None
+            else current == value
+        )
+        if not same:
+            setattr(instance, name, value)
+            changed = True
+    if changed:
+        instance.save()
+    return instance, False, changed
+
+
+@transaction.atomic
+def load_categories(path: Path) -> LoadCounts:
+    counts = LoadCounts()
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    for position, row in enumerate(document["categories"]):
+        values = {
+            "name_fr": row["name_fr"],
+            "name_ar": row["name_ar"],
+            "icon": row["icon"],
+            "position": position,
+        }
+        _, created, changed = _upsert(Category, {"code": row["code"]}, values)
+        counts.record(row["code"], created, changed)
+    return counts
+
+
+def _area_geometry(prefectures) -> MultiPolygon:
+    queryset = Prefecture.objects.exclude(geometry__isnull=True)
+    if prefectures != "all":
+        known = set(queryset.filter(slug__in=prefectures).values_list("slug", flat=True))
+        unknown = sorted(set(prefectures) - known)
+        if unknown:
+            raise ReferenceDataError(
+                f"unknown préfecture(s) {', '.join(unknown)}: load fixtures/prefectures.geojson "
+                "first (manage.py load_boundaries --level prefecture)"
+            )
+        queryset = queryset.filter(slug__in=prefectures)
+    union = queryset.aggregate(union=Union("geometry"))["union"]
+    if union is None:
+        raise ReferenceDataError("no préfecture boundaries loaded yet")
+    return MultiPolygon(union, srid=4326) if isinstance(union, Polygon) else union
+
+
+@transaction.atomic
+def load_operators(path: Path) -> LoadCounts:
+    counts = LoadCounts()
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    sources = {}
+    for row in document["operators"]:
+        operator, created, changed = _upsert(
+            Authority,
+            {"slug": row["slug"]},
+            {
+                "kind": Authority.Kind.OPERATOR,
+                "name_fr": row["name_fr"],
+                "name_ar": row.get("name_ar", ""),
+                "website": row.get("website", ""),
+                "source": row.get("source", ""),
+                "prefecture": None,
+            },
+        )
+        counts.record(f"operator {row['slug']}", created, changed)
+        for area_row in row["areas"]:
+            _, created, changed = _upsert(
+                ServiceArea,
+                {"code": area_row["code"]},
+                {
+                    "authority": operator,
+                    "name": area_row["name"],
+                    "geometry": _area_geometry(area_row["prefectures"]),
+                    "source": row.get("source", ""),
+                },
+            )
+            counts.record(f"area {area_row['code']}", created, changed)
+            sources[area_row["code"]] = row.get("source", "")
+    for row in document["assignments"]:
+        area = ServiceArea.objects.filter(code=row["area"]).first()
+        category = Category.objects.filter(code=row["category"]).first()
+        if area is None or category is None:
+            raise ReferenceDataError(
+                f"assignment {row['category']} → {row['area']}: unknown "
+                + ("area" if area is None else "category (load categories first)")
+            )
+        valid_until = row.get("valid_until")
+        _, created, changed = _upsert(
+            Assignment,
+            {
+                "category": category,
+                "service_area": area,
+                "valid_from": date.fromisoformat(row["valid_from"]),
+            },
+            {
+                "valid_until": date.fromisoformat(valid_until) if valid_until else None,
+                "source": row.get("source") or sources.get(row["area"], ""),
+            },
+        )
+        counts.record(f"assignment {row['category']}→{row['area']}", created, changed)
+    return counts
+
+
+@transaction.atomic
+def seed_city(fixtures: Path = FIXTURES) -> dict[str, ImportReport | LoadCounts]:
+    """Everything the app needs about the city, in dependency order."""
+    return {
+        "préfectures": import_boundaries(
+            (fixtures / "prefectures.geojson").read_bytes(), level=Level.PREFECTURE
+        ),
+        "arrondissements": import_boundaries(
+            (fixtures / "arrondissements.geojson").read_bytes(), level=Level.ARRONDISSEMENT
+        ),
+        "categories": load_categories(fixtures / "categories.json"),
+        "operators": load_operators(fixtures / "operators.json"),
+    }

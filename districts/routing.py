@@ -1,0 +1,141 @@
+"""The one place that decides who handles a complaint: a point and a category in, an authority out.
+
+Every entry point (web form, REST API, Open311, bulk re-routing) calls this module. Rule: among the
+assignments valid on the complaint's date for that category, the one whose service area covers the
+point wins (ties broken by authority slug, then area code, for a deterministic answer). A category
+with no valid assignment anywhere is the arrondissement's own business. A category that has
+assignments, none of which covers the point, falls back to the arrondissement, and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assignment, Authority, Category, ServiceArea
+from .selectors import as_wgs84, locate
+
+
+@dataclass(frozen=True)
+class Routing:
+    category: Category
+    authority: Authority
+    arrondissement: Authority
+    service_area: ServiceArea
+    fell_back: bool
+
+    @property
+    def explanation(self) -> Promise | str:
+        if self.fell_back:
+            return _(
+                "No operator covers “%(category)s” at this location; "
+                "routed to the arrondissement %(arrondissement)s."
+            ) % {"category": self.category.name, "arrondissement": self.arrondissement.name}
+        if self.authority.is_arrondissement:
+            return _("Handled by the arrondissement %(name)s.") % {"name": self.authority.name}
+        return _("Handled by %(name)s, which holds this service here.") % {
+            "name": self.authority.name
+        }
+
+
+def route(point: Point, category: Category, *, on: date | None = None) -> Routing:
+    """Raises OutsideServiceArea when the point is in no arrondissement."""
+    return route_categories(point, [category], on=on)[category.code]
+
+
+def route_categories(
+    point: Point, categories: Iterable[Category], *, on: date | None = None
+) -> dict[str, Routing]:
+    """Routing of several categories at one point, in two queries (arrondissement, assignments)."""
+    on = on or timezone.localdate()
+    point = as_wgs84(point)
+    location = locate(point)
+    categories = list(categories)
+    assignments = (
+        Assignment.objects.valid_on(on)
+        .filter(category__in=categories)
+        .select_related("service_area__authority")
+        .annotate_covers(point)
+        .order_by("service_area__authority__slug", "service_area__code")
+    )
+    assigned: set[int] = set()
+    winner: dict[int, Assignment] = {}
+    for assignment in assignments:
+        assigned.add(assignment.category_id)
+        if assignment.covers_point and assignment.category_id not in winner:
+            winner[assignment.category_id] = assignment
+    decisions = {}
+    for category in categories:
+        chosen = winner.get(category.pk)
+        if chosen is not None:
+            authority, area = chosen.service_area.authority, chosen.service_area
+        else:
+            authority, area = location.arrondissement, location.area
+        decisions[category.code] = Routing(
+            category=category,
+            authority=authority,
+            arrondissement=location.arrondissement,
+            service_area=area,
+            fell_back=chosen is None and category.pk in assigned,
+        )
+    return decisions
+
+
+BULK_ROUTE_SQL = """
+WITH points AS (
+    SELECT position, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom
+    FROM unnest(%(lons)s::float8[], %(lats)s::float8[]) WITH ORDINALITY AS t(lon, lat, position)
+),
+home AS (
+    SELECT DISTINCT ON (points.position) points.position, authority.id AS authority_id
+    FROM points
+    JOIN districts_servicearea area ON ST_Covers(area.geometry, points.geom)
+    JOIN districts_authority authority ON authority.id = area.authority_id
+    WHERE authority.kind = 'arrondissement'
+    ORDER BY points.position, authority.slug
+),
+assigned AS (
+    SELECT DISTINCT ON (points.position) points.position, authority.id AS authority_id
+    FROM points
+    JOIN districts_servicearea area ON ST_Covers(area.geometry, points.geom)
+    JOIN districts_assignment assignment ON assignment.service_area_id = area.id
+    JOIN districts_authority authority ON authority.id = area.authority_id
+    WHERE assignment.category_id = %(category_id)s
+      AND assignment.valid_from <= %(on)s
+      AND (assignment.valid_until IS NULL OR assignment.valid_until > %(on)s)
+    ORDER BY points.position, authority.slug, area.code
+)
+SELECT CASE WHEN home.authority_id IS NULL THEN NULL
+            ELSE COALESCE(assigned.authority_id, home.authority_id) END
+FROM points
+LEFT JOIN home USING (position)
+LEFT JOIN assigned USING (position)
+ORDER BY points.position
+"""
+
+
+def route_many(
+    lon_lat: Sequence[tuple[float, float]], category: Category, *, on: date | None = None
+) -> list[int | None]:
+    """Authority id for each (lon, lat), or None outside every arrondissement, in one spatial join.
+
+    The same rule as `route`, for bulk work (re-routing after a boundary change, benchmarks);
+    tests check that both agree point by point.
+    """
+    on = on or timezone.localdate()
+    params = {
+        "lons": [lon for lon, _ in lon_lat],
+        "lats": [lat for _, lat in lon_lat],
+        "category_id": category.pk,
+        "on": on,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(BULK_ROUTE_SQL, params)
+        return [row[0] for row in cursor.fetchall()]

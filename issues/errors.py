@@ -1,0 +1,18 @@
+"""Domain errors of the issues app."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class InvalidComplaint(Exception):
+    """The complaint cannot be accepted; `errors` maps field names to messages."""
+
+    code = "invalid_complaint"
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+
+
+class CategoryUnavailable(InvalidComplaint):
+    def __init__(self):
+        super().__init__({"category": _("This category is not available.")})

@@ -1,0 +1,122 @@
+"""Complaints citizens file about public space, each a geolocated point routed to an authority."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import Authority, Category, ServiceArea
+
+# Crockford's base 32: no I, L, O or U, so a code read over the phone is not misheard.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_RANDOM_LENGTH = 6
+REFERENCE_PATTERN = r"^CM-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$"
+
+
+def new_reference(year: int) -> str:
+    """`CM-2026-7K3P9Q`: 32⁶ ≈ 1.07 billion codes a year, drawn with `secrets`, so a tracking code
+    cannot be guessed from another one."""
+    suffix = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_RANDOM_LENGTH))
+    return f"CM-{year}-{suffix}"
+
+
+class ComplaintKind(models.TextChoices):
+    """As on Chikaya.ma: شكاية, ملاحظة, اقتراح."""
+
+    COMPLAINT = "complaint", _("Complaint")
+    OBSERVATION = "observation", _("Observation")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
+class ComplaintStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class Complaint(models.Model):
+    Kind = ComplaintKind
+    Status = ComplaintStatus
+
+    OPEN_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+
+    reference = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints")
+    title = models.CharField(_("title"), max_length=140)
+    description = models.TextField(_("description"))
+    location = models.PointField(srid=4326, spatial_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+
+    # Routing is stored, not recomputed, so a complaint keeps its history across boundary or
+    # contract changes.
+    arrondissement = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="complaints_located"
+    )
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="complaints_routed"
+    )
+    service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="+")
+    routing_fell_back = models.BooleanField(default=False)
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    contact_name = models.CharField(max_length=120, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=32, blank=True)
+    language = models.CharField(max_length=8, default="fr")
+    is_demo = models.BooleanField(
+        default=False, help_text=_("Generated demonstration data, not a real report.")
+    )
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(fields=["authority", "status", "-created_at"]),
+            models.Index(fields=["arrondissement", "status"]),
+            models.Index(fields=["category", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ComplaintStatus.values),
+                name="complaint_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ComplaintKind.values),
+                name="complaint_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reference__regex=REFERENCE_PATTERN), name="complaint_reference_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = new_reference(timezone.localtime(self.created_at).year)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Refreshes static/vendor/ from the npm registry at the versions pinned in package.json, so maps
+# never depend on a CDN at run time. The copied files are committed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp package.json "$work/"
+(cd "$work" && npm install --silent --no-audit --no-fund)
+modules="$work/node_modules"
+vendor=static/vendor
+rm -rf "$vendor" && mkdir -p "$vendor"/{leaflet,leaflet.markercluster,leaflet.heat}
+cp -r "$modules/leaflet/dist/"{leaflet.js,leaflet.css,images} "$modules/leaflet/LICENSE" "$vendor/leaflet/"
+cp "$modules/leaflet.markercluster/dist/"{leaflet.markercluster.js,MarkerCluster.css,MarkerCluster.Default.css} \
+   "$modules/leaflet.markercluster/MIT-LICENCE.txt" "$vendor/leaflet.markercluster/"
+cp "$modules/leaflet.heat/dist/leaflet-heat.js" "$modules/leaflet.heat/LICENSE" "$vendor/leaflet.heat/"
+echo "static/vendor refreshed"
