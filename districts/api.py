@@ -56,7 +56,7 @@ class LocateView(APIView):
             return Response(
                 {"error": str(error.message), "code": error.code}, status=status.HTTP_404_NOT_FOUND
             )
-        decisions = route_categories(point, selectors.active_categories())
+        decisions = route_categories(point, selectors.active_categories(), location=location)
         return Response(
             {
                 "lat": point.y,

@@ -123,9 +123,17 @@ class Category(BilingualNameMixin, models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
+    @staticmethod
+    def _valid_on(day) -> Q:
+        return Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+
     def valid_on(self, day):
-        return self.filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gt=day), valid_from__lte=day
+        return self.filter(self._valid_on(day))
+
+    def annotate_valid_on(self, day):
+        """Adds `is_valid`: whether the assignment is in force on `day`."""
+        return self.annotate(
+            is_valid=ExpressionWrapper(self._valid_on(day), output_field=BooleanField())
         )
 
     def annotate_covers(self, point):

@@ -3,8 +3,9 @@
 Every entry point (web form, REST API, Open311, bulk re-routing) calls this module. Rule: among the
 assignments valid on the complaint's date for that category, the one whose service area covers the
 point wins (ties broken by authority slug, then area code, for a deterministic answer). A category
-with no valid assignment anywhere is the arrondissement's own business. A category that has
-assignments, none of which covers the point, falls back to the arrondissement, and says so.
+that never had an assignment is the arrondissement's own business. A category that has assignments,
+none of them both in force on that date and covering the point, falls back to the arrondissement,
+and says so.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import Assignment, Authority, Category, ServiceArea
-from .selectors import as_wgs84, locate
+from .selectors import Location, as_wgs84, locate
 
 
 @dataclass(frozen=True)
@@ -51,25 +52,35 @@ def route(point: Point, category: Category, *, on: date | None = None) -> Routin
 
 
 def route_categories(
-    point: Point, categories: Iterable[Category], *, on: date | None = None
+    point: Point,
+    categories: Iterable[Category],
+    *,
+    on: date | None = None,
+    location: Location | None = None,
 ) -> dict[str, Routing]:
-    """Routing of several categories at one point, in two queries (arrondissement, assignments)."""
+    """Routing of several categories at one point, in two queries (arrondissement, assignments).
+
+    Pass `location` when the caller has already located the point, to save the first query.
+    """
     on = on or timezone.localdate()
     point = as_wgs84(point)
-    location = locate(point)
+    location = location or locate(point)
     categories = list(categories)
+    # Assignments are few (tens): all of these categories' are read in one query and sorted here.
     assignments = (
-        Assignment.objects.valid_on(on)
-        .filter(category__in=categories)
+        Assignment.objects.filter(category__in=categories)
         .select_related("service_area__authority")
+        .defer("service_area__geometry")
         .annotate_covers(point)
+        .annotate_valid_on(on)
         .order_by("service_area__authority__slug", "service_area__code")
     )
     assigned: set[int] = set()
     winner: dict[int, Assignment] = {}
     for assignment in assignments:
         assigned.add(assignment.category_id)
-        if assignment.covers_point and assignment.category_id not in winner:
+        usable = assignment.covers_point and assignment.is_valid
+        if usable and assignment.category_id not in winner:
             winner[assignment.category_id] = assignment
     decisions = {}
     for category in categories:

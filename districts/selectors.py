@@ -35,6 +35,7 @@ def locate(point: Point) -> Location:
             authority__kind=Authority.Kind.ARRONDISSEMENT, geometry__covers=as_wgs84(point)
         )
         .select_related("authority__prefecture")
+        .defer("geometry", "authority__prefecture__geometry")
         .order_by("authority__slug")
         .first()
     )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from shapely.geometry import shape
 
-from districts.models import Authority
+from districts.models import Assignment, Authority, Category, Prefecture, ServiceArea
 from districts.reference_data import seed_city
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -41,15 +41,33 @@ def commune_features() -> dict[str, dict]:
     return {feature["properties"]["name"]: feature for feature in _features("commune.geojson")}
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seeds the real city once into the new test database; each test's rollback keeps it."""
+    with django_db_blocker.unblock():
+        seed_city()
+
+
 @pytest.fixture
 def casablanca(db):
     """The real préfectures, arrondissements, categories and operators, loaded from fixtures/.
 
-    Loaded once into the test database and kept by each test's rollback; re-loaded only after a
-    transactional test (live server) has flushed the tables.
+    Re-loaded only when a transactional test (live server) has flushed the tables.
     """
-    if not Authority.objects.exists():
+    if not Authority.objects.filter(kind=Authority.Kind.ARRONDISSEMENT).exists():
         seed_city()
+
+
+@pytest.fixture
+def empty_city(db):
+    """No reference data at all, for tests of the loaders themselves (rolled back afterwards)."""
+    for model in (Assignment, ServiceArea, Authority, Prefecture, Category):
+        model.objects.all().delete()
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: their live server flushes the database when each one ends."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from districts.boundaries import BoundaryFileError, Level, import_boundaries
 from districts.models import Authority, Prefecture, ServiceArea
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("empty_city")
 
 
 @pytest.fixture
