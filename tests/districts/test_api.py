@@ -30,14 +30,20 @@ def test_locate_names_arrondissement_prefecture_and_handlers(client, point_in):
     assert len(body["handlers"]) == 13
 
 
-def test_locate_outside_casablanca_is_404_with_a_code(client):
+def test_locate_outside_casablanca_is_404_with_a_code_in_french_by_default(client):
     response = client.get(LOCATE, {"lat": "33.70", "lon": "-7.60"})
 
     assert response.status_code == 404
     assert response.json() == {
-        "error": "This location is outside Casablanca's service area.",
+        "error": "Cet emplacement est en dehors de la zone de service de Casablanca.",
         "code": "outside_service_area",
     }
+
+
+def test_locate_outside_casablanca_answers_in_arabic_when_asked(client):
+    response = client.get(LOCATE, {"lat": "33.70", "lon": "-7.60"}, HTTP_ACCEPT_LANGUAGE="ar")
+
+    assert response.json()["error"] == "هذا الموقع خارج نطاق خدمة الدار البيضاء."
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,7 @@ def test_before_the_srm_contract_a_water_leak_stays_with_the_arrondissement_and_
 
     assert routing.authority.slug == "anfa"
     assert routing.fell_back is True
-    assert "No operator covers" in str(routing.explanation)
+    assert "Aucun opérateur ne couvre « Fuite d'eau »" in str(routing.explanation)
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_point_in_a_neighbouring_commune_is_outside_the_service_area(
     with pytest.raises(OutsideServiceArea) as raised:
         route(point_inside(feature), category("roads-potholes"))
 
-    assert str(raised.value) == "This location is outside Casablanca's service area."
+    assert str(raised.value) == "Cet emplacement est en dehors de la zone de service de Casablanca."
 
 
 def test_point_in_the_mechouar_belongs_to_no_arrondissement(casablanca, commune_features):
@@ -157,7 +157,8 @@ def test_category_whose_operator_has_no_area_here_falls_back_to_the_arrondisseme
     assert routing.authority.slug == "ben-msick"
     assert routing.fell_back is True
     assert str(routing.explanation) == (
-        "No operator covers “Graffitis” at this location; routed to the arrondissement Ben M'Sick."
+        "Aucun opérateur ne couvre « Graffitis » à cet endroit ; "
+        "transmis à l'arrondissement Ben M'Sick."
     )
 
 

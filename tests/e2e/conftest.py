@@ -1,0 +1,57 @@
+"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright against the live server.
+
+`playwright install` is never used: it would download a browser of its own.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from districts.models import Authority
+from districts.reference_data import seed_city
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# No network here: without these flags Chromium keeps trying to reach Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the live-server
+    # fixtures make from it are plain synchronous test set-up.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_city(live_server, transactional_db):
+    """The live server with the real city loaded (its database is flushed after each test)."""
+    if not Authority.objects.filter(kind=Authority.Kind.ARRONDISSEMENT).exists():
+        seed_city()
+    return live_server
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 412, "height": 915})
+    # Tiles cannot load here; block them so each test is quick and the map must draw without them.
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    yield page
+    context.close()
