@@ -99,29 +99,40 @@ def route_categories(
     return decisions
 
 
+# The few candidate areas are materialised first, so each polygon meets the points one after the
+# other and PostGIS reuses its prepared form (an index-driven loop per point alternates polygons
+# and was 16x slower here).
 BULK_ROUTE_SQL = """
-WITH points AS (
+WITH points AS MATERIALIZED (
     SELECT position, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom
     FROM unnest(%(lons)s::float8[], %(lats)s::float8[]) WITH ORDINALITY AS t(lon, lat, position)
 ),
-home AS (
-    SELECT DISTINCT ON (points.position) points.position, authority.id AS authority_id
-    FROM points
-    JOIN districts_servicearea area ON ST_Covers(area.geometry, points.geom)
+arrondissement_areas AS MATERIALIZED (
+    SELECT area.geometry, authority.id AS authority_id, authority.slug
+    FROM districts_servicearea area
     JOIN districts_authority authority ON authority.id = area.authority_id
     WHERE authority.kind = 'arrondissement'
-    ORDER BY points.position, authority.slug
 ),
-assigned AS (
-    SELECT DISTINCT ON (points.position) points.position, authority.id AS authority_id
-    FROM points
-    JOIN districts_servicearea area ON ST_Covers(area.geometry, points.geom)
-    JOIN districts_assignment assignment ON assignment.service_area_id = area.id
+assigned_areas AS MATERIALIZED (
+    SELECT area.geometry, area.code, authority.id AS authority_id, authority.slug
+    FROM districts_assignment assignment
+    JOIN districts_servicearea area ON area.id = assignment.service_area_id
     JOIN districts_authority authority ON authority.id = area.authority_id
     WHERE assignment.category_id = %(category_id)s
       AND assignment.valid_from <= %(on)s
       AND (assignment.valid_until IS NULL OR assignment.valid_until > %(on)s)
-    ORDER BY points.position, authority.slug, area.code
+),
+home AS (
+    SELECT DISTINCT ON (points.position) points.position, area.authority_id
+    FROM arrondissement_areas area
+    JOIN points ON ST_Covers(area.geometry, points.geom)
+    ORDER BY points.position, area.slug
+),
+assigned AS (
+    SELECT DISTINCT ON (points.position) points.position, area.authority_id
+    FROM assigned_areas area
+    JOIN points ON ST_Covers(area.geometry, points.geom)
+    ORDER BY points.position, area.slug, area.code
 )
 SELECT CASE WHEN home.authority_id IS NULL THEN NULL
             ELSE COALESCE(assigned.authority_id, home.authority_id) END

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface, SnapToGrid
 from django.contrib.gis.geos import Point
+from django.db import connection
 from django.db.models import QuerySet
 
 from .errors import OutsideServiceArea
@@ -77,3 +78,22 @@ def arrondissement_boundaries_geojson(*, grid_degrees: float = 0.00005) -> list[
 
 def active_categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
+
+
+def random_points_in_city(count: int, *, seed: int) -> list[Point]:
+    """Uniform random points inside the 16 arrondissements (PostGIS ST_GeneratePoints), for demo
+    data and benchmarks; the same seed gives the same points."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ST_X(dump.geom), ST_Y(dump.geom)
+            FROM (
+                SELECT (ST_Dump(ST_GeneratePoints(ST_Union(area.geometry), %s, %s))).geom
+                FROM districts_servicearea area
+                JOIN districts_authority authority ON authority.id = area.authority_id
+                WHERE authority.kind = 'arrondissement'
+            ) AS dump
+            """,
+            [count, seed],
+        )
+        return [Point(lon, lat, srid=4326) for lon, lat in cursor.fetchall()]

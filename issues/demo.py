@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import random
 
-from django.contrib.gis.geos import Point
-from django.db import connection
-
 from districts.models import Category
+from districts.selectors import random_points_in_city
 
 from .models import Complaint
 from .services import create_complaint
@@ -23,24 +21,6 @@ DEMO_DESCRIPTION = (
 )
 
 
-def random_points_in_arrondissements(count: int, *, seed: int) -> list[Point]:
-    """Uniform random points inside the union of the arrondissements (ST_GeneratePoints)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT ST_X(dump.geom), ST_Y(dump.geom)
-            FROM (
-                SELECT (ST_Dump(ST_GeneratePoints(ST_Union(area.geometry), %s, %s))).geom
-                FROM districts_servicearea area
-                JOIN districts_authority authority ON authority.id = area.authority_id
-                WHERE authority.kind = 'arrondissement'
-            ) AS dump
-            """,
-            [count, seed],
-        )
-        return [Point(lon, lat, srid=4326) for lon, lat in cursor.fetchall()]
-
-
 def seed_demo_complaints(*, count: int, seed: int = 2026) -> list[Complaint]:
     """Creates `count` demo complaints unless demo complaints already exist (idempotent)."""
     if Complaint.objects.filter(is_demo=True).exists():
@@ -48,7 +28,7 @@ def seed_demo_complaints(*, count: int, seed: int = 2026) -> list[Complaint]:
     categories = list(Category.objects.filter(is_active=True))
     rng = random.Random(seed)
     complaints = []
-    for point in random_points_in_arrondissements(count, seed=seed):
+    for point in random_points_in_city(count, seed=seed):
         category = rng.choice(categories)
         complaints.append(
             create_complaint(
