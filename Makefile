@@ -14,6 +14,7 @@ PORT ?= 8000
 # the Unix socket as the current OS user (installed, started and created when missing).
 ifeq ($(strip $(DATABASE_URL)),)
 ENSURE_DB := scripts/ensure_local_postgis.sh $(LOCAL_DB)
+export DATABASE_URL := postgis:///$(LOCAL_DB)
 else
 ENSURE_DB := true
 endif
