@@ -16,6 +16,7 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "casa_map.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -26,11 +27,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_ratelimit",
+    "accounts",
     "districts",
     "issues",
 ]
@@ -74,7 +78,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Debian 12 ships GDAL 3.6, which cannot block file/network access while resolving a spatial
 # reference. No untrusted input reaches GDAL: uploaded GeoJSON is parsed by shapely/GEOS and every
 # SRID is fixed in code (districts/boundaries.py).
-SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+SILENCED_SYSTEM_CHECKS = [
+    "gis.W001",
+    # The default local-memory cache is per process: right for runserver and the tests. Any
+    # multi-process deployment sets CACHE_URL=redis://… (docker-compose does), which
+    # django-ratelimit supports.
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://casa-map")}
 
@@ -84,6 +95,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "my-reports"
+LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("ar", "العربية")]
@@ -108,6 +123,8 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Absolute address of the site, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Casa Map <no-reply@casamap.local>")
 
 REST_FRAMEWORK = {
@@ -134,6 +151,25 @@ MAP_TILE_ATTRIBUTION = env.str(
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     ),
 )
+
+# Place search: "gazetteer" (offline, our OSM gazetteer) or "nominatim" (geopy, production).
+GEOCODER = env.str("GEOCODER", default="gazetteer")
+NOMINATIM_DOMAIN = env.str("NOMINATIM_DOMAIN", default="nominatim.openstreetmap.org")
+NOMINATIM_SCHEME = env.str("NOMINATIM_SCHEME", default="https")
+NOMINATIM_USER_AGENT = env.str("NOMINATIM_USER_AGENT", default="casa-map")
+NOMINATIM_TIMEOUT = env.float("NOMINATIM_TIMEOUT", default=5.0)
+
+# Citizens' attachments: at most this many per report, each at most this size (checked while
+# reading, whatever the client declares). Django spools larger uploads to disk, not memory.
+ATTACHMENTS_PER_COMPLAINT = env.int("ATTACHMENTS_PER_COMPLAINT", default=5)
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Anonymous reports per IP address (django-ratelimit syntax), and the number of proxies in front.
+REPORT_RATE_LIMIT = env.str("REPORT_RATE_LIMIT", default="10/h")
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Nearby open complaints of the same category offered for support instead of a new report.
+DUPLICATE_RADIUS_METRES = env.int("DUPLICATE_RADIUS_METRES", default=50)
 
 # Which complaint dates fall in which contract is decided by routing; SLA promises as Chikaya.ma.
 ACKNOWLEDGE_WITHIN_DAYS = env.int("ACKNOWLEDGE_WITHIN_DAYS", default=15)

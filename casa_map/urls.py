@@ -1,21 +1,59 @@
-"""Casa Map's URL map: pages under a language-neutral path, the API under /api/v1/."""
+"""Casa Map's URL map: pages under language-neutral paths, the API under /api/v1/."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as accounts_views
+from accounts.forms import EmailAuthenticationForm
 from districts import api as districts_api
 from districts import views as districts_views
+from issues import api as issues_api
+from issues import views as issues_views
 
 api_v1 = [
     path("locate/", districts_api.LocateView.as_view(), name="locate"),
+    path("places/", districts_api.PlacesView.as_view(), name="places"),
     path(
         "arrondissements/",
         districts_api.ArrondissementBoundariesView.as_view(),
         name="arrondissement-boundaries",
     ),
+    path("complaints/", issues_api.OpenComplaintsView.as_view(), name="open-complaints"),
+    path(
+        "complaints/nearby/",
+        issues_api.NearbyComplaintsView.as_view(),
+        name="nearby-complaints",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+]
+
+accounts = [
+    path("signup/", accounts_views.signup, name="signup"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]
 
 urlpatterns = [
@@ -25,6 +63,19 @@ urlpatterns = [
         districts_views.arrondissements_map_document,
         name="arrondissements-map",
     ),
+    path("map/", issues_views.public_map, name="public-map"),
+    path("report/", issues_views.report, name="report"),
+    path(
+        "report/photo-location/",
+        issues_views.report_photo_location,
+        name="report-photo-location",
+    ),
+    path("report/<str:reference>/sent/", issues_views.report_sent, name="report-sent"),
+    path("track/", issues_views.track_lookup, name="track-lookup"),
+    path("track/<str:reference>/", issues_views.track, name="track"),
+    path("track/<str:reference>/support/", issues_views.support, name="support"),
+    path("my/reports/", issues_views.my_reports, name="my-reports"),
+    path("accounts/", include(accounts)),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

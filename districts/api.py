@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from . import selectors
 from .errors import OutsideServiceArea
+from .geocoding import GeocoderUnavailable, get_geocoder
 from .routing import route_categories
 from .serializers import (
     ArrondissementBoundarySerializer,
@@ -57,6 +59,10 @@ class LocateView(APIView):
                 {"error": str(error.message), "code": error.code}, status=status.HTTP_404_NOT_FOUND
             )
         decisions = route_categories(point, selectors.active_categories(), location=location)
+        try:
+            address = get_geocoder().reverse(point)
+        except GeocoderUnavailable:
+            address = None
         return Response(
             {
                 "lat": point.y,
@@ -66,6 +72,7 @@ class LocateView(APIView):
                 if location.prefecture
                 else None,
                 "handlers": {code: handler_payload(routing) for code, routing in decisions.items()},
+                "address": address.label if address else None,
             }
         )
 
@@ -79,3 +86,24 @@ class ArrondissementBoundariesView(ListAPIView):
 
     def get_queryset(self):
         return selectors.arrondissement_areas().order_by("authority__slug")
+
+
+class PlacesView(APIView):
+    """Search places by name (French or Arabic, typo tolerant): the gazetteer by default."""
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, required=True)])
+    def get(self, request: Request) -> Response:
+        query = request.query_params.get("q", "").strip()[:100]
+        try:
+            found = get_geocoder().search(query)
+        except GeocoderUnavailable:
+            return Response(
+                {
+                    "error": str(_("Place search is unavailable; place the pin by hand.")),
+                    "code": "geocoder_unavailable",
+                },
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        return Response(
+            [{"label": p.label, "detail": p.detail, "lat": p.lat, "lon": p.lon} for p in found]
+        )

@@ -4,6 +4,7 @@ and the dated assignments that say which authority handles which category in whi
 from __future__ import annotations
 
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -181,3 +182,52 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         until = self.valid_until or "…"
         return f"{self.category.code} → {self.service_area} [{self.valid_from} – {until}]"
+
+
+class Place(models.Model):
+    """A named place from the OpenStreetMap gazetteer (fixtures/gazetteer.geojson), for searching
+    a location by name and describing a pin. © OpenStreetMap contributors, ODbL."""
+
+    class Group(models.TextChoices):
+        PLACE = "place", _("Place")
+        STREET = "street", _("Street")
+        TRANSIT = "transit", _("Transit")
+        LANDMARK = "landmark", _("Landmark")
+        POI = "poi", _("Point of interest")
+
+    osm_key = models.CharField(max_length=40, unique=True, help_text=_("e.g. node/25730724"))
+    osm_name = models.CharField(max_length=250, help_text=_("OSM name as tagged, often bilingual"))
+    name_fr = models.CharField(max_length=250, blank=True)
+    name_ar = models.CharField(max_length=250, blank=True)
+    kind = models.CharField(max_length=40)
+    group = models.CharField(max_length=12, choices=Group.choices)
+    arrondissement = models.ForeignKey(
+        Authority, null=True, blank=True, on_delete=models.SET_NULL, related_name="places"
+    )
+    location = models.PointField(srid=4326, spatial_index=True)
+    search_text = models.TextField(
+        help_text=_("Every name and alternative name, normalised (see districts.text).")
+    )
+
+    class Meta:
+        ordering = ["name_fr"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        indexes = [
+            # GIN serves substring and prefix search (LIKE); GiST serves typo-tolerant
+            # nearest-neighbour ordering by trigram word distance (<->>).
+            GinIndex(name="place_search_trgm", fields=["search_text"], opclasses=["gin_trgm_ops"]),
+            GistIndex(
+                name="place_search_trgm_gist", fields=["search_text"], opclasses=["gist_trgm_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.osm_name
+
+    @property
+    def label(self) -> str:
+        """The name in the active language when OSM has it, else the name as tagged."""
+        if (get_language() or "fr").startswith("ar"):
+            return self.name_ar or self.osm_name
+        return self.name_fr or self.osm_name

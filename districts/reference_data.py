@@ -10,11 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.gis.db.models import Union
-from django.contrib.gis.geos import MultiPolygon, Polygon
-from django.db import transaction
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.db import connection, transaction
 
 from .boundaries import ImportReport, Level, import_boundaries
-from .models import Assignment, Authority, Category, Prefecture, ServiceArea
+from .models import Assignment, Authority, Category, Place, Prefecture, ServiceArea
+from .text import normalise
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -154,6 +155,63 @@ def load_operators(path: Path) -> LoadCounts:
     return counts
 
 
+PLACE_FIELDS = ["osm_name", "name_fr", "name_ar", "kind", "group", "arrondissement_id"]
+
+
+def _place_from_feature(feature: dict, arrondissement_ids: dict[str, int]) -> Place:
+    props = feature["properties"]
+    # addr:street is left out: every shop on a boulevard would otherwise match the boulevard.
+    names = [props.get("name"), props.get("name_fr"), props.get("name_ar")]
+    names += props.get("alt_names") or []
+    lon, lat = feature["geometry"]["coordinates"]
+    return Place(
+        osm_key=feature["id"],
+        osm_name=props.get("name") or props.get("name_fr") or props.get("name_ar"),
+        name_fr=props.get("name_fr") or "",
+        name_ar=props.get("name_ar") or "",
+        kind=props["kind"],
+        group=props["group"],
+        arrondissement_id=arrondissement_ids.get(props.get("arrondissement")),
+        location=Point(lon, lat, srid=4326),
+        search_text=" | ".join(dict.fromkeys(normalise(name) for name in names if name)),
+    )
+
+
+@transaction.atomic
+def load_gazetteer(path: Path) -> LoadCounts:
+    """The OpenStreetMap gazetteer: created in bulk, updated in place, keyed on the OSM element."""
+    counts = LoadCounts()
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    arrondissement_ids = dict(
+        Authority.objects.filter(kind=Authority.Kind.ARRONDISSEMENT).values_list("slug", "id")
+    )
+    stored = {place.osm_key: place for place in Place.objects.all()}
+    to_create, to_update = [], []
+    for feature in document["features"]:
+        place = _place_from_feature(feature, arrondissement_ids)
+        current = stored.get(place.osm_key)
+        if current is None:
+            to_create.append(place)
+            counts.created.append(place.osm_key)
+            continue
+        fields = PLACE_FIELDS + ["search_text"]
+        same = all(getattr(current, name) == getattr(place, name) for name in fields)
+        if same and current.location.equals_exact(place.location, tolerance=1e-9):
+            counts.unchanged.append(place.osm_key)
+            continue
+        place.pk = current.pk
+        to_update.append(place)
+        counts.updated.append(place.osm_key)
+    Place.objects.bulk_create(to_create, batch_size=1000)
+    Place.objects.bulk_update(to_update, PLACE_FIELDS + ["search_text", "location"], batch_size=500)
+    if to_create or to_update:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE districts_place"
+            )  # fresh statistics, so search uses its indexes
+    return counts
+
+
 @transaction.atomic
 def seed_city(fixtures: Path = FIXTURES) -> dict[str, ImportReport | LoadCounts]:
     """Everything the app needs about the city, in dependency order."""
@@ -166,4 +224,5 @@ def seed_city(fixtures: Path = FIXTURES) -> dict[str, ImportReport | LoadCounts]
         ),
         "categories": load_categories(fixtures / "categories.json"),
         "operators": load_operators(fixtures / "operators.json"),
+        "gazetteer": load_gazetteer(fixtures / "gazetteer.geojson"),
     }

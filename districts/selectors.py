@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface, SnapToGrid
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.db.models.functions import (
+    AsGeoJSON,
+    Distance,
+    GeometryDistance,
+    PointOnSurface,
+    SnapToGrid,
+)
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, FloatField, Func, QuerySet, Value, When
+from django.db.models.functions import Length
 
 from .errors import OutsideServiceArea
-from .models import Authority, Category, Prefecture, ServiceArea
+from .models import Authority, Category, Place, Prefecture, ServiceArea
+from .text import normalise
 
 
 @dataclass(frozen=True)
@@ -97,3 +106,81 @@ def random_points_in_city(count: int, *, seed: int) -> list[Point]:
             [count, seed],
         )
         return [Point(lon, lat, srid=4326) for lon, lat in cursor.fetchall()]
+
+
+PLACE_GROUP_RANK = {"place": 0, "street": 1, "transit": 2, "landmark": 3, "poi": 4}
+ADDRESS_GROUPS = ["street", "landmark", "place", "transit"]
+
+
+class TrigramWordDistanceFrom(Func):
+    """`column <->> 'text'`: 1 − word similarity, written column-first so the GiST trigram index
+    can drive the ordering (Django's TrigramWordDistance puts the text first)."""
+
+    arg_joiner = " <->> "
+    template = "%(expressions)s"
+    output_field = FloatField()
+
+
+MAX_FUZZY_DISTANCE = 0.45
+FUZZY_CANDIDATES = 32
+
+
+def search_places(query: str, *, limit: int = 8) -> list[Place]:
+    """Gazetteer places matching `query` in French or Arabic, accents and hamza forms ignored.
+
+    Substring and prefix matches come first (GIN trigram index), prefix before infix, quarters
+    before streets before shops; remaining slots go to the nearest fuzzy matches (GiST trigram
+    index, nearest-neighbour), which is what tolerates typos such as "zerktoni".
+    """
+    needle = normalise(query)
+    if len(needle) < 2:
+        return []
+    group_rank = Case(
+        *[When(group=group, then=Value(rank)) for group, rank in PLACE_GROUP_RANK.items()],
+        default=Value(9),
+    )
+    places = Place.objects.select_related("arrondissement")
+    found = list(
+        places.filter(search_text__contains=needle)
+        .annotate(
+            starts=Case(
+                When(search_text__startswith=needle, then=Value(0)),
+                When(search_text__contains=f" {needle}", then=Value(1)),
+                default=Value(2),
+            ),
+            group_rank=group_rank,
+            name_length=Length("osm_name"),
+        )
+        .order_by("starts", "group_rank", "name_length", "osm_key")[:limit]
+    )
+    if len(found) < limit and len(needle) >= 3:
+        # Ordered by distance alone so the GiST index drives the scan; ties (often many) are
+        # then broken here, quarters and streets first.
+        nearest = (
+            places.exclude(pk__in=[place.pk for place in found])
+            .annotate(distance=TrigramWordDistanceFrom("search_text", Value(needle)))
+            .order_by("distance")[:FUZZY_CANDIDATES]
+        )
+        close = [place for place in nearest if place.distance <= MAX_FUZZY_DISTANCE]
+        close.sort(key=lambda p: (p.distance, PLACE_GROUP_RANK.get(p.group, 9), len(p.osm_name)))
+        found += close[: limit - len(found)]
+    return found
+
+
+def nearest_place(point: Point, *, within_metres: float = 250) -> tuple[Place, float] | None:
+    """The nearest street, landmark, quarter or stop to describe a pin, with its distance."""
+    candidates = (
+        Place.objects.filter(group__in=ADDRESS_GROUPS)
+        .order_by(GeometryDistance("location", point))  # KNN on the GiST index
+        .annotate(metres=Distance("location", point))
+        .select_related("arrondissement")[:8]
+    )
+    best = min(candidates, key=lambda place: place.metres.m, default=None)
+    if best is None or best.metres.m > within_metres:
+        return None
+    return best, best.metres.m
+
+
+def city_extent() -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) of the 16 arrondissements, from the boundary data."""
+    return arrondissement_areas().aggregate(extent=Extent("geometry"))["extent"]

@@ -16,3 +16,9 @@ class InvalidComplaint(Exception):
 class CategoryUnavailable(InvalidComplaint):
     def __init__(self):
         super().__init__({"category": _("This category is not available.")})
+
+
+class SupportRefused(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +83,11 @@ class Complaint(models.Model):
     is_demo = models.BooleanField(
         default=False, help_text=_("Generated demonstration data, not a real report.")
     )
+    support_count = models.PositiveIntegerField(
+        default=0, help_text=_("People who reported the same problem by supporting this one.")
+    )
+    acknowledge_by = models.DateField(_("to be acknowledged by"))
+    answer_by = models.DateField(_("to be answered by"))
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,6 +123,89 @@ class Complaint(models.Model):
             self.reference = new_reference(timezone.localtime(self.created_at).year)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("track", args=[self.reference])
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+def attachment_path(attachment: Attachment, filename: str) -> str:
+    """Random names under the month: nothing of the citizen's own file name is kept."""
+    return f"attachments/{timezone.now():%Y/%m}/{filename}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Photo")
+        PDF = "pdf", _("PDF document")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file = models.FileField(upload_to=attachment_path)
+    thumbnail = models.FileField(upload_to=attachment_path, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.file.name
+
+
+class Support(models.Model):
+    """A "me too" on an open complaint, counted once per account and once per device."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    device_key = models.CharField(max_length=64, help_text=_("Hash of the device's cookie."))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "device_key"], name="support_once_per_device"
+            ),
+            models.UniqueConstraint(
+                fields=["complaint", "user"],
+                condition=Q(user__isnull=False),
+                name="support_once_per_user",
+            ),
+        ]
+
+
+class Event(models.Model):
+    """One step in a complaint's life. Public messages reach the citizen; internal notes never
+    do."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        REROUTED = "rerouted", _("Re-routed")
+        MESSAGE = "message", _("Message")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    from_status = models.CharField(max_length=16, choices=ComplaintStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ComplaintStatus.choices, blank=True)
+    authority = models.ForeignKey(
+        Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    public_message = models.TextField(blank=True)
+    internal_note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
@@ -94,3 +94,5 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     service_area = factory.SubFactory(
         ServiceAreaFactory, authority=factory.SelfAttribute("..arrondissement")
     )
+    acknowledge_by = factory.LazyFunction(lambda: date.today() + timedelta(days=15))
+    answer_by = factory.LazyFunction(lambda: date.today() + timedelta(days=60))

@@ -76,9 +76,10 @@ def test_locate_error_is_in_arabic_when_asked(client):
 
 
 def test_locate_runs_a_fixed_number_of_queries(client, point_in, django_assert_max_num_queries):
+    """Arrondissement, categories, assignments, nearest place: four, whatever the category count."""
     point = point_in("anfa")
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         client.get(LOCATE, {"lat": point.y, "lon": point.x})
 
 

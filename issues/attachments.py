@@ -1,0 +1,140 @@
+"""Checking and cleaning what citizens attach: photos (JPEG, PNG, WebP, HEIC) and PDF documents.
+
+The type is read from the content, never from the file name or the browser's claim. Photos are
+decoded with Pillow and re-encoded as JPEG with no metadata at all (no EXIF GPS, camera, owner),
+upright, at most 2,560 px, plus a 480 px thumbnail; a photo's own GPS position is read before it
+is stripped, so the page can offer it as the pin. PDFs must parse (pypdf) and are stored as sent.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+
+import pillow_heif
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+pillow_heif.register_heif_opener()
+
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
+MAX_IMAGE_SIDE = 2560
+THUMBNAIL_SIDE = 480
+JPEG_QUALITY = 85
+READ_CHUNK = 64 * 1024
+
+
+class AttachmentRejected(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+@dataclass
+class PreparedAttachment:
+    """A checked attachment, ready to store: cleaned content, thumbnail for photos."""
+
+    kind: str  # "image" or "pdf"
+    content: ContentFile
+    thumbnail: ContentFile | None
+    gps: tuple[float, float] | None  # (lat, lon) read from the photo before stripping
+
+
+def read_limited(upload, limit: int) -> bytes:
+    """Reads at most `limit` bytes, refusing more, whatever size the client declared."""
+    data = io.BytesIO()
+    for chunk in upload.chunks(READ_CHUNK):
+        data.write(chunk)
+        if data.tell() > limit:
+            raise AttachmentRejected(
+                _("This file is larger than %(size)d MB.") % {"size": limit // (1024 * 1024)}
+            )
+    return data.getvalue()
+
+
+def prepare(upload) -> PreparedAttachment:
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise AttachmentRejected(
+            _("This file is larger than %(size)d MB.") % {"size": limit // (1024 * 1024)}
+        )
+    raw = read_limited(upload, limit)
+    if raw.startswith(b"%PDF-"):
+        return _prepare_pdf(raw)
+    return _prepare_image(raw)
+
+
+def _prepare_pdf(raw: bytes) -> PreparedAttachment:
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if len(reader.pages) == 0:
+            raise AttachmentRejected(_("This PDF has no pages."))
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        raise AttachmentRejected(_("This PDF document cannot be read.")) from error
+    return PreparedAttachment("pdf", ContentFile(raw, name=f"{uuid.uuid4().hex}.pdf"), None, None)
+
+
+def _open_image(raw: bytes) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(raw))
+        if image.format not in IMAGE_FORMATS:
+            raise AttachmentRejected(_("Attach a photo (JPEG, PNG, WebP, HEIC) or a PDF."))
+        image.load()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
+        raise AttachmentRejected(
+            _("This file is not a photo (JPEG, PNG, WebP, HEIC) or a PDF we can read.")
+        ) from error
+    return image
+
+
+def _prepare_image(raw: bytes) -> PreparedAttachment:
+    image = _open_image(raw)
+    gps = exif_position(image)
+    upright = ImageOps.exif_transpose(image)
+    clean = upright.convert("RGB")
+    clean.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+    name = uuid.uuid4().hex
+    thumbnail = clean.copy()
+    thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    return PreparedAttachment(
+        "image",
+        ContentFile(_jpeg_bytes(clean), name=f"{name}.jpg"),
+        ContentFile(_jpeg_bytes(thumbnail), name=f"{name}-thumb.jpg"),
+        gps,
+    )
+
+
+def _jpeg_bytes(image: Image.Image) -> bytes:
+    """JPEG with no EXIF, ICC, XMP or comment: Pillow writes only what it is given."""
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def exif_position(image: Image.Image) -> tuple[float, float] | None:
+    """(lat, lon) from the photo's EXIF GPS tags, or None."""
+    try:
+        gps = image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    except (AttributeError, KeyError, ValueError, TypeError):
+        return None
+    try:
+        lat = _degrees(gps[ExifTags.GPS.GPSLatitude], gps.get(ExifTags.GPS.GPSLatitudeRef, "N"))
+        lon = _degrees(gps[ExifTags.GPS.GPSLongitude], gps.get(ExifTags.GPS.GPSLongitudeRef, "E"))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
+def _degrees(dms, ref) -> float:
+    degrees, minutes, seconds = (float(part) for part in dms)
+    value = degrees + minutes / 60 + seconds / 3600
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "ignore")
+    return -value if ref in ("S", "W") else value

@@ -1,0 +1,113 @@
+"""The citizen's report form: checks every field on the server (the page's JS only helps)."""
+
+from __future__ import annotations
+
+import math
+
+from django import forms
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_lazy as _
+
+from districts.selectors import active_categories
+
+from .attachments import AttachmentRejected, prepare
+from .models import Complaint
+from .services import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH
+
+
+def reject_broken_encoding(value: str) -> None:
+    """Text that was not valid UTF-8 reaches Django with U+FFFD in place of the bad bytes."""
+    if "\ufffd" in value:
+        raise forms.ValidationError(
+            _("This text contains characters that could not be read. Type it again."),
+            code="broken_encoding",
+        )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to ATTACHMENTS_PER_COMPLAINT files, each checked and cleaned by issues.attachments."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"accept": "image/jpeg,image/png,image/webp,image/heic,.heic,application/pdf"}
+        )
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data or []) if upload]
+        if len(uploads) > settings.ATTACHMENTS_PER_COMPLAINT:
+            raise forms.ValidationError(
+                _("Attach at most %(count)d files.") % {"count": settings.ATTACHMENTS_PER_COMPLAINT}
+            )
+        prepared, problems = [], []
+        for number, upload in enumerate(uploads, start=1):
+            try:
+                prepared.append(prepare(upload))
+            except AttachmentRejected as rejected:
+                problems.append(
+                    _("File %(number)d: %(problem)s")
+                    % {"number": number, "problem": rejected.message}
+                )
+        if problems:
+            raise forms.ValidationError(problems)
+        return prepared
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Complaint.Kind.choices,
+        initial=Complaint.Kind.COMPLAINT,
+        widget=forms.RadioSelect,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=active_categories(),
+        empty_label=_("Choose a category"),
+        to_field_name="code",
+        error_messages={"invalid_choice": _("Choose one of the listed categories.")},
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=MAX_TITLE_LENGTH, validators=[reject_broken_encoding]
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=MAX_DESCRIPTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[reject_broken_encoding],
+    )
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False)
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False)
+    attachments = AttachmentsField(label=_("Photos or documents (up to 5)"))
+    contact_name = forms.CharField(
+        label=_("Your name (optional, never public)"),
+        max_length=120,
+        required=False,
+        validators=[reject_broken_encoding],
+    )
+    contact_email = forms.EmailField(label=_("E-mail (optional, never public)"), required=False)
+    contact_phone = forms.RegexField(
+        label=_("Phone (optional, never public)"),
+        regex=r"^\+?[0-9 ()\-.]{6,20}$",
+        required=False,
+        error_messages={"invalid": _("Enter a phone number, e.g. 06 12 34 56 78.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("lat"), cleaned.get("lon")
+        if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+            self.add_error(None, _("Place the pin on the map where the problem is."))
+        elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            self.add_error(None, _("The pin's coordinates are not valid."))
+        else:
+            cleaned["location"] = Point(lon, lat, srid=4326)
+        return cleaned

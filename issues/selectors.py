@@ -1,0 +1,128 @@
+"""Read-side queries on complaints. Public ones never select personal fields."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+
+from districts.models import Category
+
+from .models import Attachment, Complaint, Event
+
+METRES_PER_DEGREE_LATITUDE = 111_320
+PUBLIC_MAP_LIMIT = 5000
+
+
+def public_complaints() -> QuerySet[Complaint]:
+    """Complaints as anyone may see them: the personal fields are not even read."""
+    return Complaint.objects.select_related("category", "authority", "arrondissement").defer(
+        "reporter", "contact_name", "contact_email", "contact_phone"
+    )
+
+
+def public_complaint(reference: str) -> Complaint:
+    """Raises Complaint.DoesNotExist. Events shown are public steps only."""
+    return (
+        public_complaints()
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=Event.objects.select_related("authority").defer("internal_note", "actor"),
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.all()),
+        )
+        .get(reference=reference.strip().upper())
+    )
+
+
+def _search_window(point: Point, metres: float) -> Polygon:
+    """A lon/lat box at least `metres` around the point, only so the GiST index can narrow the
+    candidates; the distance itself is then measured in metres on the sphere."""
+    dlat = metres / METRES_PER_DEGREE_LATITUDE
+    dlon = metres / (METRES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(point.y)), 0.01))
+    return Polygon.from_bbox((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
+
+
+def nearby_open_complaints(
+    *, point: Point, category: Category, metres: float, limit: int = 10
+) -> list[Complaint]:
+    """Open complaints of the same category within `metres`, nearest first."""
+    return list(
+        public_complaints()
+        .filter(
+            category=category,
+            status__in=Complaint.OPEN_STATUSES,
+            location__intersects=_search_window(point, metres),
+            location__distance_lte=(point, D(m=metres)),
+        )
+        .annotate(distance=Distance("location", point))
+        .order_by("distance")[:limit]
+    )
+
+
+def reports_of(user: AbstractBaseUser) -> QuerySet[Complaint]:
+    return (
+        Complaint.objects.filter(reporter=user)
+        .select_related("category", "authority")
+        .order_by("-created_at")
+    )
+
+
+OPEN_COMPLAINTS_GEOJSON_SQL = """
+SELECT json_build_object(
+    'type', 'FeatureCollection',
+    'features', coalesce(json_agg(json_build_object(
+        'type', 'Feature',
+        'geometry', ST_AsGeoJSON(c.location, 6)::json,
+        'properties', json_build_object(
+            'reference', c.reference,
+            'title', c.title,
+            'category', cat.code,
+            'status', c.status,
+            'arrondissement', arr.slug,
+            'supports', c.support_count,
+            'created', to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+            'demo', c.is_demo
+        )
+    ) ORDER BY c.created_at DESC), '[]'::json)
+)
+FROM (
+    SELECT * FROM issues_complaint
+    WHERE status = ANY(%(statuses)s)
+      AND (%(category)s::text IS NULL OR category_id = (
+            SELECT id FROM districts_category WHERE code = %(category)s))
+      AND (%(arrondissement)s::text IS NULL OR arrondissement_id = (
+            SELECT id FROM districts_authority WHERE slug = %(arrondissement)s))
+    ORDER BY created_at DESC
+    LIMIT %(limit)s
+) AS c
+JOIN districts_category cat ON cat.id = c.category_id
+JOIN districts_authority arr ON arr.id = c.arrondissement_id
+"""
+
+
+def open_complaints_geojson(
+    *, category: str | None = None, arrondissement: str | None = None
+) -> dict:
+    """The public map's markers as GeoJSON, built in one SQL statement (no personal fields).
+
+    Capped at the newest PUBLIC_MAP_LIMIT; the heat map serves aggregated cells instead."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            OPEN_COMPLAINTS_GEOJSON_SQL,
+            {
+                "statuses": list(Complaint.OPEN_STATUSES),
+                "category": category,
+                "arrondissement": arrondissement,
+                "limit": PUBLIC_MAP_LIMIT,
+            },
+        )
+        value = cursor.fetchone()[0]
+    return value if isinstance(value, dict) else json.loads(value)

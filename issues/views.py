@@ -1,0 +1,221 @@
+"""Citizens' pages: report a problem, see it sent, follow it, support one, the public map."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from districts import selectors as district_selectors
+from districts.errors import OutsideServiceArea
+from districts.maps import tile_attribution
+
+from . import selectors, services
+from .attachments import AttachmentRejected, prepare
+from .errors import InvalidComplaint, SupportRefused
+from .forms import ReportForm
+from .models import Complaint
+
+DEVICE_COOKIE = "casa_device"
+DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
+
+
+def _page_config(request: HttpRequest) -> dict:
+    """Data the report page's script needs, passed with json_script (never string-built JS)."""
+    return {
+        "locateUrl": reverse("api-v1:locate"),
+        "placesUrl": reverse("api-v1:places"),
+        "nearbyUrl": reverse("api-v1:nearby-complaints"),
+        "boundariesUrl": reverse("api-v1:arrondissement-boundaries"),
+        "photoLocationUrl": reverse("report-photo-location"),
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileAttribution": tile_attribution(),
+        "language": get_language(),
+        "duplicateRadius": settings.DUPLICATE_RADIUS_METRES,
+        "messages": {
+            "inArrondissement": _("Arrondissement:"),
+            "handledBy": _("Handled by:"),
+            "chooseCategory": _("Choose a category to see who will handle it."),
+            "locating": _("Finding where this is…"),
+            "geolocationFailed": _("Your location could not be read. Place the pin by hand."),
+            "noResults": _("No place found."),
+            "support": _("Support"),
+            "supported": _("Supported"),
+            "supports": _("supports"),
+            "metresAway": _("m away"),
+            "networkError": _("The connection failed. Try again."),
+            "demo": _("Demo (generated)"),
+            "open": _("Open"),
+        },
+    }
+
+
+def _anonymous_over_limit(request: HttpRequest) -> bool:
+    if request.user.is_authenticated:
+        return False
+    return is_ratelimited(
+        request,
+        group="report",
+        key="ip",
+        rate=settings.REPORT_RATE_LIMIT,
+        method="POST",
+        increment=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if _anonymous_over_limit(request):
+            return render(request, "429.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.create_complaint(
+                    category=data["category"],
+                    location=data["location"],
+                    title=data["title"],
+                    description=data["description"],
+                    kind=data["kind"],
+                    reporter=request.user,
+                    contact_name=data["contact_name"],
+                    contact_email=data["contact_email"],
+                    contact_phone=data["contact_phone"],
+                    language=get_language() or "fr",
+                    attachments=data["attachments"],
+                )
+            except OutsideServiceArea as error:
+                form.add_error(None, str(error.message))
+            except InvalidComplaint as error:
+                for field, message in error.errors.items():
+                    form.add_error(field if field in form.fields else None, str(message))
+            else:
+                request.session["last_report"] = complaint.reference
+                return redirect("report-sent", reference=complaint.reference)
+        if request.FILES:
+            messages.warning(request, _("Please attach your files again: they could not be kept."))
+    return render(
+        request,
+        "issues/report.html",
+        {"form": form, "page_config": _page_config(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def report_photo_location(request: HttpRequest) -> JsonResponse:
+    """The GPS position stored in a photo, to offer it as the pin. The photo is not kept."""
+    upload = request.FILES.get("photo")
+    if upload is None:
+        return JsonResponse({"error": _("No photo was sent.")}, status=400)
+    try:
+        prepared = prepare(upload)
+    except AttachmentRejected as rejected:
+        return JsonResponse({"error": str(rejected.message)}, status=400)
+    if prepared.gps is None:
+        return JsonResponse({"found": False})
+    lat, lon = prepared.gps
+    return JsonResponse({"found": True, "lat": lat, "lon": lon})
+
+
+def report_sent(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _public_or_404(reference)
+    return render(request, "issues/report_sent.html", {"complaint": complaint})
+
+
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "").strip().upper()
+    if code:
+        if Complaint.objects.filter(reference=code).exists():
+            return redirect("track", reference=code)
+        messages.error(request, _("No report has the tracking code %(code)s.") % {"code": code})
+    return render(request, "issues/track_lookup.html", {"code": code})
+
+
+def track(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _public_or_404(reference)
+    return render(
+        request,
+        "issues/track.html",
+        {
+            "complaint": complaint,
+            "events": [event for event in complaint.events.all()],
+            "map_point": {"lat": complaint.location.y, "lon": complaint.location.x},
+            "page_config": _page_config(request),
+        },
+    )
+
+
+@require_POST
+def support(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _public_or_404(reference)
+    token = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(24)
+    try:
+        counted = services.support_complaint(
+            complaint=complaint, device_token=token, user=request.user
+        )
+    except SupportRefused as refused:
+        payload, status = {"error": str(refused.message)}, 409
+    else:
+        payload = {
+            "counted": counted,
+            "supports": complaint.support_count,
+            "message": _("Thank you: your support was counted.")
+            if counted
+            else _("You have already supported this report."),
+        }
+        status = 200
+    if request.accepts("text/html") and not request.headers.get("X-Requested-With"):
+        messages.info(request, payload.get("message") or payload.get("error"))
+        response = redirect("track", reference=complaint.reference)
+    else:
+        response = JsonResponse(payload, status=status)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=DEVICE_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "issues/my_reports.html", {"complaints": selectors.reports_of(request.user)}
+    )
+
+
+def public_map(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "issues/public_map.html",
+        {
+            "categories": district_selectors.active_categories(),
+            "arrondissements": district_selectors.arrondissements().order_by("name_fr"),
+            "page_config": {
+                **_page_config(request),
+                "complaintsUrl": reverse("api-v1:open-complaints"),
+                "trackUrl": reverse("track", args=["REFERENCE"]),
+            },
+        },
+    )
+
+
+def _public_or_404(reference: str) -> Complaint:
+    try:
+        return selectors.public_complaint(reference)
+    except Complaint.DoesNotExist as missing:
+        raise Http404(_("No report has this tracking code.")) from missing

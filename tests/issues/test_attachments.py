@@ -1,0 +1,95 @@
+"""Attachments: type by content, size limit, photos re-encoded without any metadata."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from issues.attachments import AttachmentRejected, prepare
+from tests.media import jpeg_bytes, pdf_bytes, photo_upload, upload
+
+
+def test_photo_is_reencoded_without_exif_and_gets_a_thumbnail():
+    prepared = prepare(photo_upload(gps=(33.5731, -7.6298)))
+
+    cleaned = Image.open(io.BytesIO(prepared.content.read()))
+    assert prepared.kind == "image"
+    assert cleaned.format == "JPEG"
+    assert dict(cleaned.getexif()) == {}
+    assert b"CameraMaker" not in prepared.content.read()
+    thumbnail = Image.open(io.BytesIO(prepared.thumbnail.read()))
+    assert max(thumbnail.size) == 480
+    assert dict(thumbnail.getexif()) == {}
+
+
+def test_photo_gps_position_is_read_before_it_is_stripped():
+    prepared = prepare(photo_upload(gps=(33.5731, -7.6298)))
+
+    lat, lon = prepared.gps
+    assert lat == pytest.approx(33.5731, abs=1e-4)
+    assert lon == pytest.approx(-7.6298, abs=1e-4)
+
+
+def test_photo_without_gps_has_no_position():
+    assert prepare(photo_upload()).gps is None
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_png_and_webp_photos_are_accepted_and_become_jpeg(fmt):
+    raw = jpeg_bytes(fmt=fmt)
+
+    prepared = prepare(upload("photo.bin", raw))
+
+    assert Image.open(io.BytesIO(prepared.content.read())).format == "JPEG"
+
+
+def test_heic_photo_is_accepted():
+    import pillow_heif
+
+    heif = pillow_heif.from_pillow(Image.new("RGB", (64, 48), (10, 200, 30)))
+    out = io.BytesIO()
+    heif.save(out, quality=50)
+
+    prepared = prepare(upload("IMG_0001.HEIC", out.getvalue(), "image/heic"))
+
+    assert prepared.kind == "image"
+
+
+def test_pdf_is_kept_as_sent():
+    prepared = prepare(upload("letter.pdf", pdf_bytes(), "application/pdf"))
+
+    assert prepared.kind == "pdf"
+    assert prepared.content.read().startswith(b"%PDF-")
+    assert prepared.thumbnail is None
+
+
+def test_a_renamed_text_file_is_refused_whatever_its_name():
+    with pytest.raises(AttachmentRejected):
+        prepare(upload("photo.jpg", b"just some text, not a photo", "image/jpeg"))
+
+
+def test_broken_pdf_is_refused():
+    with pytest.raises(AttachmentRejected) as raised:
+        prepare(upload("doc.pdf", b"%PDF-1.4 garbage garbage", "application/pdf"))
+
+    assert str(raised.value.message) == "Ce document PDF est illisible."
+
+
+def test_a_50_mb_file_is_refused_while_reading(settings):
+    big = upload("huge.jpg", b"\xff\xd8" + b"0" * (50 * 1024 * 1024), "image/jpeg")
+    big.size = None  # as if the client had not said how big it is
+
+    with pytest.raises(AttachmentRejected) as raised:
+        prepare(big)
+
+    assert "10 Mo" in str(raised.value.message)
+
+
+def test_gif_is_refused():
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(out, format="GIF")
+
+    with pytest.raises(AttachmentRejected):
+        prepare(upload("anim.gif", out.getvalue(), "image/gif"))
