@@ -61,6 +61,13 @@ class AttachmentsField(forms.FileField):
         return prepared
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """Category names in the visitor's language (French or Arabic)."""
+
+    def label_from_instance(self, category) -> str:
+        return category.name
+
+
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -68,7 +75,7 @@ class ReportForm(forms.Form):
         initial=Complaint.Kind.COMPLAINT,
         widget=forms.RadioSelect,
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("Category"),
         queryset=active_categories(),
         empty_label=_("Choose a category"),
