@@ -23,9 +23,17 @@ from .serializers import (
 )
 
 
-def first_error(errors: dict) -> tuple[str, str]:
+def invalid_parameter(errors: dict) -> Response:
+    """400 naming the first bad query parameter, in the visitor's language."""
     parameter, messages = next(iter(errors.items()))
-    return parameter, str(messages[0])
+    return Response(
+        {
+            "error": f"{parameter}: {messages[0]}",
+            "code": "invalid_parameter",
+            "parameter": parameter,
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 class LocateView(APIView):
@@ -40,15 +48,7 @@ class LocateView(APIView):
     def get(self, request: Request) -> Response:
         coordinates = CoordinatesSerializer(data=request.query_params)
         if not coordinates.is_valid():
-            parameter, message = first_error(coordinates.errors)
-            return Response(
-                {
-                    "error": f"{parameter}: {message}",
-                    "code": "invalid_parameter",
-                    "parameter": parameter,
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return invalid_parameter(coordinates.errors)
         point = Point(
             coordinates.validated_data["lon"], coordinates.validated_data["lat"], srid=4326
         )

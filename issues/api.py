@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.api import first_error
+from districts.api import invalid_parameter
 from districts.models import Category
 from districts.serializers import CoordinatesSerializer
 
@@ -54,15 +54,7 @@ class NearbyComplaintsView(APIView):
     def get(self, request: Request) -> Response:
         query = NearbyQuerySerializer(data=request.query_params)
         if not query.is_valid():
-            parameter, message = first_error(query.errors)
-            return Response(
-                {
-                    "error": f"{parameter}: {message}",
-                    "code": "invalid_parameter",
-                    "parameter": parameter,
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return invalid_parameter(query.errors)
         data = query.validated_data
         nearby = selectors.nearby_open_complaints(
             point=Point(data["lon"], data["lat"], srid=4326),

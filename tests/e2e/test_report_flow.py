@@ -29,6 +29,12 @@ def drop_pin_in_the_middle_of_the_map(page) -> Point:
     return Point(lon, lat, srid=4326)
 
 
+def wait_for_arrondissement_name(page, name: str) -> None:
+    page.wait_for_function(
+        "name => document.getElementById('pin-where').textContent.includes(name)", arg=name
+    )
+
+
 def test_citizen_reports_a_water_leak_with_a_photo_and_follows_it(live_city, page, tmp_path):
     photo = tmp_path / "fuite.jpg"
     photo.write_bytes(jpeg_bytes(gps=(33.5731, -7.6298)))
@@ -36,10 +42,7 @@ def test_citizen_reports_a_water_leak_with_a_photo_and_follows_it(live_city, pag
 
     pin = drop_pin_in_the_middle_of_the_map(page)
     arrondissement = locate(pin).arrondissement
-    page.wait_for_function(
-        "name => document.getElementById('pin-where').textContent.includes(name)",
-        arg=arrondissement.name_fr,
-    )
+    wait_for_arrondissement_name(page, arrondissement.name_fr)
     page.select_option("select[name=category]", "water-leak")
     handler = page.locator("#pin-handler")
     handler.filter(has_text="SRM Casablanca-Settat").wait_for()
@@ -75,10 +78,7 @@ def test_arabic_report_is_right_to_left_and_names_the_handler_in_arabic(live_cit
     assert page.locator("html").get_attribute("dir") == "rtl"
     pin = drop_pin_in_the_middle_of_the_map(page)
     arrondissement = locate(pin).arrondissement
-    page.wait_for_function(
-        "name => document.getElementById('pin-where').textContent.includes(name)",
-        arg=arrondissement.name_ar,
-    )
+    wait_for_arrondissement_name(page, arrondissement.name_ar)
     page.select_option("select[name=category]", "roads-potholes")
     page.locator("#pin-handler").filter(has_text=arrondissement.name_ar).wait_for()
     assert "الطرق والحفر" in page.locator("select[name=category]").inner_text()

@@ -150,3 +150,24 @@ def test_closed_report_cannot_be_supported(point_in):
 
     with pytest.raises(SupportRefused):
         support_complaint(complaint=complaint, device_token="phone")
+
+
+def test_public_update_email_is_in_the_reporters_language(point_in):
+    from issues.notifications import public_update
+
+    complaint = report(point_in("anfa"), contact_email="amal@example.org", language="ar")
+    event = Event.objects.create(
+        complaint=complaint,
+        kind=Event.Kind.STATUS_CHANGED,
+        from_status=Complaint.Status.SUBMITTED,
+        to_status=Complaint.Status.ACKNOWLEDGED,
+        public_message="تمت برمجة التدخل.",
+        internal_note="Équipe B, lundi",
+    )
+    mail.outbox.clear()
+
+    assert public_update(event.pk) is True
+    message = mail.outbox[0]
+    assert complaint.reference in message.subject
+    assert "تمت برمجة التدخل." in message.body
+    assert "Équipe B" not in message.body
