@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from .models import Assignment, Authority, Category, Prefecture, ServiceArea
+from .models import Assignment, Authority, Category, Place, Prefecture, ServiceArea
 
 
 class AssignmentInline(admin.TabularInline):
@@ -56,3 +56,11 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_filter = ["category", "service_area__authority"]
     list_select_related = ["category", "service_area"]
     autocomplete_fields = ["service_area"]
+
+
+@admin.register(Place)
+class PlaceAdmin(GISModelAdmin):
+    list_display = ["osm_name", "name_ar", "kind", "group", "arrondissement", "osm_key"]
+    list_filter = ["group", "kind", "arrondissement"]
+    search_fields = ["osm_name", "name_fr", "name_ar", "osm_key"]
+    list_select_related = ["arrondissement"]

@@ -1,9 +1,39 @@
-"""Admin list of complaints with filters; routing fields are read-only (set by routing)."""
+"""Admin list of complaints with filters; routing fields and the timeline are read-only."""
 
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from .models import Complaint
+from .models import Attachment, Complaint, Event
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["kind", "file", "thumbnail", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class EventInline(admin.TabularInline):
+    """The audit trail: written by services only, never edited by hand."""
+
+    model = Event
+    extra = 0
+    fields = [
+        "created_at",
+        "kind",
+        "from_status",
+        "to_status",
+        "authority",
+        "actor",
+        "public_message",
+        "internal_note",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Complaint)
@@ -15,6 +45,7 @@ class ComplaintAdmin(GISModelAdmin):
         "authority",
         "arrondissement",
         "status",
+        "support_count",
         "is_demo",
         "created_at",
     ]
@@ -28,6 +59,10 @@ class ComplaintAdmin(GISModelAdmin):
         "authority",
         "service_area",
         "routing_fell_back",
+        "support_count",
+        "acknowledge_by",
+        "answer_by",
         "created_at",
         "updated_at",
     ]
+    inlines = [AttachmentInline, EventInline]

@@ -1,0 +1,45 @@
+"""The admin pages staff use to edit reference data and browse complaints all render."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from districts.models import Category
+from issues.services import create_complaint
+
+pytestmark = pytest.mark.usefixtures("casablanca")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/districts/authority/",
+        "/admin/districts/servicearea/",
+        "/admin/districts/category/",
+        "/admin/districts/assignment/",
+        "/admin/districts/place/?q=maarif",
+        "/admin/issues/complaint/?status__exact=submitted",
+    ],
+)
+def test_admin_lists_render(client, path):
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-123456x")
+    client.force_login(admin)
+
+    assert client.get(path).status_code == 200
+
+
+def test_admin_complaint_page_shows_the_read_only_timeline(client, point_in):
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-123456x")
+    client.force_login(admin)
+    complaint = create_complaint(
+        category=Category.objects.get(code="noise"),
+        location=point_in("anfa"),
+        title="Bruit",
+        description="La nuit.",
+    )
+
+    response = client.get(f"/admin/issues/complaint/{complaint.pk}/change/")
+
+    assert response.status_code == 200
+    assert "Traité par l&#x27;arrondissement Anfa." in response.content.decode()
