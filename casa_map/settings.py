@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "districts",
     "issues",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,7 @@ DUPLICATE_RADIUS_METRES = env.int("DUPLICATE_RADIUS_METRES", default=50)
 # Which complaint dates fall in which contract is decided by routing; SLA promises as Chikaya.ma.
 ACKNOWLEDGE_WITHIN_DAYS = env.int("ACKNOWLEDGE_WITHIN_DAYS", default=15)
 ANSWER_WITHIN_DAYS = env.int("ANSWER_WITHIN_DAYS", default=60)
+REOPEN_WITHIN_DAYS = env.int("REOPEN_WITHIN_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

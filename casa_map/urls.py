@@ -11,6 +11,7 @@ from districts import api as districts_api
 from districts import views as districts_views
 from issues import api as issues_api
 from issues import views as issues_views
+from staff import views as staff_views
 
 api_v1 = [
     path("locate/", districts_api.LocateView.as_view(), name="locate"),
@@ -74,8 +75,20 @@ urlpatterns = [
     path("track/", issues_views.track_lookup, name="track-lookup"),
     path("track/<str:reference>/", issues_views.track, name="track"),
     path("track/<str:reference>/support/", issues_views.support, name="support"),
+    path("track/<str:reference>/reopen/", issues_views.reopen, name="reopen"),
+    path("track/<str:reference>/rate/", issues_views.rate, name="rate"),
     path("my/reports/", issues_views.my_reports, name="my-reports"),
     path("accounts/", include(accounts)),
+    path("staff/", staff_views.queue, name="staff-queue"),
+    path("staff/bulk/", staff_views.bulk, name="staff-bulk"),
+    path("staff/export.csv", staff_views.export_csv, name="staff-export-csv"),
+    path("staff/export.geojson", staff_views.export_geojson, name="staff-export-geojson"),
+    path("staff/complaints/<str:reference>/", staff_views.complaint, name="staff-complaint"),
+    path(
+        "staff/complaints/<str:reference>/<slug:action>/",
+        staff_views.act,
+        name="staff-act",
+    ),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -113,6 +113,12 @@ class Category(BilingualNameMixin, models.Model):
     icon = models.CharField(max_length=40, help_text=_("Icon name shown on maps and forms."))
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    acknowledge_within_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Empty: the ACKNOWLEDGE_WITHIN_DAYS setting (15).")
+    )
+    answer_within_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Empty: the ANSWER_WITHIN_DAYS setting (60).")
+    )
 
     class Meta:
         ordering = ["position", "code"]

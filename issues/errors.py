@@ -22,3 +22,13 @@ class SupportRefused(Exception):
     def __init__(self, message):
         self.message = message
         super().__init__(str(message))
+
+
+class InvalidTransition(Exception):
+    """A workflow change the rules do not allow; `message` says why, in the user's language."""
+
+    code = "invalid_transition"
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))

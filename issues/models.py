@@ -19,6 +19,10 @@ REFERENCE_RANDOM_LENGTH = 6
 REFERENCE_PATTERN = r"^CM-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$"
 
 
+def new_owner_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
 def new_reference(year: int) -> str:
     """`CM-2026-7K3P9Q`: 32⁶ ≈ 1.07 billion codes a year, drawn with `secrets`, so a tracking code
     cannot be guessed from another one."""
@@ -49,6 +53,22 @@ class Complaint(models.Model):
     Status = ComplaintStatus
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+    # The one table of allowed status changes; issues.services.transition enforces it.
+    TRANSITIONS = {
+        Status.SUBMITTED: {Status.ACKNOWLEDGED, Status.REJECTED, Status.DUPLICATE},
+        Status.ACKNOWLEDGED: {
+            Status.IN_PROGRESS,
+            Status.RESOLVED,
+            Status.REJECTED,
+            Status.DUPLICATE,
+        },
+        Status.IN_PROGRESS: {Status.RESOLVED, Status.REJECTED, Status.DUPLICATE},
+        Status.RESOLVED: {Status.CLOSED},
+        Status.CLOSED: set(),
+        Status.REJECTED: set(),
+        Status.DUPLICATE: set(),
+    }
+    REROUTABLE_STATUSES = OPEN_STATUSES
 
     reference = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
@@ -89,6 +109,27 @@ class Complaint(models.Model):
     acknowledge_by = models.DateField(_("to be acknowledged by"))
     answer_by = models.DateField(_("to be answered by"))
 
+    # Workflow, written only by issues.services.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_complaints",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    is_reopened = models.BooleanField(default=False)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+    satisfaction_comment = models.TextField(blank=True)
+    # A private key given to the reporter only (confirmation page, e-mails): it proves they may
+    # reopen or rate the report, since the tracking code itself is public.
+    owner_key = models.CharField(max_length=32, default=new_owner_key, editable=False)
+
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -100,6 +141,7 @@ class Complaint(models.Model):
             models.Index(fields=["authority", "status", "-created_at"]),
             models.Index(fields=["arrondissement", "status"]),
             models.Index(fields=["category", "status"]),
+            models.Index(fields=["authority", "assigned_to", "status"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -130,6 +172,14 @@ class Complaint(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    def is_overdue(self, today) -> bool:
+        if self.status == self.Status.SUBMITTED and self.acknowledge_by < today:
+            return True
+        return self.is_open and self.answer_by < today
+
 
 def attachment_path(attachment: Attachment, filename: str) -> str:
     """Random names under the month: nothing of the citizen's own file name is kept."""
@@ -141,8 +191,13 @@ class Attachment(models.Model):
         IMAGE = "image", _("Photo")
         PDF = "pdf", _("PDF document")
 
+    class Stage(models.TextChoices):
+        REPORT = "report", _("Sent with the report")
+        RESOLUTION = "resolution", _("Photo of the fix")
+
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(max_length=8, choices=Kind.choices)
+    stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.REPORT)
     file = models.FileField(upload_to=attachment_path)
     thumbnail = models.FileField(upload_to=attachment_path, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -189,10 +244,16 @@ class Event(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         STATUS_CHANGED = "status_changed", _("Status changed")
         REROUTED = "rerouted", _("Re-routed")
+        ASSIGNED = "assigned", _("Assigned")
         MESSAGE = "message", _("Message")
+        REOPENED = "reopened", _("Reopened")
+        RATED = "rated", _("Rated")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    is_public = models.BooleanField(
+        default=True, help_text=_("Shown on the citizen's tracking page.")
+    )
     from_status = models.CharField(max_length=16, choices=ComplaintStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ComplaintStatus.choices, blank=True)
     authority = models.ForeignKey(

@@ -34,7 +34,9 @@ def public_complaint(reference: str) -> Complaint:
         .prefetch_related(
             Prefetch(
                 "events",
-                queryset=Event.objects.select_related("authority").defer("internal_note", "actor"),
+                queryset=Event.objects.filter(is_public=True)
+                .select_related("authority")
+                .defer("internal_note", "actor"),
             ),
             Prefetch("attachments", queryset=Attachment.objects.all()),
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,12 +16,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from districts.models import Category
+from districts.models import Authority, Category
 from districts.routing import route
 
 from . import notifications
 from .attachments import PreparedAttachment
-from .errors import CategoryUnavailable, InvalidComplaint, SupportRefused
+from .errors import CategoryUnavailable, InvalidComplaint, InvalidTransition, SupportRefused
 from .models import Attachment, Complaint, Event, Support
 
 logger = logging.getLogger(__name__)
@@ -95,8 +96,8 @@ def create_complaint(
                 language=language,
                 is_demo=is_demo,
                 created_at=now,
-                acknowledge_by=today + timedelta(days=settings.ACKNOWLEDGE_WITHIN_DAYS),
-                answer_by=today + timedelta(days=settings.ANSWER_WITHIN_DAYS),
+                acknowledge_by=acknowledge_deadline(category, today),
+                answer_by=answer_deadline(category, today),
             )
             _save_with_unique_reference(complaint)
             for prepared in attachments:
@@ -124,6 +125,16 @@ def create_complaint(
         raise
     transaction.on_commit(lambda: notifications.complaint_submitted(complaint.pk))
     return complaint
+
+
+def acknowledge_deadline(category: Category, start: date) -> date:
+    days = category.acknowledge_within_days or settings.ACKNOWLEDGE_WITHIN_DAYS
+    return start + timedelta(days=days)
+
+
+def answer_deadline(category: Category, start: date) -> date:
+    days = category.answer_within_days or settings.ANSWER_WITHIN_DAYS
+    return start + timedelta(days=days)
 
 
 def _save_with_unique_reference(complaint: Complaint) -> None:
@@ -171,3 +182,284 @@ def support_complaint(
         Complaint.objects.filter(pk=complaint.pk).update(support_count=F("support_count") + 1)
     complaint.refresh_from_db(fields=["support_count"])
     return True
+
+
+# --- Workflow: every change records an Event; public ones reach the citizen by e-mail. -------
+
+
+def _record(
+    complaint: Complaint,
+    *,
+    kind: str,
+    actor,
+    public_message: str = "",
+    internal_note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    authority=None,
+    is_public: bool = True,
+) -> Event:
+    event = Event.objects.create(
+        complaint=complaint,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        authority=authority,
+        public_message=public_message.strip(),
+        internal_note=internal_note.strip(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        is_public=is_public,
+    )
+    if is_public and (to_status or event.public_message):
+        transaction.on_commit(lambda: notifications.public_update(event.pk))
+    return event
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    """Re-reads the complaint under a row lock, so two agents cannot apply conflicting changes."""
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def transition(
+    *,
+    complaint: Complaint,
+    to_status: str,
+    actor,
+    public_message: str = "",
+    internal_note: str = "",
+    duplicate_of: Complaint | None = None,
+) -> Event:
+    """Moves a complaint along Complaint.TRANSITIONS. Raises InvalidTransition otherwise.
+
+    Rejecting needs a public reason; marking a duplicate needs the original complaint.
+    """
+    with transaction.atomic():
+        current = _locked(complaint)
+        if to_status not in Complaint.Status.values or not current.can_become(to_status):
+            raise InvalidTransition(
+                _("A report that is “%(current)s” cannot become “%(target)s”.")
+                % {
+                    "current": current.get_status_display(),
+                    "target": dict(Complaint.Status.choices).get(to_status, to_status),
+                }
+            )
+        if to_status == Complaint.Status.REJECTED and not public_message.strip():
+            raise InvalidTransition(_("Give the citizen the reason for the rejection."))
+        if to_status == Complaint.Status.DUPLICATE:
+            if duplicate_of is None or duplicate_of.pk == current.pk:
+                raise InvalidTransition(_("Name the report this one duplicates."))
+            current.duplicate_of = duplicate_of
+        now = timezone.now()
+        if to_status == Complaint.Status.ACKNOWLEDGED and current.acknowledged_at is None:
+            current.acknowledged_at = now
+        if to_status == Complaint.Status.RESOLVED:
+            current.resolved_at = now
+            current.is_reopened = False
+        from_status, current.status = current.status, to_status
+        current.save()
+        event = _record(
+            current,
+            kind=Event.Kind.STATUS_CHANGED,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            authority=current.authority,
+            public_message=public_message,
+            internal_note=internal_note,
+        )
+    complaint.refresh_from_db()
+    return event
+
+
+def reroute(*, complaint: Complaint, to_authority: Authority, actor, reason: str) -> Event:
+    """ "Not our responsibility": hands the complaint to another authority, back to "submitted",
+    with a fresh acknowledgement deadline. The reason is mandatory and public."""
+    if not reason.strip():
+        raise InvalidTransition(_("Say why this report is not your responsibility."))
+    with transaction.atomic():
+        current = _locked(complaint)
+        if current.status not in Complaint.REROUTABLE_STATUSES:
+            raise InvalidTransition(_("Only open reports can be re-routed."))
+        if to_authority.pk == current.authority_id:
+            raise InvalidTransition(_("Choose another authority than the current one."))
+        from_status = current.status
+        current.authority = to_authority
+        current.status = Complaint.Status.SUBMITTED
+        current.assigned_to = None
+        today = timezone.localdate()
+        current.acknowledge_by = acknowledge_deadline(current.category, today)
+        current.answer_by = max(current.answer_by, answer_deadline(current.category, today))
+        current.save()
+        event = _record(
+            current,
+            kind=Event.Kind.REROUTED,
+            actor=actor,
+            from_status=from_status,
+            to_status=Complaint.Status.SUBMITTED,
+            authority=to_authority,
+            public_message=reason,
+        )
+    complaint.refresh_from_db()
+    return event
+
+
+def assign(*, complaint: Complaint, agent, actor) -> Event:
+    """Gives the complaint to an agent of the authority handling it (None: unassign)."""
+    if agent is not None and not agent_of(agent, complaint.authority_id):
+        raise InvalidTransition(_("This person does not work for the authority handling it."))
+    with transaction.atomic():
+        current = _locked(complaint)
+        current.assigned_to = agent
+        current.save(update_fields=["assigned_to", "updated_at"])
+        event = _record(
+            current,
+            kind=Event.Kind.ASSIGNED,
+            actor=actor,
+            internal_note=str(agent) if agent else "",
+            is_public=False,
+        )
+    complaint.refresh_from_db()
+    return event
+
+
+def agent_of(user, authority_id: int) -> bool:
+    membership = getattr(user, "staff_membership", None)
+    return membership is not None and membership.authority_id == authority_id
+
+
+def add_message(
+    *, complaint: Complaint, actor, public_message: str = "", internal_note: str = ""
+) -> Event:
+    if not public_message.strip() and not internal_note.strip():
+        raise InvalidTransition(_("Write a public message or an internal note."))
+    return _record(
+        complaint,
+        kind=Event.Kind.MESSAGE,
+        actor=actor,
+        public_message=public_message,
+        internal_note=internal_note,
+        is_public=bool(public_message.strip()),
+    )
+
+
+def attach_resolution_photo(
+    *, complaint: Complaint, prepared: PreparedAttachment, actor
+) -> Attachment:
+    """A photo of the fix, shown to the citizen; cleaned like citizens' photos."""
+    stored = []
+    try:
+        with transaction.atomic():
+            attachment = Attachment(
+                complaint=complaint, kind=prepared.kind, stage=Attachment.Stage.RESOLUTION
+            )
+            attachment.file.save(prepared.content.name, prepared.content, save=False)
+            stored.append(attachment.file)
+            if prepared.thumbnail is not None:
+                attachment.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
+                stored.append(attachment.thumbnail)
+            attachment.save()
+            _record(
+                complaint,
+                kind=Event.Kind.MESSAGE,
+                actor=actor,
+                is_public=False,
+                internal_note=str(_("Photo of the fix added.")),
+            )
+    except BaseException:
+        for file in stored:
+            file.delete(save=False)
+        raise
+    return attachment
+
+
+@dataclass
+class BulkResult:
+    changed: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def bulk_transition(
+    *, complaints: Sequence[Complaint], to_status: str, actor, public_message: str = ""
+) -> BulkResult:
+    """Applies one status change to many complaints; those that cannot take it are skipped and
+    listed with the reason, the others change."""
+    result = BulkResult()
+    for complaint in complaints:
+        try:
+            transition(
+                complaint=complaint,
+                to_status=to_status,
+                actor=actor,
+                public_message=public_message,
+            )
+        except InvalidTransition as refused:
+            result.skipped[complaint.reference] = str(refused.message)
+        else:
+            result.changed.append(complaint.reference)
+    return result
+
+
+def bulk_assign(*, complaints: Sequence[Complaint], agent, actor) -> BulkResult:
+    result = BulkResult()
+    for complaint in complaints:
+        try:
+            assign(complaint=complaint, agent=agent, actor=actor)
+        except InvalidTransition as refused:
+            result.skipped[complaint.reference] = str(refused.message)
+        else:
+            result.changed.append(complaint.reference)
+    return result
+
+
+def can_reopen(complaint: Complaint) -> bool:
+    if complaint.status not in (Complaint.Status.RESOLVED, Complaint.Status.CLOSED):
+        return False
+    if complaint.resolved_at is None:
+        return False
+    return timezone.now() <= complaint.resolved_at + timedelta(days=settings.REOPEN_WITHIN_DAYS)
+
+
+def reopen(*, complaint: Complaint, reason: str) -> Event:
+    """The citizen says it is not fixed: within REOPEN_WITHIN_DAYS of the resolution, back to the
+    same authority, acknowledged, flagged as reopened, with a fresh answer deadline."""
+    if not reason.strip():
+        raise InvalidTransition(_("Say what is still wrong."))
+    with transaction.atomic():
+        current = _locked(complaint)
+        if current.status not in (Complaint.Status.RESOLVED, Complaint.Status.CLOSED):
+            raise InvalidTransition(_("Only a resolved report can be reopened."))
+        limit = current.resolved_at + timedelta(days=settings.REOPEN_WITHIN_DAYS)
+        if timezone.now() > limit:
+            raise InvalidTransition(
+                _("A report can be reopened within %(days)d days of its resolution.")
+                % {"days": settings.REOPEN_WITHIN_DAYS}
+            )
+        from_status = current.status
+        current.status = Complaint.Status.ACKNOWLEDGED
+        current.is_reopened = True
+        current.reopen_count += 1
+        current.answer_by = answer_deadline(current.category, timezone.localdate())
+        current.save()
+        event = _record(
+            current,
+            kind=Event.Kind.REOPENED,
+            actor=None,
+            from_status=from_status,
+            to_status=current.status,
+            authority=current.authority,
+            public_message=reason,
+        )
+    complaint.refresh_from_db()
+    return event
+
+
+def rate(*, complaint: Complaint, rating: int, comment: str = "") -> None:
+    """The citizen's satisfaction (1 to 5) once the report is resolved; may be changed."""
+    if complaint.status not in (Complaint.Status.RESOLVED, Complaint.Status.CLOSED):
+        raise InvalidTransition(_("You can rate a report once it is resolved."))
+    if rating not in range(1, 6):
+        raise InvalidTransition(_("Choose a rating from 1 to 5."))
+    Complaint.objects.filter(pk=complaint.pk).update(
+        satisfaction=rating, satisfaction_comment=comment.strip()[:1000]
+    )
+    complaint.refresh_from_db(fields=["satisfaction", "satisfaction_comment"])

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from districts.maps import tile_attribution
 
 from . import selectors, services
 from .attachments import AttachmentRejected, prepare
-from .errors import InvalidComplaint, SupportRefused
+from .errors import InvalidComplaint, InvalidTransition, SupportRefused
 from .forms import ReportForm
 from .models import Complaint
 
@@ -100,7 +101,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 for field, message in error.errors.items():
                     form.add_error(field if field in form.fields else None, str(message))
             else:
-                request.session["last_report"] = complaint.reference
+                _remember_ownership(request, complaint)
                 return redirect("report-sent", reference=complaint.reference)
         if request.FILES:
             messages.warning(request, _("Please attach your files again: they could not be kept."))
@@ -128,9 +129,33 @@ def report_photo_location(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"found": True, "lat": lat, "lon": lon})
 
 
+def _remember_ownership(request: HttpRequest, complaint: Complaint) -> None:
+    owned = set(request.session.get("owned_reports", []))
+    owned.add(complaint.reference)
+    request.session["owned_reports"] = sorted(owned)
+
+
+def _is_owner(request: HttpRequest, complaint: Complaint) -> bool:
+    """The reporter: their account, the browser session that sent it, or the private link."""
+    if request.user.is_authenticated and complaint.reporter_id == request.user.pk:
+        return True
+    key = request.GET.get("key", "")
+    if key and secrets.compare_digest(key, complaint.owner_key):
+        _remember_ownership(request, complaint)
+        return True
+    return complaint.reference in request.session.get("owned_reports", [])
+
+
 def report_sent(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _public_or_404(reference)
-    return render(request, "issues/report_sent.html", {"complaint": complaint})
+    owner_url = None
+    if _is_owner(request, complaint):
+        owner_url = request.build_absolute_uri(
+            f"{complaint.get_absolute_url()}?key={complaint.owner_key}"
+        )
+    return render(
+        request, "issues/report_sent.html", {"complaint": complaint, "owner_url": owner_url}
+    )
 
 
 def track_lookup(request: HttpRequest) -> HttpResponse:
@@ -144,11 +169,16 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 def track(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _public_or_404(reference)
+    is_owner = _is_owner(request, complaint)
+    if request.GET.get("key"):
+        return redirect("track", reference=complaint.reference)  # the key leaves the address bar
     return render(
         request,
         "issues/track.html",
         {
             "complaint": complaint,
+            "is_owner": is_owner,
+            "can_reopen": is_owner and services.can_reopen(complaint),
             "events": [event for event in complaint.events.all()],
             "map_point": {"lat": complaint.location.y, "lon": complaint.location.x},
             "page_config": _page_config(request),
@@ -189,6 +219,42 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
         secure=request.is_secure(),
     )
     return response
+
+
+@require_POST
+def reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _public_or_404(reference)
+    if not _is_owner(request, complaint):
+        raise PermissionDenied(_("Only the person who sent this report can reopen it."))
+    try:
+        services.reopen(complaint=complaint, reason=request.POST.get("reason", ""))
+    except InvalidTransition as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(
+            request,
+            _("Your report was reopened and sent back to %(name)s.")
+            % {"name": complaint.authority.name},
+        )
+    return redirect("track", reference=complaint.reference)
+
+
+@require_POST
+def rate(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = _public_or_404(reference)
+    if not _is_owner(request, complaint):
+        raise PermissionDenied(_("Only the person who sent this report can rate it."))
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        rating = 0
+    try:
+        services.rate(complaint=complaint, rating=rating, comment=request.POST.get("comment", ""))
+    except InvalidTransition as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect("track", reference=complaint.reference)
 
 
 @login_required

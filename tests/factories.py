@@ -96,3 +96,24 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     )
     acknowledge_by = factory.LazyFunction(lambda: date.today() + timedelta(days=15))
     answer_by = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"agent{n}@example.org")
+    email = factory.SelfAttribute("username")
+    password = factory.django.Password("pw-123456x")
+
+
+class StaffMembershipFactory(factory.django.DjangoModelFactory):
+    """`StaffMembershipFactory(authority=Authority.objects.get(slug="anfa"))`: an agent of Anfa."""
+
+    class Meta:
+        model = "staff.StaffMembership"
+
+    user = factory.SubFactory(UserFactory)
+    role = "agent"

@@ -1,0 +1,73 @@
+"""The queue's filters and sorting (django-filter), applied on top of the user's scope."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import Category
+from issues.models import Complaint
+
+from .selectors import overdue_q
+
+
+class QueueFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Complaint.Status.choices
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="code",
+        empty_label=_("All categories"),
+    )
+    created = django_filters.DateFromToRangeFilter(
+        label=_("Received between"), field_name="created_at__date"
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue")
+    assigned = django_filters.ChoiceFilter(
+        label=_("Assigned"),
+        choices=[("me", _("to me")), ("nobody", _("to nobody"))],
+        method="filter_assigned",
+        empty_label=_("anyone"),
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("created_at", "created"),
+            ("acknowledge_by", "acknowledge_by"),
+            ("answer_by", "answer_by"),
+            ("support_count", "supports"),
+        ),
+        field_labels={
+            "created_at": _("date received"),
+            "acknowledge_by": _("acknowledgement deadline"),
+            "answer_by": _("answer deadline"),
+            "support_count": _("supports"),
+        },
+    )
+
+    class Meta:
+        model = Complaint
+        fields = ["status", "category"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q(timezone.localdate())) if value else queryset
+
+    def filter_assigned(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(assigned_to=self.request.user)
+        if value == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__iexact=value) | Q(title__icontains=value) | Q(description__icontains=value)
+        )

@@ -1,0 +1,98 @@
+"""Forms of the staff workspace. They check input; the rules live in issues.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import Authority
+from issues.forms import reject_broken_encoding
+from issues.models import Complaint
+
+MESSAGE_WIDGET = forms.Textarea(attrs={"rows": 2})
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=Complaint.Status.choices)
+    public_message = forms.CharField(
+        label=_("Message to the citizen (public)"),
+        required=False,
+        widget=MESSAGE_WIDGET,
+        validators=[reject_broken_encoding],
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note (staff only)"),
+        required=False,
+        widget=MESSAGE_WIDGET,
+        validators=[reject_broken_encoding],
+    )
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of (tracking code)"), required=False, max_length=16
+    )
+
+    def clean_duplicate_of(self):
+        code = self.cleaned_data["duplicate_of"].strip().upper()
+        if not code:
+            return None
+        original = Complaint.objects.filter(reference=code).first()
+        if original is None:
+            raise forms.ValidationError(_("No report has this tracking code."))
+        return original
+
+
+class RerouteForm(forms.Form):
+    authority = forms.ModelChoiceField(label=_("Send to"), queryset=Authority.objects.all())
+    reason = forms.CharField(
+        label=_("Why it is not your responsibility (public)"),
+        widget=MESSAGE_WIDGET,
+        validators=[reject_broken_encoding],
+    )
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            self.fields["authority"].choices = [(a.pk, a.name) for a in choices]
+
+
+class AssignForm(forms.Form):
+    agent = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("nobody"),
+    )
+
+    def __init__(self, *args, authority=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if authority is not None:
+            self.fields["agent"].queryset = get_user_model().objects.filter(
+                staff_membership__authority=authority
+            )
+
+
+class MessageForm(forms.Form):
+    public_message = TransitionForm.base_fields["public_message"]
+    internal_note = TransitionForm.base_fields["internal_note"]
+
+
+class ResolutionPhotoForm(forms.Form):
+    photo = forms.FileField(label=_("Photo of the fix"))
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("acknowledge", _("Acknowledge")),
+        ("close", _("Close")),
+        ("assign", _("Assign")),
+    ]
+    references = forms.MultipleChoiceField(choices=[], required=True)
+    action = forms.ChoiceField(choices=ACTIONS)
+    agent = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False)
+    public_message = TransitionForm.base_fields["public_message"]
+
+    def __init__(self, *args, references=(), agents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["references"].choices = [(ref, ref) for ref in references]
+        if agents is not None:
+            self.fields["agent"].queryset = agents

@@ -1,0 +1,15 @@
+"""Small template filters for the staff workspace."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, 0)
+
+
+@register.filter
+def is_overdue(complaint, today):
+    return complaint.is_overdue(today)

@@ -1,0 +1,373 @@
+"""The staff workspace: the queue, a complaint's page with its actions, bulk actions, exports.
+
+Views only translate between HTTP and issues.services; every read is scoped by staff.selectors.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from districts.maps import tile_attribution
+from issues import services
+from issues.attachments import AttachmentRejected, prepare
+from issues.errors import InvalidTransition
+from issues.models import Complaint
+
+from . import selectors
+from .filters import QueueFilter
+from .forms import (
+    AssignForm,
+    BulkForm,
+    MessageForm,
+    RerouteForm,
+    ResolutionPhotoForm,
+    TransitionForm,
+)
+
+PAGE_SIZE = 50
+MAP_LIMIT = 2000
+
+
+def staff_only(view):
+    """Signed-in staff members only: anyone else is sent to sign in, or refused (403)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            request.membership = selectors.membership_of(request.user)
+        except selectors.NotStaff as refused:
+            raise PermissionDenied(
+                _("This workspace is for the staff of an authority.")
+            ) from refused
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _complaint_or_404(request: HttpRequest, reference: str) -> Complaint:
+    try:
+        return selectors.scoped_complaint(request.user, reference)
+    except Complaint.DoesNotExist as missing:
+        raise Http404(_("No report has this tracking code.")) from missing
+
+
+def _filtered(request: HttpRequest) -> QueueFilter:
+    scope = selectors.scoped_complaints(request.user)
+    return QueueFilter(request.GET or None, queryset=scope.order_by("-created_at"), request=request)
+
+
+@staff_only
+def queue(request: HttpRequest) -> HttpResponse:
+    scope = selectors.scoped_complaints(request.user)
+    filtered = _filtered(request)
+    page = Paginator(filtered.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    authority = request.membership.authority
+    return render(
+        request,
+        "staff/queue.html",
+        {
+            "filter": filtered,
+            "page": page,
+            "counts": selectors.status_counts(scope),
+            "overdue_count": scope.filter(selectors.overdue_q(timezone.localdate())).count(),
+            "today": timezone.localdate(),
+            "authority": authority,
+            "bulk_agents": selectors.agents_of(authority) if authority else [],
+            "query_string": request.GET.urlencode(),
+            "map_config": {
+                "tileUrl": settings.MAP_TILE_URL,
+                "tileAttribution": tile_attribution(),
+                "points": _map_points(filtered.qs),
+                "boundary": _boundary(authority),
+            },
+        },
+    )
+
+
+def _back_to_queue(request: HttpRequest) -> HttpResponse:
+    """Back to the queue with the filters the bulk action was made from."""
+    query = request.POST.get("query", "")
+    return redirect(f"{reverse('staff-queue')}?{query}" if query else reverse("staff-queue"))
+
+
+def _map_points(queryset) -> list[list]:
+    """[lat, lon, reference] of the newest MAP_LIMIT complaints of the filtered set."""
+    rows = queryset.values_list("location", "reference")[:MAP_LIMIT]
+    return [[round(point.y, 6), round(point.x, 6), reference] for point, reference in rows]
+
+
+def _boundary(authority) -> dict | None:
+    if authority is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_AsGeoJSON(ST_Union(geometry), 5) FROM districts_servicearea "
+            "WHERE authority_id = %s",
+            [authority.pk],
+        )
+        value = cursor.fetchone()[0]
+    return json.loads(value) if value else None
+
+
+@staff_only
+def complaint(request: HttpRequest, reference: str) -> HttpResponse:
+    item = _complaint_or_404(request, reference)
+    return render(request, "staff/complaint.html", _complaint_context(request, item))
+
+
+def _complaint_context(request, item: Complaint, **forms) -> dict:
+    return {
+        "complaint": item,
+        "events": item.events.select_related("actor", "authority"),
+        "attachments": item.attachments.all(),
+        "today": timezone.localdate(),
+        "next_statuses": [
+            (value, label) for value, label in Complaint.Status.choices if item.can_become(value)
+        ],
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "reroute_form": forms.get("reroute_form")
+        or RerouteForm(choices=selectors.reroute_choices(item)),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(authority=item.authority, initial={"agent": item.assigned_to_id}),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "photo_form": forms.get("photo_form") or ResolutionPhotoForm(),
+    }
+
+
+@staff_only
+@require_POST
+def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    item = _complaint_or_404(request, reference)
+    handlers = {
+        "transition": _do_transition,
+        "reroute": _do_reroute,
+        "assign": _do_assign,
+        "message": _do_message,
+        "photo": _do_photo,
+    }
+    if action not in handlers:
+        raise Http404()
+    bound_form, error = handlers[action](request, item)
+    if error is None:
+        return redirect("staff-complaint", reference=item.reference)
+    if error:
+        messages.error(request, error)
+    context = _complaint_context(request, item, **{f"{action}_form": bound_form})
+    return render(request, "staff/complaint.html", context, status=400)
+
+
+def _do_transition(request, item):
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return form, ""
+    try:
+        services.transition(
+            complaint=item,
+            to_status=form.cleaned_data["to_status"],
+            actor=request.user,
+            public_message=form.cleaned_data["public_message"],
+            internal_note=form.cleaned_data["internal_note"],
+            duplicate_of=form.cleaned_data["duplicate_of"],
+        )
+    except InvalidTransition as refused:
+        return form, str(refused.message)
+    messages.success(request, _("Status changed."))
+    return form, None
+
+
+def _do_reroute(request, item):
+    form = RerouteForm(request.POST, choices=selectors.reroute_choices(item))
+    if not form.is_valid():
+        return form, ""
+    try:
+        services.reroute(
+            complaint=item,
+            to_authority=form.cleaned_data["authority"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except InvalidTransition as refused:
+        return form, str(refused.message)
+    messages.success(request, _("Report sent to %(name)s.") % {"name": item.authority.name})
+    return form, None
+
+
+def _do_assign(request, item):
+    form = AssignForm(request.POST, authority=item.authority)
+    if not form.is_valid():
+        return form, ""
+    try:
+        services.assign(complaint=item, agent=form.cleaned_data["agent"], actor=request.user)
+    except InvalidTransition as refused:
+        return form, str(refused.message)
+    messages.success(request, _("Assignment saved."))
+    return form, None
+
+
+def _do_message(request, item):
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return form, ""
+    try:
+        services.add_message(complaint=item, actor=request.user, **form.cleaned_data)
+    except InvalidTransition as refused:
+        return form, str(refused.message)
+    messages.success(request, _("Message saved."))
+    return form, None
+
+
+def _do_photo(request, item):
+    form = ResolutionPhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, ""
+    try:
+        prepared = prepare(form.cleaned_data["photo"])
+    except AttachmentRejected as rejected:
+        return form, str(rejected.message)
+    services.attach_resolution_photo(complaint=item, prepared=prepared, actor=request.user)
+    messages.success(request, _("Photo added."))
+    return form, None
+
+
+@staff_only
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    references = request.POST.getlist("references")
+    scope = selectors.scoped_complaints(request.user)
+    visible = list(scope.filter(reference__in=references))
+    authority = request.membership.authority
+    form = BulkForm(
+        request.POST,
+        references=[c.reference for c in visible],
+        agents=get_user_model().objects.filter(staff_membership__authority=authority)
+        if authority
+        else get_user_model().objects.none(),
+    )
+    if len(visible) != len(set(references)) or not form.is_valid():
+        messages.error(request, _("Select reports of your queue, and an action."))
+        return _back_to_queue(request)
+    action = form.cleaned_data["action"]
+    if action == "assign":
+        result = services.bulk_assign(
+            complaints=visible, agent=form.cleaned_data["agent"], actor=request.user
+        )
+    else:
+        target = (
+            Complaint.Status.ACKNOWLEDGED if action == "acknowledge" else Complaint.Status.CLOSED
+        )
+        result = services.bulk_transition(
+            complaints=visible,
+            to_status=target,
+            actor=request.user,
+            public_message=form.cleaned_data["public_message"],
+        )
+    messages.success(request, _("%(count)d reports changed.") % {"count": len(result.changed)})
+    for reference, reason in result.skipped.items():
+        messages.warning(request, f"{reference}: {reason}")
+    return _back_to_queue(request)
+
+
+EXPORT_FIELDS = [
+    "reference",
+    "status",
+    "kind",
+    "category__code",
+    "title",
+    "description",
+    "authority__slug",
+    "arrondissement__slug",
+    "created_at",
+    "acknowledge_by",
+    "answer_by",
+    "support_count",
+    "location",
+]
+EXPORT_HEADER = [
+    "reference",
+    "status",
+    "kind",
+    "category",
+    "title",
+    "description",
+    "authority",
+    "arrondissement",
+    "created_at",
+    "acknowledge_by",
+    "answer_by",
+    "supports",
+    "lat",
+    "lon",
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _export_rows(request):
+    rows = _filtered(request).qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
+    for row in rows:
+        *values, point = row
+        yield [
+            *(v.isoformat() if hasattr(v, "isoformat") else v for v in values),
+            round(point.y, 7),
+            round(point.x, 7),
+        ]
+
+
+@staff_only
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered queue as CSV, streamed row by row (no personal data of the reporter)."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # so spreadsheet software reads UTF-8 (Arabic) correctly
+        yield writer.writerow(EXPORT_HEADER)
+        for row in _export_rows(request):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="casa-map-queue.csv"'
+    return response
+
+
+@staff_only
+def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered queue as a GeoJSON FeatureCollection, streamed feature by feature."""
+
+    def chunks():
+        yield '{"type": "FeatureCollection", "features": ['
+        separator = ""
+        for row in _export_rows(request):
+            *values, lat, lon = row
+            feature = {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": dict(zip(EXPORT_HEADER[:-2], values, strict=True)),
+            }
+            yield separator + json.dumps(feature, ensure_ascii=False)
+            separator = ","
+        yield "]}"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/geo+json")
+    response["Content-Disposition"] = 'attachment; filename="casa-map-queue.geojson"'
+    return response

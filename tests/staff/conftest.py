@@ -1,0 +1,62 @@
+"""Staff of Anfa and of Maârif, a city supervisor, and complaints routed to each."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from districts.models import Authority, Category
+from issues.services import create_complaint
+from tests.factories import StaffMembershipFactory
+
+
+def signed_in(membership) -> Client:
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+@pytest.fixture
+def anfa(casablanca) -> Authority:
+    return Authority.objects.get(slug="anfa")
+
+
+@pytest.fixture
+def maarif(casablanca) -> Authority:
+    return Authority.objects.get(slug="maarif")
+
+
+@pytest.fixture
+def anfa_agent(anfa):
+    return StaffMembershipFactory(authority=anfa, role="agent")
+
+
+@pytest.fixture
+def anfa_manager(anfa):
+    return StaffMembershipFactory(authority=anfa, role="manager")
+
+
+@pytest.fixture
+def maarif_agent(maarif):
+    return StaffMembershipFactory(authority=maarif, role="agent")
+
+
+@pytest.fixture
+def supervisor(casablanca):
+    return StaffMembershipFactory(authority=None, role="supervisor")
+
+
+@pytest.fixture
+def report_in(casablanca, point_in):
+    """`report_in("anfa", "roads-potholes", title=…)`: a complaint filed through the service."""
+
+    def _report(slug: str, code: str = "roads-potholes", **fields):
+        values = {
+            "category": Category.objects.get(code=code),
+            "location": point_in(slug),
+            "title": f"Problème à {slug}",
+            "description": "Description du problème.",
+        }
+        return create_complaint(**(values | fields))
+
+    return _report
