@@ -4,7 +4,7 @@ SQL `LIKE` on the same normalised text, and a bare `SELECT 1` round trip, in the
 
 Prints figures; asserts nothing about time. Run against a seeded database:
 
-    .venv/bin/python bench/places.py [--repeats 200]
+    .venv/bin/python -m bench.places [--repeats 200]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casa_map.settings")
+os.environ["DEBUG"] = "false"  # measure production settings, whatever the local .env says
 
 import django  # noqa: E402
 

@@ -4,7 +4,7 @@ floor: the bare PostGIS point-in-arrondissement join over the same points, in th
 
 Prints figures; asserts nothing about time. Run against a seeded database (`make run` seeds it):
 
-    .venv/bin/python bench/routing.py [--points 100000] [--single N] [--category waste-collection]
+    .venv/bin/python -m bench.routing [--points 100000] [--single N] [--category waste-collection]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casa_map.settings")
+os.environ["DEBUG"] = "false"  # measure production settings, whatever the local .env says
 
 import django  # noqa: E402
 

@@ -81,6 +81,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("staff/", staff_views.queue, name="staff-queue"),
     path("staff/bulk/", staff_views.bulk, name="staff-bulk"),
+    path("staff/map.json", staff_views.map_points, name="staff-map-points"),
     path("staff/export.csv", staff_views.export_csv, name="staff-export-csv"),
     path("staff/export.geojson", staff_views.export_geojson, name="staff-export-geojson"),
     path("staff/complaints/<str:reference>/", staff_views.complaint, name="staff-complaint"),

@@ -138,6 +138,7 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         indexes = [
+            models.Index(fields=["authority", "-created_at"]),
             models.Index(fields=["authority", "status", "-created_at"]),
             models.Index(fields=["arrondissement", "status"]),
             models.Index(fields=["category", "status"]),

@@ -8,8 +8,3 @@ register = template.Library()
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, 0)
-
-
-@register.filter
-def is_overdue(complaint, today):
-    return complaint.is_overdue(today)

@@ -9,17 +9,23 @@
     if (!panel.open || map) return;
     map = L.map("queue-map", { preferCanvas: true });
     L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 19 }).addTo(map);
-    var bounds = null;
-    if (cfg.boundary) {
-      var boundary = L.geoJSON(cfg.boundary, { style: { color: "#1d4e89", weight: 2, fillOpacity: 0.05 } });
-      boundary.addTo(map);
-      bounds = boundary.getBounds();
-    }
-    var markers = cfg.points.map(function (p) {
-      return L.circleMarker([p[0], p[1]], { radius: 4, color: "#b3261e" }).bindTooltip(p[2]);
-    });
-    var group = L.featureGroup(markers).addTo(map);
-    if (!bounds && markers.length) bounds = group.getBounds();
-    if (bounds) map.fitBounds(bounds); else map.setView([33.57, -7.6], 12);
+    map.setView([33.57, -7.6], 12);
+    fetch(cfg.pointsUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        var bounds = null;
+        if (data.boundary) {
+          var boundary = L.geoJSON(data.boundary, { style: { color: "#1d4e89", weight: 2, fillOpacity: 0.05 } });
+          boundary.addTo(map);
+          bounds = boundary.getBounds();
+        }
+        var markers = data.points.map(function (p) {
+          return L.circleMarker([p[0], p[1]], { radius: 4, color: "#b3261e" }).bindTooltip(p[2]);
+        });
+        var group = L.featureGroup(markers).addTo(map);
+        panel.dataset.points = String(markers.length);
+        if (!bounds && markers.length) bounds = group.getBounds();
+        if (bounds) map.fitBounds(bounds);
+      });
   });
 })();
