@@ -41,6 +41,14 @@ def commune_features() -> dict[str, dict]:
     return {feature["properties"]["name"]: feature for feature in _features("commune.geojson")}
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (rate limits, cached counts), as the database does."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Seeds the real city once into the new test database; each test's rollback keeps it."""

@@ -156,16 +156,78 @@ def test_digest_command_reports_what_it_did(report_in, capsys):
 
 
 def test_queue_page_queries_do_not_grow_with_the_rows(anfa_agent, report_in):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = signed_in(anfa_agent)
     report_in("anfa")
+    cache.clear()
     with CaptureQueriesContext(connection) as one_row:
         client.get("/staff/")
     for _ in range(12):
         assign(complaint=report_in("anfa"), agent=anfa_agent.user, actor=anfa_agent.user)
+    cache.clear()
     with CaptureQueriesContext(connection) as thirteen_rows:
         client.get("/staff/")
 
     assert len(thirteen_rows) == len(one_row)
+
+
+def test_cached_counts_follow_new_reports_and_status_changes(
+    anfa_agent, report_in, django_capture_on_commit_callbacks
+):
+    client = signed_in(anfa_agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = report_in("anfa")
+    assert "Déposée <strong>1</strong>" in client.get("/staff/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_in("anfa")
+    assert "Déposée <strong>2</strong>" in client.get("/staff/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(complaint=first, to_status=S.ACKNOWLEDGED, actor=anfa_agent.user)
+    html = client.get("/staff/").content.decode()
+    assert "Déposée <strong>1</strong>" in html
+    assert "Prise en charge <strong>1</strong>" in html
+
+
+def test_rerouting_updates_both_queues_counts(
+    anfa_agent, maarif_agent, maarif, report_in, django_capture_on_commit_callbacks
+):
+    from issues.services import reroute
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = report_in("anfa")
+    anfa_client, maarif_client = signed_in(anfa_agent), signed_in(maarif_agent)
+    anfa_client.get("/staff/")
+    maarif_client.get("/staff/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reroute(complaint=complaint, to_authority=maarif, actor=anfa_agent.user, reason="Maârif")
+
+    assert "Déposée <strong>0</strong>" in anfa_client.get("/staff/").content.decode()
+    assert "Déposée <strong>1</strong>" in maarif_client.get("/staff/").content.decode()
+
+
+def test_filtered_pages_look_ahead_instead_of_counting(anfa_agent, report_in):
+    for _ in range(3):
+        report_in("anfa", "noise")
+
+    html = signed_in(anfa_agent).get("/staff/", {"category": "noise"}).content.decode()
+
+    assert "Page 1" in html and "Page 1 sur" not in html
+    assert html.count('data-reference="') == 3
+
+
+def test_map_points_endpoint_is_scoped(anfa_agent, report_in):
+    mine = report_in("anfa")
+    theirs = report_in("maarif")
+
+    data = signed_in(anfa_agent).get("/staff/map.json").json()
+
+    references = [point[2] for point in data["points"]]
+    assert references == [mine.reference]
+    assert theirs.reference not in references
+    assert data["boundary"]["type"] in ("Polygon", "MultiPolygon")
