@@ -348,3 +348,14 @@ def test_password_reset_sends_an_email(client):
 
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_timeline_names_the_handler_in_the_readers_language(client, point_in):
+    client.post("/report/", report_data(point_in("sidi-moumen")))
+    reference = Complaint.objects.get().reference
+
+    french = client.get(f"/track/{reference}/").content.decode()
+    arabic = client.get(f"/track/{reference}/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+
+    assert "Transmis à Sidi Moumen." in french
+    assert "أحيل إلى مقاطعة سيدي مومن." in arabic
