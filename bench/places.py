@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,6 +24,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from bench.measure import percentiles, timed  # noqa: E402
 from districts.selectors import search_places  # noqa: E402
 from districts.text import normalise  # noqa: E402
 
@@ -35,21 +34,6 @@ QUERIES = {
     "arabic": ["المعاريف", "شارع أنفا", "مستشفى", "زرقطوني"],
     "misspelt": ["zerktoni", "voyajeurs", "hopitall", "anfaa"],
 }
-
-
-def timed(work, repeats: int) -> list[float]:
-    work()
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def summary(samples: list[float]) -> str:
-    p95 = statistics.quantiles(samples, n=20)[18]
-    return f"p50 {statistics.median(samples):6.2f} ms  p95 {p95:6.2f} ms"
 
 
 def main() -> None:
@@ -63,7 +47,7 @@ def main() -> None:
             cursor.fetchall()
 
     print(f"places: {connection.cursor().connection.info.dbname}, repeats {options.repeats}")
-    round_trip = summary(timed(select_one, options.repeats))
+    round_trip = percentiles(timed(select_one, options.repeats))
     print(f"round trip  SELECT 1                         {round_trip}")
     for kind, queries in QUERIES.items():
         floor, full = [], []
@@ -80,8 +64,8 @@ def main() -> None:
 
             floor += timed(bare_like, options.repeats // len(queries))
             full += timed(lambda query=query: search_places(query), options.repeats // len(queries))
-        print(f"{kind:9}   floor: bare LIKE                 {summary(floor)}")
-        print(f"{kind:9}   search_places()                  {summary(full)}")
+        print(f"{kind:9}   floor: bare LIKE                 {percentiles(floor)}")
+        print(f"{kind:9}   search_places()                  {percentiles(full)}")
 
 
 if __name__ == "__main__":

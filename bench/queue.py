@@ -15,7 +15,6 @@ import argparse
 import io
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -36,6 +35,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.measure import percentiles, timed  # noqa: E402
 from districts.models import Authority, Category, ServiceArea  # noqa: E402
 from districts.routing import route_many  # noqa: E402
 from districts.selectors import random_points_in_city  # noqa: E402
@@ -148,21 +148,6 @@ def load(count: int, seed: int) -> None:
     with connection.cursor() as cursor:  # VACUUM cannot run inside the COPY's transaction
         cursor.execute("VACUUM ANALYZE issues_complaint")
     print(f"  {count:,} complaints loaded in {time.perf_counter() - started:.1f} s")
-
-
-def percentiles(samples: list[float]) -> str:
-    p95 = statistics.quantiles(samples, n=20)[18]
-    return f"p50 {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms"
-
-
-def timed(work, repeats: int) -> list[float]:
-    work()
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
 
 
 def main() -> None:

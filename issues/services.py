@@ -101,15 +101,7 @@ def create_complaint(
             )
             _save_with_unique_reference(complaint)
             for prepared in attachments:
-                attachment = Attachment(complaint=complaint, kind=prepared.kind, created_at=now)
-                attachment.file.save(prepared.content.name, prepared.content, save=False)
-                stored_files.append(attachment.file)
-                if prepared.thumbnail is not None:
-                    attachment.thumbnail.save(
-                        prepared.thumbnail.name, prepared.thumbnail, save=False
-                    )
-                    stored_files.append(attachment.thumbnail)
-                attachment.save()
+                _store_attachment(complaint, prepared, Attachment.Stage.REPORT, stored_files)
             Event.objects.create(
                 complaint=complaint,
                 kind=Event.Kind.SUBMITTED,
@@ -136,6 +128,21 @@ def acknowledge_deadline(category: Category, start: date) -> date:
 def answer_deadline(category: Category, start: date) -> date:
     days = category.answer_within_days or settings.ANSWER_WITHIN_DAYS
     return start + timedelta(days=days)
+
+
+def _store_attachment(
+    complaint: Complaint, prepared: PreparedAttachment, stage: str, stored_files: list
+) -> Attachment:
+    """Writes the cleaned file (and thumbnail) and its row; `stored_files` collects what was
+    written so the caller can delete it if the transaction fails."""
+    attachment = Attachment(complaint=complaint, kind=prepared.kind, stage=stage)
+    attachment.file.save(prepared.content.name, prepared.content, save=False)
+    stored_files.append(attachment.file)
+    if prepared.thumbnail is not None:
+        attachment.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
+        stored_files.append(attachment.thumbnail)
+    attachment.save()
+    return attachment
 
 
 def _save_with_unique_reference(complaint: Complaint) -> None:
@@ -353,15 +360,7 @@ def attach_resolution_photo(
     stored = []
     try:
         with transaction.atomic():
-            attachment = Attachment(
-                complaint=complaint, kind=prepared.kind, stage=Attachment.Stage.RESOLUTION
-            )
-            attachment.file.save(prepared.content.name, prepared.content, save=False)
-            stored.append(attachment.file)
-            if prepared.thumbnail is not None:
-                attachment.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
-                stored.append(attachment.thumbnail)
-            attachment.save()
+            attachment = _store_attachment(complaint, prepared, Attachment.Stage.RESOLUTION, stored)
             _record(
                 complaint,
                 kind=Event.Kind.MESSAGE,
@@ -382,45 +381,34 @@ class BulkResult:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
+def _bulk(complaints: Sequence[Complaint], change) -> BulkResult:
+    """Applies `change(complaint)` to each; those it refuses are listed with the reason."""
+    result = BulkResult()
+    for complaint in complaints:
+        try:
+            change(complaint)
+        except InvalidTransition as refused:
+            result.skipped[complaint.reference] = str(refused.message)
+        else:
+            result.changed.append(complaint.reference)
+    return result
+
+
 def bulk_transition(
     *, complaints: Sequence[Complaint], to_status: str, actor, public_message: str = ""
 ) -> BulkResult:
-    """Applies one status change to many complaints; those that cannot take it are skipped and
-    listed with the reason, the others change."""
-    result = BulkResult()
-    for complaint in complaints:
-        try:
-            transition(
-                complaint=complaint,
-                to_status=to_status,
-                actor=actor,
-                public_message=public_message,
-            )
-        except InvalidTransition as refused:
-            result.skipped[complaint.reference] = str(refused.message)
-        else:
-            result.changed.append(complaint.reference)
-    return result
+    return _bulk(
+        complaints,
+        lambda complaint: transition(
+            complaint=complaint, to_status=to_status, actor=actor, public_message=public_message
+        ),
+    )
 
 
 def bulk_assign(*, complaints: Sequence[Complaint], agent, actor) -> BulkResult:
-    result = BulkResult()
-    for complaint in complaints:
-        try:
-            assign(complaint=complaint, agent=agent, actor=actor)
-        except InvalidTransition as refused:
-            result.skipped[complaint.reference] = str(refused.message)
-        else:
-            result.changed.append(complaint.reference)
-    return result
-
-
-def can_reopen(complaint: Complaint) -> bool:
-    if complaint.status not in (Complaint.Status.RESOLVED, Complaint.Status.CLOSED):
-        return False
-    if complaint.resolved_at is None:
-        return False
-    return timezone.now() <= complaint.resolved_at + timedelta(days=settings.REOPEN_WITHIN_DAYS)
+    return _bulk(
+        complaints, lambda complaint: assign(complaint=complaint, agent=agent, actor=actor)
+    )
 
 
 def reopen(*, complaint: Complaint, reason: str) -> Event:
