@@ -411,6 +411,14 @@ def bulk_assign(*, complaints: Sequence[Complaint], agent, actor) -> BulkResult:
     )
 
 
+def can_reopen(complaint: Complaint) -> bool:
+    if complaint.status not in (Complaint.Status.RESOLVED, Complaint.Status.CLOSED):
+        return False
+    if complaint.resolved_at is None:
+        return False
+    return timezone.now() <= complaint.resolved_at + timedelta(days=settings.REOPEN_WITHIN_DAYS)
+
+
 def reopen(*, complaint: Complaint, reason: str) -> Event:
     """The citizen says it is not fixed: within REOPEN_WITHIN_DAYS of the resolution, back to the
     same authority, acknowledged, flagged as reopened, with a fresh answer deadline."""

@@ -49,6 +49,17 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def default_language(settings):
+    """Each test starts in the default language: a request in Arabic leaves Arabic active in
+    the thread, which would otherwise leak into the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Seeds the real city once into the new test database; each test's rollback keeps it."""
