@@ -20,6 +20,9 @@ pytestmark = pytest.mark.usefixtures("casablanca")
         "/admin/districts/assignment/",
         "/admin/districts/place/?q=maarif",
         "/admin/issues/complaint/?status__exact=submitted",
+        "/admin/staff/staffmembership/",
+        "/admin/staff/staffmembership/add/",
+        "/admin/districts/category/1/change/",
     ],
 )
 def test_admin_lists_render(client, path):
