@@ -57,12 +57,18 @@ def _arrondissement_name(point: Point) -> str | None:
         return None
 
 
+def _local(name_fr: str | None, name_ar: str | None) -> str:
+    if (get_language() or "fr").startswith("ar") and name_ar:
+        return name_ar
+    return name_fr or ""
+
+
 class GazetteerGeocoder:
     def search(self, query: str, *, limit: int = 8) -> list[FoundPlace]:
         return [
             FoundPlace(
                 label=place.label,
-                detail=place.arrondissement.name if place.arrondissement else "",
+                detail=_local(place.arrondissement_fr, place.arrondissement_ar),
                 lat=place.location.y,
                 lon=place.location.x,
             )

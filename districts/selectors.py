@@ -14,8 +14,7 @@ from django.contrib.gis.db.models.functions import (
 )
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import Case, FloatField, Func, QuerySet, Value, When
-from django.db.models.functions import Length
+from django.db.models import QuerySet
 
 from .errors import OutsideServiceArea
 from .models import Authority, Category, Place, Prefecture, ServiceArea
@@ -108,63 +107,73 @@ def random_points_in_city(count: int, *, seed: int) -> list[Point]:
         return [Point(lon, lat, srid=4326) for lon, lat in cursor.fetchall()]
 
 
-PLACE_GROUP_RANK = {"place": 0, "street": 1, "transit": 2, "landmark": 3, "poi": 4}
 ADDRESS_GROUPS = ["street", "landmark", "place", "transit"]
-
-
-class TrigramWordDistanceFrom(Func):
-    """`column <->> 'text'`: 1 − word similarity, written column-first so the GiST trigram index
-    can drive the ordering (Django's TrigramWordDistance puts the text first)."""
-
-    arg_joiner = " <->> "
-    template = "%(expressions)s"
-    output_field = FloatField()
 
 
 MAX_FUZZY_DISTANCE = 0.45
 FUZZY_CANDIDATES = 32
 
+# One round trip. `exact`: names containing the text (GIN trigram index serves LIKE), prefix
+# first. `fuzzy`: the nearest names by trigram word distance (the GiST index drives the KNN
+# ordering, so it must order by the distance alone), for typos. Ranked together: exact before
+# fuzzy, then prefix, closeness, quarters before streets before shops, shorter names first.
+SEARCH_PLACES_SQL = """
+WITH exact AS (
+    SELECT id, 0 AS tier,
+           CASE WHEN search_text LIKE %(prefix)s THEN 0
+                WHEN search_text LIKE %(word_prefix)s THEN 1 ELSE 2 END AS starts,
+           0.0::real AS distance
+    FROM districts_place
+    WHERE search_text LIKE %(contains)s
+),
+fuzzy AS (
+    SELECT id, 1 AS tier, 3 AS starts, search_text <->> %(needle)s AS distance
+    FROM districts_place
+    ORDER BY search_text <->> %(needle)s
+    -- no fuzzy scan at all when the exact matches already fill the list
+    LIMIT CASE WHEN (SELECT count(*) FROM exact) >= %(limit)s THEN 0 ELSE %(candidates)s END
+),
+ranked AS (
+    SELECT * FROM exact
+    UNION ALL
+    SELECT * FROM fuzzy
+    WHERE distance <= %(max_distance)s AND id NOT IN (SELECT id FROM exact)
+)
+SELECT place.id, place.osm_key, place.osm_name, place.name_fr, place.name_ar, place.kind,
+       place."group", place.arrondissement_id, place.location,
+       arrondissement.name_fr AS arrondissement_fr, arrondissement.name_ar AS arrondissement_ar
+FROM ranked
+JOIN districts_place place ON place.id = ranked.id
+LEFT JOIN districts_authority arrondissement ON arrondissement.id = place.arrondissement_id
+ORDER BY ranked.tier, ranked.starts, ranked.distance,
+         CASE place."group" WHEN 'place' THEN 0 WHEN 'street' THEN 1 WHEN 'transit' THEN 2
+                            WHEN 'landmark' THEN 3 WHEN 'poi' THEN 4 ELSE 9 END,
+         length(place.osm_name), place.osm_key
+LIMIT %(limit)s
+"""
+
 
 def search_places(query: str, *, limit: int = 8) -> list[Place]:
-    """Gazetteer places matching `query` in French or Arabic, accents and hamza forms ignored.
-
-    Substring and prefix matches come first (GIN trigram index), prefix before infix, quarters
-    before streets before shops; remaining slots go to the nearest fuzzy matches (GiST trigram
-    index, nearest-neighbour), which is what tolerates typos such as "zerktoni".
-    """
+    """Gazetteer places matching `query` in French or Arabic, accents and hamza forms ignored,
+    typos tolerated ("zerktoni"). Each place carries `arrondissement_fr`/`arrondissement_ar`."""
     needle = normalise(query)
     if len(needle) < 2:
         return []
-    group_rank = Case(
-        *[When(group=group, then=Value(rank)) for group, rank in PLACE_GROUP_RANK.items()],
-        default=Value(9),
-    )
-    places = Place.objects.select_related("arrondissement")
-    found = list(
-        places.filter(search_text__contains=needle)
-        .annotate(
-            starts=Case(
-                When(search_text__startswith=needle, then=Value(0)),
-                When(search_text__contains=f" {needle}", then=Value(1)),
-                default=Value(2),
-            ),
-            group_rank=group_rank,
-            name_length=Length("osm_name"),
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(
+        Place.objects.raw(
+            SEARCH_PLACES_SQL,
+            {
+                "needle": needle,
+                "prefix": f"{escaped}%",
+                "word_prefix": f"% {escaped}%",
+                "contains": f"%{escaped}%",
+                "candidates": FUZZY_CANDIDATES if len(needle) >= 3 else 0,
+                "max_distance": MAX_FUZZY_DISTANCE,
+                "limit": limit,
+            },
         )
-        .order_by("starts", "group_rank", "name_length", "osm_key")[:limit]
     )
-    if len(found) < limit and len(needle) >= 3:
-        # Ordered by distance alone so the GiST index drives the scan; ties (often many) are
-        # then broken here, quarters and streets first.
-        nearest = (
-            places.exclude(pk__in=[place.pk for place in found])
-            .annotate(distance=TrigramWordDistanceFrom("search_text", Value(needle)))
-            .order_by("distance")[:FUZZY_CANDIDATES]
-        )
-        close = [place for place in nearest if place.distance <= MAX_FUZZY_DISTANCE]
-        close.sort(key=lambda p: (p.distance, PLACE_GROUP_RANK.get(p.group, 9), len(p.osm_name)))
-        found += close[: limit - len(found)]
-    return found
 
 
 def nearest_place(point: Point, *, within_metres: float = 250) -> tuple[Place, float] | None:
