@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models import Extent
@@ -82,6 +83,21 @@ def arrondissement_boundaries_geojson(*, grid_degrees: float = 0.00005) -> list[
         }
         for area in rows
     ]
+
+
+def authority_boundary_geojson(authority: Authority | None) -> dict | None:
+    """The union of an authority's service areas as a GeoJSON geometry (5 decimals, ~1 m), for
+    maps; None for a city supervisor, who has no single authority."""
+    if authority is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_AsGeoJSON(ST_Union(geometry), 5) FROM districts_servicearea "
+            "WHERE authority_id = %s",
+            [authority.pk],
+        )
+        value = cursor.fetchone()[0]
+    return json.loads(value) if value else None
 
 
 def active_categories() -> QuerySet[Category]:

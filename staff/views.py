@@ -8,16 +8,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -28,6 +29,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from districts import selectors as district_selectors
 from districts.maps import tile_attribution
 from districts.models import Category
 from issues import services
@@ -234,7 +236,7 @@ def map_points(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
             "points": _map_points(_filtered(request).qs),
-            "boundary": _boundary(request.membership.authority),
+            "boundary": district_selectors.authority_boundary_geojson(request.membership.authority),
         }
     )
 
@@ -249,19 +251,6 @@ def _map_points(queryset) -> list[list]:
     """[lat, lon, reference] of the newest MAP_LIMIT complaints of the filtered set."""
     rows = queryset.values_list("location", "reference")[:MAP_LIMIT]
     return [[round(point.y, 6), round(point.x, 6), reference] for point, reference in rows]
-
-
-def _boundary(authority) -> dict | None:
-    if authority is None:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ST_AsGeoJSON(ST_Union(geometry), 5) FROM districts_servicearea "
-            "WHERE authority_id = %s",
-            [authority.pk],
-        )
-        value = cursor.fetchone()[0]
-    return json.loads(value) if value else None
 
 
 @staff_only
@@ -289,99 +278,80 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class StaffAction:
+    """One form of the complaint page: how to bind it, which service applies it, what to say."""
+
+    form: Callable[[HttpRequest, Complaint], forms.Form]
+    apply: Callable[[HttpRequest, Complaint, dict], object]
+    done: Callable[[Complaint], str]
+
+
+def _attach_photo(request: HttpRequest, item: Complaint, data: dict) -> None:
+    prepared = prepare(data["photo"])
+    services.attach_resolution_photo(complaint=item, prepared=prepared, actor=request.user)
+
+
+STAFF_ACTIONS = {
+    "transition": StaffAction(
+        form=lambda request, item: TransitionForm(request.POST),
+        apply=lambda request, item, data: services.transition(
+            complaint=item, actor=request.user, **data
+        ),
+        done=lambda item: _("Status changed."),
+    ),
+    "reroute": StaffAction(
+        form=lambda request, item: RerouteForm(
+            request.POST, choices=selectors.reroute_choices(item)
+        ),
+        apply=lambda request, item, data: services.reroute(
+            complaint=item,
+            to_authority=data["authority"],
+            actor=request.user,
+            reason=data["reason"],
+        ),
+        done=lambda item: _("Report sent to %(name)s.") % {"name": item.authority.name},
+    ),
+    "assign": StaffAction(
+        form=lambda request, item: AssignForm(request.POST, authority=item.authority),
+        apply=lambda request, item, data: services.assign(
+            complaint=item, agent=data["agent"], actor=request.user
+        ),
+        done=lambda item: _("Assignment saved."),
+    ),
+    "message": StaffAction(
+        form=lambda request, item: MessageForm(request.POST),
+        apply=lambda request, item, data: services.add_message(
+            complaint=item, actor=request.user, **data
+        ),
+        done=lambda item: _("Message saved."),
+    ),
+    "photo": StaffAction(
+        form=lambda request, item: ResolutionPhotoForm(request.POST, request.FILES),
+        apply=_attach_photo,
+        done=lambda item: _("Photo added."),
+    ),
+}
+
+
 @staff_only
 @require_POST
 def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     item = _complaint_or_404(request, reference)
-    handlers = {
-        "transition": _do_transition,
-        "reroute": _do_reroute,
-        "assign": _do_assign,
-        "message": _do_message,
-        "photo": _do_photo,
-    }
-    if action not in handlers:
+    if action not in STAFF_ACTIONS:
         raise Http404()
-    bound_form, error = handlers[action](request, item)
-    if error is None:
-        return redirect("staff-complaint", reference=item.reference)
-    if error:
-        messages.error(request, error)
-    context = _complaint_context(request, item, **{f"{action}_form": bound_form})
+    staff_action = STAFF_ACTIONS[action]
+    form = staff_action.form(request, item)
+    if form.is_valid():
+        try:
+            staff_action.apply(request, item, form.cleaned_data)
+        except (InvalidTransition, AttachmentRejected) as refused:
+            messages.error(request, str(refused.message))
+        else:
+            messages.success(request, staff_action.done(item))
+            return redirect("staff-complaint", reference=item.reference)
+    context = _complaint_context(request, item, **{f"{action}_form": form})
     return render(request, "staff/complaint.html", context, status=400)
-
-
-def _do_transition(request, item):
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        return form, ""
-    try:
-        services.transition(
-            complaint=item,
-            to_status=form.cleaned_data["to_status"],
-            actor=request.user,
-            public_message=form.cleaned_data["public_message"],
-            internal_note=form.cleaned_data["internal_note"],
-            duplicate_of=form.cleaned_data["duplicate_of"],
-        )
-    except InvalidTransition as refused:
-        return form, str(refused.message)
-    messages.success(request, _("Status changed."))
-    return form, None
-
-
-def _do_reroute(request, item):
-    form = RerouteForm(request.POST, choices=selectors.reroute_choices(item))
-    if not form.is_valid():
-        return form, ""
-    try:
-        services.reroute(
-            complaint=item,
-            to_authority=form.cleaned_data["authority"],
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-    except InvalidTransition as refused:
-        return form, str(refused.message)
-    messages.success(request, _("Report sent to %(name)s.") % {"name": item.authority.name})
-    return form, None
-
-
-def _do_assign(request, item):
-    form = AssignForm(request.POST, authority=item.authority)
-    if not form.is_valid():
-        return form, ""
-    try:
-        services.assign(complaint=item, agent=form.cleaned_data["agent"], actor=request.user)
-    except InvalidTransition as refused:
-        return form, str(refused.message)
-    messages.success(request, _("Assignment saved."))
-    return form, None
-
-
-def _do_message(request, item):
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return form, ""
-    try:
-        services.add_message(complaint=item, actor=request.user, **form.cleaned_data)
-    except InvalidTransition as refused:
-        return form, str(refused.message)
-    messages.success(request, _("Message saved."))
-    return form, None
-
-
-def _do_photo(request, item):
-    form = ResolutionPhotoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return form, ""
-    try:
-        prepared = prepare(form.cleaned_data["photo"])
-    except AttachmentRejected as rejected:
-        return form, str(rejected.message)
-    services.attach_resolution_photo(complaint=item, prepared=prepared, actor=request.user)
-    messages.success(request, _("Photo added."))
-    return form, None
 
 
 @staff_only

@@ -283,3 +283,25 @@ def test_deadline_overrides_per_category(report_in):
 
     assert complaint.acknowledge_by == date(2026, 7, 3)
     assert complaint.answer_by == date(2026, 7, 1) + timedelta(days=60)
+
+
+def test_photo_of_the_fix_is_stored_cleaned_and_a_bad_file_is_refused(
+    report_in, anfa_agent, settings, tmp_path
+):
+    from issues.models import Attachment
+    from tests.media import photo_upload, upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    complaint = report_in("anfa")
+    url = f"/staff/complaints/{complaint.reference}/photo/"
+    client = signed_in(anfa_agent)
+
+    refused = client.post(url, {"photo": upload("fix.jpg", b"not a photo", "image/jpeg")})
+    accepted = client.post(url, {"photo": photo_upload(gps=(33.58, -7.66))})
+
+    assert refused.status_code == 400
+    assert "n’est pas une photo" in refused.content.decode()
+    assert accepted.status_code == 302
+    stored = Attachment.objects.get(complaint=complaint)
+    assert stored.stage == Attachment.Stage.RESOLUTION
+    assert stored.thumbnail
