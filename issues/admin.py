@@ -1,4 +1,6 @@
-"""Admin list of complaints with filters; routing fields and the timeline are read-only."""
+"""Admin list of complaints with filters. Routing, workflow and the timeline are read-only
+here: complaints are filed through the report form or the API and move through the staff
+workspace, so that every change is routed, checked against the workflow and recorded."""
 
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
@@ -60,9 +62,21 @@ class ComplaintAdmin(GISModelAdmin):
         "service_area",
         "routing_fell_back",
         "support_count",
+        "status",
+        "assigned_to",
+        "duplicate_of",
         "acknowledge_by",
         "answer_by",
+        "acknowledged_at",
+        "resolved_at",
+        "reopen_count",
+        "is_reopened",
+        "satisfaction",
+        "satisfaction_comment",
         "created_at",
         "updated_at",
     ]
     inlines = [AttachmentInline, EventInline]
+
+    def has_add_permission(self, request):
+        return False

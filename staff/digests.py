@@ -16,8 +16,6 @@ from django.utils import translation
 from districts.models import Authority
 from issues.models import Complaint
 
-from .selectors import overdue_q
-
 logger = logging.getLogger(__name__)
 
 
@@ -30,7 +28,9 @@ class DigestReport:
 
 def send_overdue_digests(*, today: date) -> DigestReport:
     report = DigestReport(sent={}, without_address=[], failed=[])
-    overdue = Complaint.objects.filter(overdue_q(today)).select_related("category")
+    overdue = Complaint.objects.filter(Complaint.overdue_condition(today)).select_related(
+        "category"
+    )
     for authority in Authority.objects.filter(complaints_routed__in=overdue).distinct():
         items = list(overdue.filter(authority=authority).order_by("acknowledge_by", "answer_by"))
         if not authority.email:

@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import Category
 from issues.models import Complaint
 
-from .selectors import overdue_q
-
 
 class QueueFilter(django_filters.FilterSet):
     # distinct=False: a status filter cannot duplicate rows, and DISTINCT over a large queue
@@ -57,7 +55,11 @@ class QueueFilter(django_filters.FilterSet):
         fields = ["status", "category"]
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(overdue_q(timezone.localdate())) if value else queryset
+        return (
+            queryset.filter(Complaint.overdue_condition(timezone.localdate()))
+            if value
+            else queryset
+        )
 
     def filter_assigned(self, queryset, name, value):
         if value == "me":

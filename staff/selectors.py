@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from districts.models import Authority
-from issues import queue_versions
-from issues.models import Complaint
+from issues.models import Complaint, QueueTally
 
 from .models import StaffMembership
 
@@ -48,38 +47,22 @@ def scoped_complaint(user: AbstractBaseUser, reference: str) -> Complaint:
     return scoped_complaints(user).get(reference=reference)
 
 
-def overdue_q(today: date) -> Q:
-    """Not acknowledged in time, or not answered in time."""
-    return Q(status=Complaint.Status.SUBMITTED, acknowledge_by__lt=today) | Q(
-        status__in=Complaint.OPEN_STATUSES, answer_by__lt=today
-    )
-
-
-COUNTS_TIMEOUT = 60 * 60
-
-
-def cached_queue_counts(user: AbstractBaseUser, *, today: date) -> dict[str, int]:
-    """The user's queue counts, recomputed only after a change to that queue (see
-    issues.queue_versions) or a new day; counting a 100,000-complaint queue takes ~0.2 s."""
+def queue_counts(user: AbstractBaseUser, *, today: date) -> dict[str, int]:
+    """Complaints per status, plus "overdue" and "total", of the user's queue: summed from the
+    queue tallies (a few thousand rows), exact at every moment, without counting complaints."""
     membership = membership_of(user)
-    scope = queue_versions.ALL if membership.is_supervisor else membership.authority_id
-    key = f"queue-counts:{scope}:{queue_versions.version(scope)}:{today.isoformat()}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = queue_counts(scoped_complaints(user), today=today)
-        cache.set(key, counts, COUNTS_TIMEOUT)
-    return counts
-
-
-def queue_counts(queryset: QuerySet[Complaint], *, today: date) -> dict[str, int]:
-    """Complaints per status, plus "overdue" and "total", in one pass over the queue."""
-    aggregates = {
-        status: Count("id", filter=Q(status=status)) for status in Complaint.Status.values
+    tallies = QueueTally.objects.all()
+    if not membership.is_supervisor:
+        tallies = tallies.filter(authority_id=membership.authority_id)
+    per_status = {
+        status: Coalesce(Sum("complaints", filter=Q(status=status)), 0)
+        for status in Complaint.Status.values
     }
-    counts = queryset.order_by().aggregate(
-        **aggregates, overdue=Count("id", filter=overdue_q(today)), total=Count("id")
+    return tallies.aggregate(
+        **per_status,
+        overdue=Coalesce(Sum("complaints", filter=Complaint.overdue_condition(today)), 0),
+        total=Coalesce(Sum("complaints"), 0),
     )
-    return counts
 
 
 def agents_of(authority: Authority) -> QuerySet:

@@ -196,7 +196,7 @@ def _filter_fields_html(filtered: QueueFilter) -> str:
 @staff_only
 def queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    counts = selectors.cached_queue_counts(request.user, today=today)
+    counts = selectors.queue_counts(request.user, today=today)
     filtered = _filtered(request)
     unfiltered = not any(v for k, v in request.GET.items() if k not in ("page", "sort"))
     rows = filtered.qs.select_related(None).select_related("category", "assigned_to")

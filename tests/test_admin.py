@@ -46,3 +46,40 @@ def test_admin_complaint_page_shows_the_read_only_timeline(client, point_in):
 
     assert response.status_code == 200
     assert "Traité par l&#x27;arrondissement Anfa." in response.content.decode()
+
+
+def test_admin_cannot_change_a_complaints_status_or_add_one(client, point_in):
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-123456x")
+    client.force_login(admin)
+    complaint = create_complaint(
+        category=Category.objects.get(code="noise"),
+        location=point_in("anfa"),
+        title="Bruit",
+        description="La nuit.",
+    )
+    url = f"/admin/issues/complaint/{complaint.pk}/change/"
+
+    response = client.post(
+        url,
+        {
+            "kind": "complaint",
+            "category": complaint.category_id,
+            "title": "Bruit nocturne",
+            "description": "La nuit.",
+            "location": complaint.location.geojson,
+            "status": "closed",
+            "language": "fr",
+            "events-TOTAL_FORMS": "1",
+            "events-INITIAL_FORMS": "1",
+            "events-0-id": complaint.events.get().pk,
+            "events-0-complaint": complaint.pk,
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302  # saved: the editable fields changed, the status did not
+    complaint.refresh_from_db()
+    assert complaint.title == "Bruit nocturne"
+    assert complaint.status == "submitted"
+    assert client.get("/admin/issues/complaint/add/").status_code == 403
