@@ -89,6 +89,9 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://casa-map")}
+# Sessions are written to the database and read from the cache: one query less per signed-in
+# request, and nobody is signed out when the cache is emptied.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

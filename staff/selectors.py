@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet, Sum
 
 from districts.models import Authority
 from issues.models import Complaint, QueueTally
@@ -54,15 +53,21 @@ def queue_counts(user: AbstractBaseUser, *, today: date) -> dict[str, int]:
     tallies = QueueTally.objects.all()
     if not membership.is_supervisor:
         tallies = tallies.filter(authority_id=membership.authority_id)
-    per_status = {
-        status: Coalesce(Sum("complaints", filter=Q(status=status)), 0)
-        for status in Complaint.Status.values
-    }
-    return tallies.aggregate(
-        **per_status,
-        overdue=Coalesce(Sum("complaints", filter=Complaint.overdue_condition(today)), 0),
-        total=Coalesce(Sum("complaints"), 0),
+    per_status = (
+        tallies.order_by()
+        .values("status")
+        .annotate(
+            held=Sum("complaints"),
+            overdue=Sum("complaints", filter=Complaint.overdue_condition(today)),
+        )
+        .values_list("status", "held", "overdue")
     )
+    counts = dict.fromkeys(Complaint.Status.values, 0) | {"overdue": 0, "total": 0}
+    for status, held, overdue in per_status:
+        counts[status] = held
+        counts["overdue"] += overdue or 0
+        counts["total"] += held
+    return counts
 
 
 def agents_of(authority: Authority) -> QuerySet:

@@ -19,11 +19,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -50,8 +52,7 @@ from .forms import (
 
 PAGE_SIZE = 50
 MAP_LIMIT = 2000
-# What the queue table shows: loading only these saves building five models and parsing a
-# geometry per row.
+# What the queue table shows, read as plain values: no model, no geometry per row.
 QUEUE_COLUMNS = [
     "reference",
     "title",
@@ -153,29 +154,69 @@ class QueueRow:
     assignee: str
 
 
-def _rows(complaints, today) -> list[QueueRow]:
+def _rows(values: list[dict]) -> list[QueueRow]:
+    """Rows from plain values (see QUEUE_COLUMNS): building 150 model instances per page cost
+    more than the query."""
     url_template = reverse("staff-complaint", args=["REFERENCE"])
     statuses = dict(Complaint.Status.choices)
+    arabic = (get_language() or "fr").startswith("ar")
     rows = []
-    for item in complaints:
+    for item in values:
         deadline = (
-            item.acknowledge_by if item.status == Complaint.Status.SUBMITTED else item.answer_by
+            item["acknowledge_by"]
+            if item["status"] == Complaint.Status.SUBMITTED
+            else item["answer_by"]
         )
+        category = (arabic and item["category__name_ar"]) or item["category__name_fr"]
         rows.append(
             QueueRow(
-                reference=item.reference,
-                url=url_template.replace("REFERENCE", item.reference),
-                title=item.title,
-                category=item.category.name,
-                status=str(statuses[item.status]),
-                received=timezone.localtime(item.created_at).strftime("%d/%m/%Y"),
+                reference=item["reference"],
+                url=url_template.replace("REFERENCE", item["reference"]),
+                title=item["title"],
+                category=category,
+                status=str(statuses[item["status"]]),
+                received=timezone.localtime(item["created_at"]).strftime("%d/%m/%Y"),
                 deadline=deadline.strftime("%d/%m/%Y"),
-                overdue=item.is_overdue(today),
-                reopened=item.is_reopened,
-                assignee=item.assigned_to.email if item.assigned_to else "—",
+                overdue=item["overdue"],
+                reopened=item["is_reopened"],
+                assignee=item["assigned_to__email"] or "—",
             )
         )
     return rows
+
+
+# One table row of the queue. Built with format_html (which escapes every value) rather than the
+# template language: 50 rows of ten fields cost ~10 ms through template nodes, ~1 ms this way.
+ROW_HTML = (
+    '<tr data-reference="{reference}"{row_class}>'
+    '<td><input type="checkbox" name="references" value="{reference}" aria-label="{reference}">'
+    '</td><td><a href="{url}">{reference}</a>{reopened}</td><td>{title}</td><td>{category}</td>'
+    "<td>{status}</td><td>{received}</td><td>{deadline}{overdue}</td><td>{assignee}</td></tr>"
+)
+
+
+def _rows_html(rows: list[QueueRow]) -> str:
+    reopened = format_html(' <span class="tag">{}</span>', _("reopened"))
+    overdue = format_html(' <span class="tag tag--late">{}</span>', _("overdue"))
+    return mark_safe(
+        "".join(
+            format_html(
+                ROW_HTML,
+                reference=row.reference,
+                row_class=mark_safe(' class="row--overdue"') if row.overdue else "",
+                url=row.url,
+                reopened=reopened if row.reopened else "",
+                title=row.title,
+                category=row.category,
+                status=row.status,
+                received=row.received,
+                deadline=row.deadline,
+                overdue=overdue if row.overdue else "",
+                assignee=row.assignee,
+            )
+            for row in rows
+        )
+    )
 
 
 def _filter_fields_html(filtered: QueueFilter) -> str:
@@ -199,13 +240,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     counts = selectors.queue_counts(request.user, today=today)
     filtered = _filtered(request)
     unfiltered = not any(v for k, v in request.GET.items() if k not in ("page", "sort"))
-    rows = filtered.qs.select_related(None).select_related("category", "assigned_to")
+    overdue = ExpressionWrapper(Complaint.overdue_condition(today), output_field=BooleanField())
+    rows = filtered.qs.select_related(None).annotate(overdue=overdue)
     page = _page(
-        rows.only(*QUEUE_COLUMNS),
+        rows.values(*QUEUE_COLUMNS, "overdue"),
         request.GET.get("page"),
         counts["total"] if unfiltered else None,
     )
-    page.rows = _rows(page.rows, today)
+    page.rows = _rows(page.rows)
+    rows_html = _rows_html(page.rows)
     filter_fields = _filter_fields_html(filtered)
     authority = request.membership.authority
     return render(
@@ -215,6 +258,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filter": filtered,
             "filter_fields": filter_fields,
             "page": page,
+            "rows_html": rows_html,
             "counts": counts,
             "today": today,
             "authority": authority,
