@@ -8,7 +8,10 @@ never slip into a page unnoticed; assets we deliberately leave out are listed in
 
 from __future__ import annotations
 
+import base64
+
 import folium
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
 
@@ -35,7 +38,14 @@ UNUSED_ASSETS = {
 }
 
 
-def _localised(assets: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _data_uri(path: str) -> str:
+    """The static file's content as a data: URI, for a page that must work on its own."""
+    kind = "text/css" if path.endswith(".css") else "text/javascript"
+    with open(finders.find(path), "rb") as handle:
+        return f"data:{kind};base64,{base64.b64encode(handle.read()).decode()}"
+
+
+def _localised(assets: list[tuple[str, str]], *, inline: bool) -> list[tuple[str, str]]:
     result = []
     for name, _url in assets:
         if name in UNUSED_ASSETS:
@@ -45,23 +55,26 @@ def _localised(assets: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 f"folium asset {name!r} has no local copy: add it to static/vendor "
                 "(scripts/vendor_static.sh) and to LOCAL_ASSETS"
             )
-        result.append((name, static(LOCAL_ASSETS[name])))
+        path = LOCAL_ASSETS[name]
+        result.append((name, _data_uri(path) if inline else static(path)))
     return result
 
 
-def use_local_assets(root: folium.Element) -> None:
-    """Rewrites, in place, the asset lists of `root` and all its descendants."""
+def use_local_assets(root: folium.Element, *, inline: bool = False) -> None:
+    """Rewrites, in place, the asset lists of `root` and all its descendants: to our static URLs,
+    or with `inline` to the files' content itself (a report mailed as one file)."""
     pending = [root]
     while pending:
         element = pending.pop()
         for attribute in ("default_js", "default_css"):
             assets = getattr(element, attribute, None)
             if assets:
-                setattr(element, attribute, _localised(assets))
+                setattr(element, attribute, _localised(assets, inline=inline))
         pending.extend(element._children.values())
 
 
-def render_standalone(folium_map: folium.Map) -> str:
-    """The map as a complete HTML document whose assets all come from our static files."""
-    use_local_assets(folium_map)
+def render_standalone(folium_map: folium.Map, *, inline: bool = False) -> str:
+    """The map as a complete HTML document whose assets all come from our static files, or with
+    `inline` are embedded in it (it then needs no server, only map tiles)."""
+    use_local_assets(folium_map, inline=inline)
     return folium_map.get_root().render()

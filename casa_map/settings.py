@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "districts",
     "issues",
     "staff",
+    "planning",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,19 @@ DUPLICATE_RADIUS_METRES = env.int("DUPLICATE_RADIUS_METRES", default=50)
 ACKNOWLEDGE_WITHIN_DAYS = env.int("ACKNOWLEDGE_WITHIN_DAYS", default=15)
 ANSWER_WITHIN_DAYS = env.int("ANSWER_WITHIN_DAYS", default=60)
 REOPEN_WITHIN_DAYS = env.int("REOPEN_WITHIN_DAYS", default=30)
+
+# Planners' maps. Complaints in sensitive categories (a noise complaint points at a neighbour)
+# are left out of any heat cell holding fewer than PRIVACY_MIN_COUNT of them, and no hotspot is
+# smaller than that.
+PRIVACY_SENSITIVE_CATEGORIES = env.list("PRIVACY_SENSITIVE_CATEGORIES", default=["noise"])
+PRIVACY_MIN_COUNT = env.int("PRIVACY_MIN_COUNT", default=3)
+# Hotspots: DBSCAN clusters of at least HOTSPOT_MIN_COUNT complaints within HOTSPOT_METRES.
+HOTSPOT_METRES = env.int("HOTSPOT_METRES", default=100)
+HOTSPOT_MIN_COUNT = env.int("HOTSPOT_MIN_COUNT", default=5)
+# DBSCAN over more complaints than this is refused (the user is asked to narrow the selection),
+# and a search running longer than HOTSPOT_TIMEOUT_MS is stopped (see planning.selectors).
+HOTSPOT_MAX_COMPLAINTS = env.int("HOTSPOT_MAX_COMPLAINTS", default=200_000)
+HOTSPOT_TIMEOUT_MS = env.int("HOTSPOT_TIMEOUT_MS", default=15_000)
 
 LOGGING = {
     "version": 1,

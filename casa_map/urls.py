@@ -11,6 +11,7 @@ from districts import api as districts_api
 from districts import views as districts_views
 from issues import api as issues_api
 from issues import views as issues_views
+from planning import views as planning_views
 from staff import views as staff_views
 
 api_v1 = [
@@ -26,6 +27,13 @@ api_v1 = [
         "complaints/nearby/",
         issues_api.NearbyComplaintsView.as_view(),
         name="nearby-complaints",
+    ),
+    path("heatmap/", planning_views.HeatMapView.as_view(), name="heatmap"),
+    path("hotspots/", planning_views.HotspotsView.as_view(), name="hotspots"),
+    path(
+        "figures/arrondissements/",
+        planning_views.ArrondissementFiguresView.as_view(),
+        name="arrondissement-figures",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
@@ -65,6 +73,13 @@ urlpatterns = [
         name="arrondissements-map",
     ),
     path("map/", issues_views.public_map, name="public-map"),
+    path("map/heat/", planning_views.heat_map, name="heat-map"),
+    path("planning/", planning_views.planning, name="planning"),
+    path(
+        "planning/export/<slug:name>.<slug:fmt>",
+        planning_views.export,
+        name="planning-export",
+    ),
     path("report/", issues_views.report, name="report"),
     path(
         "report/photo-location/",

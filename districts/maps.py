@@ -55,7 +55,7 @@ def arrondissements_map(boundaries: list[dict]) -> folium.Map:
         for row in boundaries
     ]
     collection = {"type": "FeatureCollection", "features": features}
-    bounds = _bounds(features)
+    bounds = feature_bounds(features)
     folium_map = base_map(bounds=bounds)
     folium.GeoJson(
         collection,
@@ -93,7 +93,7 @@ def arrondissements_map(boundaries: list[dict]) -> folium.Map:
     return folium_map
 
 
-def _bounds(features: list[dict]) -> list[list[float]]:
+def feature_bounds(features: list[dict]) -> list[list[float]]:
     min_lon, min_lat, max_lon, max_lat = unary_union(
         [shape(feature["geometry"]) for feature in features]
     ).bounds

@@ -143,6 +143,14 @@ class Complaint(models.Model):
             models.Index(fields=["arrondissement", "status"]),
             models.Index(fields=["category", "status"]),
             models.Index(fields=["authority", "assigned_to", "status"]),
+            # The planners' aggregates over open complaints read this index alone (index-only
+            # scan: a tenth of the table's pages).
+            models.Index(
+                fields=["created_at"],
+                include=["location", "category", "arrondissement"],
+                condition=Q(status__in=["submitted", "acknowledged", "in_progress"]),
+                name="complaint_open_aggregates",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,9 +9,12 @@ cp package.json "$work/"
 (cd "$work" && npm install --silent --no-audit --no-fund)
 modules="$work/node_modules"
 vendor=static/vendor
-rm -rf "$vendor" && mkdir -p "$vendor"/{leaflet,leaflet.markercluster,leaflet.heat}
+rm -rf "$vendor" && mkdir -p "$vendor"/{leaflet,leaflet.markercluster,leaflet.heat,chart.js}
 cp -r "$modules/leaflet/dist/"{leaflet.js,leaflet.css,images} "$modules/leaflet/LICENSE" "$vendor/leaflet/"
 cp "$modules/leaflet.markercluster/dist/"{leaflet.markercluster.js,MarkerCluster.css,MarkerCluster.Default.css} \
    "$modules/leaflet.markercluster/MIT-LICENCE.txt" "$vendor/leaflet.markercluster/"
 cp "$modules/leaflet.heat/dist/leaflet-heat.js" "$modules/leaflet.heat/LICENSE" "$vendor/leaflet.heat/"
+cp "$modules/chart.js/dist/chart.umd.min.js" "$modules/chart.js/LICENSE.md" "$vendor/chart.js/"
+# The source map is not shipped; its comment would make browsers (and collectstatic) look for it.
+sed -i "/sourceMappingURL/d" "$vendor/chart.js/chart.umd.min.js"
 echo "static/vendor refreshed"

@@ -1,0 +1,129 @@
+"""A standalone HTML report of a selection, made with folium: choropleth per 10,000 inhabitants,
+heat layer, hotspot circles and the tables, in one file a planner can mail (scripts and styles
+embedded; only the background tiles need the internet)."""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from folium.plugins import HeatMap
+
+from casa_map.folium_local import render_standalone
+from districts import selectors as district_selectors
+from districts.maps import base_map, feature_bounds
+from issues.models import Complaint
+
+from . import selectors
+from .selection import Selection
+
+PALETTE = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"]
+REPORT_ZOOM = 14
+
+
+def _colour(value: float | None, top: float) -> str:
+    if not value or not top:
+        return PALETTE[0]
+    index = min(int(value / top * len(PALETTE)), len(PALETTE) - 1)
+    return PALETTE[index]
+
+
+def hotspot_report(selection: Selection, *, metres: int, min_count: int) -> str:
+    """The report as one HTML document."""
+    figures = selectors.arrondissement_figures(selection)
+    found = selectors.hotspots(selection, metres=metres, min_count=min_count)
+    cells = selectors.heat_cells(selection, zoom=REPORT_ZOOM)
+    by_slug = {row["slug"]: row for row in figures}
+    top = max((row["per_10k"] or 0 for row in figures), default=0)
+
+    features = []
+    for area in district_selectors.arrondissement_boundaries_geojson():
+        row = by_slug.get(area["slug"], {})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(area["geometry"]),
+                "properties": {
+                    "name": f"{area['name_fr']} — {area['name_ar']}",
+                    "complaints": row.get("complaints", 0),
+                    "per_10k": row.get("per_10k"),
+                    "colour": _colour(row.get("per_10k"), top),
+                },
+            }
+        )
+    folium_map = base_map(bounds=feature_bounds(features))
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=_("Reports per 10,000 inhabitants"),
+        style_function=lambda feature: {
+            "fillColor": feature["properties"]["colour"],
+            "fillOpacity": 0.6,
+            "color": "#1d4e89",
+            "weight": 1,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "complaints", "per_10k"],
+            aliases=[_("Arrondissement"), _("Reports"), _("per 10,000 inhabitants")],
+        ),
+    ).add_to(folium_map)
+    HeatMap(
+        [[lat, lon, n] for lat, lon, n in cells["cells"]],
+        name=_("Heat map"),
+        radius=18,
+        blur=14,
+    ).add_to(folium_map)
+    hotspot_layer = folium.FeatureGroup(name=_("Hotspots"))
+    for rank, hotspot in enumerate(found, start=1):
+        folium.Circle(
+            location=[hotspot.lat, hotspot.lon],
+            radius=max(hotspot.radius_m, 30),
+            color="#5b1a8b",
+            weight=2,
+            fill=True,
+            fill_opacity=0.15,
+            tooltip=f"{rank}. {hotspot.category.name}: {hotspot.complaints}",
+        ).add_to(hotspot_layer)
+    hotspot_layer.add_to(folium_map)
+    folium.LayerControl(collapsed=False).add_to(folium_map)
+
+    summary = render_to_string(
+        "planning/report_summary.html",
+        {
+            "selection": selection,
+            "figures": figures,
+            "hotspots": found,
+            "metres": metres,
+            "min_count": min_count,
+            "generated": timezone.localtime(),
+            "has_demo": _has_demo_complaints(selection),
+            "suppressed": cells["suppressed"],
+        },
+    )
+    root = folium_map.get_root()
+    root.title = _("Casa Map — hotspot report")
+    root.html.add_child(folium.Element(summary), index=0)
+    root.header.add_child(
+        folium.Element(
+            "<style>html,body{height:auto}body{font-family:system-ui,sans-serif;margin:0}"
+            ".folium-map{height:70vh!important;position:relative!important}"
+            ".report{max-width:72rem;margin:0 auto;padding:1rem}"
+            ".report table{border-collapse:collapse;width:100%}"
+            ".report th,.report td{padding:.3rem .5rem;border-bottom:1px solid #ccc;"
+            "text-align:start}</style>"
+        )
+    )
+    return render_standalone(folium_map, inline=True)
+
+
+def _has_demo_complaints(selection: Selection) -> bool:
+    complaints = Complaint.objects.filter(status__in=selection.statuses, is_demo=True)
+    if selection.category:
+        complaints = complaints.filter(category=selection.category)
+    if selection.arrondissement:
+        complaints = complaints.filter(arrondissement=selection.arrondissement)
+    if selection.since:
+        complaints = complaints.filter(created_at__date__gte=selection.since)
+    return complaints.exists()

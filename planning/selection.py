@@ -1,0 +1,152 @@
+"""Which complaints a planners' view covers: parsed once from the query string by one form, used
+by the heat map, the figures, the hotspots, the exports and the standalone report."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import Authority, Category
+from issues.models import Complaint
+
+WINDOWS = [
+    ("30", _("Last 30 days")),
+    ("90", _("Last 90 days")),
+    ("365", _("Last 12 months")),
+    ("", _("Since the beginning")),
+]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Open (or all) complaints, optionally of one category, in one arrondissement, received
+    since a date."""
+
+    statuses: tuple[str, ...] = tuple(Complaint.OPEN_STATUSES)
+    category: Category | None = None
+    arrondissement: Authority | None = None
+    since: date | None = None
+    status_group: str = "open"
+    window: str = ""
+
+    def cache_key(self) -> str:
+        """The selection as a stable text (the window as its start date)."""
+        return "|".join(
+            [
+                ",".join(self.statuses),
+                self.category.code if self.category else "",
+                self.arrondissement.slug if self.arrondissement else "",
+                self.since.isoformat() if self.since else "",
+            ]
+        )
+
+    def sql_params(self) -> dict:
+        return {
+            "statuses": list(self.statuses),
+            "category_id": self.category.pk if self.category else None,
+            "arrondissement_id": self.arrondissement.pk if self.arrondissement else None,
+            "since": self.since,
+        }
+
+    def query_string(self) -> str:
+        parts = {"status": self.status_group}
+        if self.category:
+            parts["category"] = self.category.code
+        if self.arrondissement:
+            parts["arrondissement"] = self.arrondissement.slug
+        if self.window:
+            parts["days"] = self.window
+        return "&".join(f"{key}={value}" for key, value in parts.items())
+
+
+# The WHERE clause every aggregate shares, written once; %(…)s are Selection.sql_params().
+SELECTION_WHERE = """
+    c.status = ANY(%(statuses)s)
+    AND (%(category_id)s::bigint IS NULL OR c.category_id = %(category_id)s)
+    AND (%(arrondissement_id)s::bigint IS NULL OR c.arrondissement_id = %(arrondissement_id)s)
+    AND (%(since)s::date IS NULL OR c.created_at >= %(since)s::date)
+"""
+
+
+class SelectionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Reports"),
+        choices=[("open", _("Open")), ("all", _("All, including closed"))],
+        required=False,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All categories"),
+    )
+    arrondissement = forms.ModelChoiceField(
+        label=_("Arrondissement"),
+        queryset=Authority.objects.filter(kind=Authority.Kind.ARRONDISSEMENT).order_by("name_fr"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All arrondissements"),
+    )
+    days = forms.ChoiceField(label=_("Received"), choices=WINDOWS, required=False)
+
+    def selection(self, today: date | None = None) -> Selection:
+        """Call after is_valid()."""
+        data = self.cleaned_data
+        today = today or timezone.localdate()
+        group = data.get("status") or "open"
+        window = data.get("days") or ""
+        return Selection(
+            statuses=tuple(Complaint.OPEN_STATUSES if group == "open" else Complaint.Status.values),
+            category=data.get("category"),
+            arrondissement=data.get("arrondissement"),
+            since=today - timedelta(days=int(window)) if window else None,
+            status_group=group,
+            window=window,
+        )
+
+
+class HeatMapForm(SelectionForm):
+    """The heat map's query: a selection, the map's zoom and the visible box."""
+
+    zoom = forms.IntegerField(min_value=0, max_value=22, required=False)
+    bbox = forms.CharField(required=False, help_text="west,south,east,north in WGS 84 degrees")
+
+    def clean_zoom(self) -> int:
+        return 12 if self.cleaned_data.get("zoom") is None else self.cleaned_data["zoom"]
+
+    def clean_bbox(self) -> tuple[float, float, float, float] | None:
+        text = self.cleaned_data.get("bbox") or ""
+        if not text:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in text.split(","))
+        except ValueError as bad:
+            raise forms.ValidationError(_("Give four numbers: west,south,east,north.")) from bad
+        finite = all(math.isfinite(v) for v in (west, south, east, north))
+        if not finite or not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise forms.ValidationError(_("Give four numbers: west,south,east,north."))
+        return west, south, east, north
+
+
+class HotspotForm(SelectionForm):
+    """A selection and the DBSCAN parameters: how close (metres) and how many complaints."""
+
+    metres = forms.IntegerField(
+        label=_("Distance (m)"), min_value=10, max_value=1000, required=False
+    )
+    min_count = forms.IntegerField(
+        label=_("Minimum reports"), min_value=2, max_value=1000, required=False
+    )
+
+    def clean_metres(self) -> int:
+        return self.cleaned_data.get("metres") or settings.HOTSPOT_METRES
+
+    def clean_min_count(self) -> int:
+        return self.cleaned_data.get("min_count") or settings.HOTSPOT_MIN_COUNT

@@ -1,0 +1,350 @@
+"""Planners' pages (/map/heat/, /planning/), their JSON endpoints and exports. Views parse the
+query with planning.selection's forms and call planning.selectors through `cached`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from districts import selectors as district_selectors
+from districts.api import invalid_parameter
+from districts.maps import tile_attribution
+from staff import selectors as staff_selectors
+
+from . import selectors
+from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm
+
+SELECTION_PARAMETERS = [
+    OpenApiParameter("status", str, enum=["open", "all"], description="open (default) or all"),
+    OpenApiParameter("category", str, description="category code"),
+    OpenApiParameter("arrondissement", str, description="arrondissement slug"),
+    OpenApiParameter("days", str, enum=["30", "90", "365"], description="received in the last…"),
+]
+
+
+def snapped_bounds(zoom: int, bbox) -> selectors.Bounds | None:
+    """The visible box widened to a grid of four 256-pixel tiles at this zoom, so that small pans
+    ask for (and cache) the same cells. Up to zoom 13 the whole city is served at once."""
+    if bbox is None or zoom <= 13:
+        return None
+    step = 360 / 2**zoom * 4
+    west, south, east, north = bbox
+    return selectors.Bounds(
+        math.floor(west / step) * step,
+        math.floor(south / step) * step,
+        math.ceil(east / step) * step,
+        math.ceil(north / step) * step,
+    )
+
+
+def heat_json_for(form: HeatMapForm) -> str:
+    """The heat map's answer as JSON text, cached as text: a warm request then costs a cache
+    read, not unpickling and re-encoding thousands of cells."""
+    selection = form.selection()
+    zoom = min(max(form.cleaned_data["zoom"], selectors.MIN_ZOOM), selectors.MAX_ZOOM)
+    bounds = snapped_bounds(zoom, form.cleaned_data["bbox"])
+    return selectors.cached(
+        "heat",
+        selection,
+        lambda: json.dumps(
+            selectors.heat_cells(selection, zoom=zoom, bounds=bounds), separators=(",", ":")
+        ),
+        zoom,
+        bounds,
+    )
+
+
+# The figures that depend on the selection alone, by name (also the export names).
+FIGURES = {
+    "arrondissements": selectors.arrondissement_figures,
+    "trends": selectors.weekly_trends,
+    "performance": selectors.authority_performance,
+}
+
+
+def figure(name: str, selection: Selection) -> list[dict]:
+    return selectors.cached(name, selection, lambda: FIGURES[name](selection))
+
+
+TOO_MANY = "too-many"
+
+
+def hotspots_for(selection: Selection, metres: int, min_count: int) -> list[selectors.Hotspot]:
+    """Raises TooManyForHotspots; that answer is cached too, so nobody waits for it twice."""
+
+    def compute():
+        try:
+            return selectors.hotspots(selection, metres=metres, min_count=min_count)
+        except selectors.TooManyForHotspots:
+            return TOO_MANY
+
+    found = selectors.cached("hotspots", selection, compute, metres, min_count)
+    if found == TOO_MANY:
+        raise selectors.TooManyForHotspots()
+    return found
+
+
+def too_many_response() -> Response:
+    return Response(
+        {"error": str(selectors.TooManyForHotspots.message), "code": "selection_too_large"},
+        status=422,
+    )
+
+
+class HeatMapView(APIView):
+    """Open complaints aggregated into square cells (EPSG:3857) whose size follows the zoom:
+    `cells` = [[lat, lon, complaints], …] of the cell centres. Never one point per complaint."""
+
+    @extend_schema(
+        parameters=[
+            *SELECTION_PARAMETERS,
+            OpenApiParameter("zoom", int, description="map zoom, 10–18 (default 12)"),
+            OpenApiParameter("bbox", str, description="west,south,east,north (WGS 84)"),
+        ]
+    )
+    def get(self, request: Request) -> Response:
+        form = HeatMapForm(request.query_params)
+        if not form.is_valid():
+            return invalid_parameter(form.errors)
+        return HttpResponse(heat_json_for(form), content_type="application/json")
+
+
+class HotspotsView(APIView):
+    """Clusters of complaints (PostGIS ST_ClusterDBSCAN): at least `min_count` complaints each
+    within `metres` of another; biggest first, with dominant category, age and radius."""
+
+    @extend_schema(
+        parameters=[
+            *SELECTION_PARAMETERS,
+            OpenApiParameter("metres", int, description="DBSCAN distance, 10–1000 m"),
+            OpenApiParameter("min_count", int, description="DBSCAN minimum, 2–1000"),
+        ]
+    )
+    def get(self, request: Request) -> Response:
+        form = HotspotForm(request.query_params)
+        if not form.is_valid():
+            return invalid_parameter(form.errors)
+        try:
+            found = hotspots_for(
+                form.selection(), form.cleaned_data["metres"], form.cleaned_data["min_count"]
+            )
+        except selectors.TooManyForHotspots:
+            return too_many_response()
+        return Response([hotspot.public() for hotspot in found])
+
+
+class ArrondissementFiguresView(APIView):
+    """Complaints per arrondissement, absolute and per 10,000 inhabitants (census 2024)."""
+
+    @extend_schema(parameters=SELECTION_PARAMETERS)
+    def get(self, request: Request) -> Response:
+        form = SelectionForm(request.query_params)
+        if not form.is_valid():
+            return invalid_parameter(form.errors)
+        return Response(figure("arrondissements", form.selection()))
+
+
+def _page_config(extra: dict) -> dict:
+    return {
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileAttribution": tile_attribution(),
+        "boundariesUrl": reverse("api-v1:arrondissement-boundaries"),
+        **extra,
+    }
+
+
+def heat_map(request: HttpRequest) -> HttpResponse:
+    form = HeatMapForm(request.GET or None)
+    return render(
+        request,
+        "planning/heat_map.html",
+        {
+            "form": form,
+            "page_config": _page_config(
+                {
+                    "heatUrl": reverse("api-v1:heatmap"),
+                    "messages": {
+                        "cell": _("cells of about %(metres)s m"),
+                        "total": _("reports in view"),
+                        "suppressed": _("left out to protect reporters"),
+                    },
+                }
+            ),
+        },
+    )
+
+
+def _figures(selection: Selection, metres: int, min_count: int) -> dict:
+    """Every figure of the page; "hotspots" is None when the selection is too large for them."""
+    try:
+        found = hotspots_for(selection, metres, min_count)
+    except selectors.TooManyForHotspots:
+        found = None
+    return {name: figure(name, selection) for name in FIGURES} | {"hotspots": found}
+
+
+def _staff_links(request: HttpRequest, found: list[selectors.Hotspot]) -> dict[str, str]:
+    """For signed-in staff: each hotspot's newest references, linked to the staff page when the
+    complaint is theirs, to the public tracking page otherwise."""
+    if not _is_staff(request):
+        return {}
+    references = [ref for hotspot in found for ref in hotspot.newest_references]
+    mine = set(
+        staff_selectors.scoped_complaints(request.user)
+        .filter(reference__in=references)
+        .values_list("reference", flat=True)
+    )
+    return {
+        ref: reverse("staff-complaint" if ref in mine else "track", args=[ref])
+        for ref in references
+    }
+
+
+def planning(request: HttpRequest) -> HttpResponse:
+    form = HotspotForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "planning/planning.html", {"form": form}, status=400)
+    if not request.GET:
+        form = HotspotForm({})
+        form.is_valid()
+    selection = form.selection()
+    metres, min_count = form.cleaned_data["metres"], form.cleaned_data["min_count"]
+    figures = _figures(selection, metres, min_count)
+    links = _staff_links(request, figures["hotspots"] or [])
+    return render(
+        request,
+        "planning/planning.html",
+        {
+            "form": form,
+            "selection": selection,
+            "figures": figures,
+            "staff_links": links,
+            "is_staff_member": _is_staff(request),
+            "too_many_message": selectors.TooManyForHotspots.message,
+            "query": selection.query_string() + f"&metres={metres}&min_count={min_count}",
+            "page_config": _page_config(
+                {
+                    "arrondissements": figures["arrondissements"],
+                    "hotspots": [hotspot.public() for hotspot in figures["hotspots"] or []],
+                    "trends": figures["trends"],
+                    "messages": {
+                        "received": _("Received"),
+                        "resolved": _("Resolved"),
+                        "perCapita": _("per 10,000 inhabitants"),
+                        "complaints": _("reports"),
+                        "hotspot": _("Hotspot"),
+                    },
+                }
+            ),
+        },
+    )
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    try:
+        staff_selectors.membership_of(request.user)
+    except staff_selectors.NotStaff:
+        return False
+    return True
+
+
+EXPORTS = ("heat", "hotspots", *FIGURES)
+SPATIAL_EXPORTS = ("heat", "arrondissements", "hotspots")
+
+
+class InvalidExport(Exception):
+    def __init__(self, errors):
+        self.errors = errors
+
+
+def _export_rows(name: str, request: HttpRequest) -> list[dict]:
+    form_class = {"heat": HeatMapForm, "hotspots": HotspotForm}.get(name, SelectionForm)
+    form = form_class(request.GET)
+    if not form.is_valid():
+        raise InvalidExport(form.errors)
+    selection = form.selection()
+    if name == "heat":
+        data = json.loads(heat_json_for(form))
+        return [
+            {"lat": lat, "lon": lon, "complaints": n, "cell_metres": data["cell_metres"]}
+            for lat, lon, n in data["cells"]
+        ]
+    if name == "hotspots":
+        found = hotspots_for(selection, form.cleaned_data["metres"], form.cleaned_data["min_count"])
+        return [hotspot.public() for hotspot in found]
+    return figure(name, selection)
+
+
+def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    """Every planners' view as CSV (UTF-8 with BOM, for spreadsheets) or, for map views,
+    GeoJSON. Same query parameters as the page."""
+    if name not in EXPORTS or fmt not in ("csv", "geojson"):
+        raise Http404()
+    if fmt == "geojson" and name not in SPATIAL_EXPORTS:
+        raise Http404()
+    try:
+        rows = _export_rows(name, request)
+    except selectors.TooManyForHotspots:
+        return JsonResponse(too_many_response().data, status=422)
+    except InvalidExport as invalid:
+        parameter, messages = next(iter(invalid.errors.items()))
+        return JsonResponse(
+            {"error": f"{parameter}: {messages[0]}", "code": "invalid_parameter"}, status=400
+        )
+    stamp = timezone.localdate().isoformat()
+    filename = f"casa-map-{name}-{stamp}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            json.dumps(_geojson(name, rows), ensure_ascii=False),
+            content_type="application/geo+json",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _geojson(name: str, rows: list[dict]) -> dict:
+    if name == "arrondissements":
+        shapes = {
+            area["slug"]: area["geometry"]
+            for area in district_selectors.arrondissement_boundaries_geojson()
+        }
+        features = [
+            {"type": "Feature", "geometry": json.loads(shapes[row["slug"]]), "properties": row}
+            for row in rows
+            if row["slug"] in shapes
+        ]
+    else:
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                "properties": {k: v for k, v in row.items() if k not in ("lat", "lon")},
+            }
+            for row in rows
+        ]
+    return {"type": "FeatureCollection", "features": features}
