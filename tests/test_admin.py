@@ -32,15 +32,21 @@ def test_admin_lists_render(client, path):
     assert client.get(path).status_code == 200
 
 
-def test_admin_complaint_page_shows_the_read_only_timeline(client, point_in):
+@pytest.fixture
+def noise_in_anfa(client, point_in):
+    """A complaint filed through the service, with the client signed in as a superuser."""
     admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-123456x")
     client.force_login(admin)
-    complaint = create_complaint(
+    return create_complaint(
         category=Category.objects.get(code="noise"),
         location=point_in("anfa"),
         title="Bruit",
         description="La nuit.",
     )
+
+
+def test_admin_complaint_page_shows_the_read_only_timeline(client, noise_in_anfa):
+    complaint = noise_in_anfa
 
     response = client.get(f"/admin/issues/complaint/{complaint.pk}/change/")
 
@@ -48,15 +54,8 @@ def test_admin_complaint_page_shows_the_read_only_timeline(client, point_in):
     assert "Traité par l&#x27;arrondissement Anfa." in response.content.decode()
 
 
-def test_admin_cannot_change_a_complaints_status_or_add_one(client, point_in):
-    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-123456x")
-    client.force_login(admin)
-    complaint = create_complaint(
-        category=Category.objects.get(code="noise"),
-        location=point_in("anfa"),
-        title="Bruit",
-        description="La nuit.",
-    )
+def test_admin_cannot_change_a_complaints_status_or_add_one(client, noise_in_anfa):
+    complaint = noise_in_anfa
     url = f"/admin/issues/complaint/{complaint.pk}/change/"
 
     response = client.post(
