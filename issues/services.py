@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import Authority, Category
 from districts.routing import route
 
-from . import notifications, queue_versions
+from . import data_version, notifications
 from .attachments import PreparedAttachment
 from .errors import CategoryUnavailable, InvalidComplaint, InvalidTransition, SupportRefused
 from .models import Attachment, Complaint, Event, QueueTally, Support
@@ -115,7 +115,7 @@ def create_complaint(
         for stored in stored_files:
             stored.delete(save=False)
         raise
-    transaction.on_commit(lambda: queue_versions.bump(complaint.authority_id))
+    transaction.on_commit(data_version.bump)
     transaction.on_commit(lambda: notifications.complaint_submitted(complaint.pk))
     return complaint
 
@@ -207,7 +207,7 @@ def _record(
     authority=None,
     is_public: bool = True,
 ) -> Event:
-    transaction.on_commit(lambda: queue_versions.bump(complaint.authority_id))
+    transaction.on_commit(data_version.bump)
     event = Event.objects.create(
         complaint=complaint,
         kind=kind,
@@ -292,8 +292,6 @@ def reroute(*, complaint: Complaint, to_authority: Authority, actor, reason: str
         if to_authority.pk == current.authority_id:
             raise InvalidTransition(_("Choose another authority than the current one."))
         from_status = current.status
-        previous_authority = current.authority_id
-        transaction.on_commit(lambda: queue_versions.bump(previous_authority))
         current.authority = to_authority
         current.status = Complaint.Status.SUBMITTED
         current.assigned_to = None
@@ -462,6 +460,7 @@ def rate(*, complaint: Complaint, rating: int, comment: str = "") -> None:
     Complaint.objects.filter(pk=complaint.pk).update(
         satisfaction=rating, satisfaction_comment=comment.strip()[:1000]
     )
+    transaction.on_commit(data_version.bump)
     complaint.refresh_from_db(fields=["satisfaction", "satisfaction_comment"])
 
 

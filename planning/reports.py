@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import folium
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +16,9 @@ from folium.plugins import HeatMap
 from casa_map.folium_local import render_standalone
 from districts import selectors as district_selectors
 from districts.maps import base_map, feature_bounds
-from issues.models import Complaint
 
 from . import selectors
-from .selection import Selection
+from .selection import SELECTION_WHERE, Selection
 
 PALETTE = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"]
 REPORT_ZOOM = 14
@@ -119,11 +119,10 @@ def hotspot_report(selection: Selection, *, metres: int, min_count: int) -> str:
 
 
 def _has_demo_complaints(selection: Selection) -> bool:
-    complaints = Complaint.objects.filter(status__in=selection.statuses, is_demo=True)
-    if selection.category:
-        complaints = complaints.filter(category=selection.category)
-    if selection.arrondissement:
-        complaints = complaints.filter(arrondissement=selection.arrondissement)
-    if selection.since:
-        complaints = complaints.filter(created_at__date__gte=selection.since)
-    return complaints.exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM issues_complaint c WHERE {SELECTION_WHERE} "
+            "AND c.is_demo)",
+            selection.sql_params(),
+        )
+        return cursor.fetchone()[0]

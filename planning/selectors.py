@@ -2,8 +2,8 @@
 per arrondissement (absolute and per 10,000 inhabitants), hotspots (DBSCAN clusters), weekly
 trends and each authority's performance. Nothing here reads a reporter's field.
 
-Results are cached (see `cached`) under the city-wide version of issues.queue_versions, which
-every committed change to a complaint bumps, and under today's date.
+Results are cached (see `cached`) under issues.data_version, which every committed change to
+a complaint bumps, and under today's date.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from psycopg2.errors import QueryCanceled
 
 from districts.models import Authority, Category
-from issues import queue_versions
+from issues import data_version
 from issues.models import Complaint, QueueTally
 
 from .selection import SELECTION_WHERE, Selection
@@ -46,7 +46,7 @@ def cached(name: str, selection: Selection, compute: Callable[[], object], *extr
         [
             "planning",
             name,
-            str(queue_versions.version(queue_versions.ALL)),
+            str(data_version.current()),
             timezone.localdate().isoformat(),
             variant,
         ]
