@@ -5,9 +5,15 @@
 (function () {
   var cfg = CasaMap.config();
   var text = cfg.messages;
+  var element = document.getElementById("heat-map");
   var map = CasaMap.baseMap("heat-map", cfg, function () {
     map.on("moveend", load);
     load();
+  });
+  // For tests: the zoom the map has settled on.
+  element.dataset.zoom = map.getZoom();
+  map.on("zoomend", function () {
+    element.dataset.zoom = map.getZoom();
   });
   var heat = L.heatLayer([], { radius: 22, blur: 18, minOpacity: 0.25 }).addTo(map);
   var filters = document.getElementById("heat-filters");
@@ -40,6 +46,7 @@
       ? " · " + data.suppressed + " " + text.suppressed
       : "";
     legend.dataset.loaded = params.toString();
+    legend.dataset.zoom = params.get("zoom");
     legend.dataset.cells = data.cells.length;
   }
 

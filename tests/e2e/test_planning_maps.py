@@ -34,6 +34,22 @@ def test_heat_map_redraws_when_the_category_changes(live_city, reports, page):
     assert page.locator("#heat-legend").get_attribute("data-cells") == "1"
     assert "category=roads-potholes" in page.url  # the view can be shared as a link
 
+    # Leaflet ignores a zoom click while an animation (the initial fit to the city) runs: wait
+    # until the map has settled and its cells are those of its zoom, as a person would.
+    settled = (
+        "() => !document.querySelector('#heat-map .leaflet-zoom-anim')"
+        " && document.getElementById('heat-map').dataset.zoom"
+        " === document.getElementById('heat-legend').dataset.zoom"
+    )
+    page.wait_for_function(settled)
+    zoom = int(page.locator("#heat-legend").get_attribute("data-zoom"))
+    page.locator("#heat-map .leaflet-control-zoom-in").click()
+    page.wait_for_function(
+        "zoom => document.getElementById('heat-legend').dataset.zoom === String(zoom + 1)",
+        arg=zoom,
+    )
+    assert page.locator("#heat-total").inner_text() == "5"  # same reports, finer cells
+
 
 def test_planning_page_draws_the_choropleth_hotspots_and_chart(live_city, reports, page):
     page.goto(live_city.url + "/planning/?metres=50&min_count=3")
