@@ -184,14 +184,9 @@ class Complaint(models.Model):
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
 
-    def is_overdue(self, today) -> bool:
-        if self.status == self.Status.SUBMITTED and self.acknowledge_by < today:
-            return True
-        return self.is_open and self.answer_by < today
-
     @classmethod
     def overdue_condition(cls, today) -> Q:
-        """`is_overdue` as a query: not acknowledged in time, or not answered in time. Works on
+        """Overdue on `today`: not acknowledged in time, or not answered in time. Works on
         QueueTally too, which has the same status and deadline fields."""
         return Q(status=cls.Status.SUBMITTED, acknowledge_by__lt=today) | Q(
             status__in=cls.OPEN_STATUSES, answer_by__lt=today

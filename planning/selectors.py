@@ -172,7 +172,7 @@ def arrondissement_figures(selection: Selection) -> list[dict]:
 # conformal, the national grid that covers Casablanca) keeps distances true here to within 0.1 %.
 HOTSPOTS_SQL = f"""
 WITH selected AS (
-    SELECT c.category_id, c.created_at, c.reference, c.authority_id,
+    SELECT c.category_id, c.created_at, c.reference,
            ST_Transform(c.location, 26191) AS position
     FROM issues_complaint c
     WHERE {SELECTION_WHERE}
@@ -188,8 +188,7 @@ WITH selected AS (
            percentile_disc(0.5) WITHIN GROUP (ORDER BY created_at) AS median_created,
            ST_Centroid(ST_Collect(position)) AS centre,
            ST_Collect(position) AS members,
-           (array_agg(reference ORDER BY created_at DESC))[1:%(references)s] AS newest,
-           array_agg(DISTINCT authority_id) AS authorities
+           (array_agg(reference ORDER BY created_at DESC))[1:%(references)s] AS newest
     FROM clustered
     WHERE cluster IS NOT NULL
     GROUP BY cluster
@@ -197,7 +196,7 @@ WITH selected AS (
 SELECT complaints, category_id, oldest, median_created,
        ST_Y(ST_Transform(centre, 4326)), ST_X(ST_Transform(centre, 4326)),
        ceil(ST_MaxDistance(centre, members)),
-       newest, authorities
+       newest
 FROM hotspots
 ORDER BY complaints DESC, oldest
 LIMIT %(limit)s
@@ -214,7 +213,6 @@ class Hotspot:
     lon: float
     radius_m: int
     newest_references: tuple[str, ...]
-    authority_ids: tuple[int, ...]
 
     def public(self) -> dict:
         """What anyone may see: no reference, no exact member position."""
@@ -289,7 +287,6 @@ def hotspots(
             lon=round(lon, 6),
             radius_m=int(radius),
             newest_references=tuple(newest),
-            authority_ids=tuple(authorities),
         )
         for (
             complaints,
@@ -300,7 +297,6 @@ def hotspots(
             lon,
             radius,
             newest,
-            authorities,
         ) in rows
     ]
 

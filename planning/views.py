@@ -197,10 +197,8 @@ def _figures(selection: Selection, metres: int, min_count: int) -> dict:
 
 
 def _staff_links(request: HttpRequest, found: list[selectors.Hotspot]) -> dict[str, str]:
-    """For signed-in staff: each hotspot's newest references, linked to the staff page when the
-    complaint is theirs, to the public tracking page otherwise."""
-    if not _is_staff(request):
-        return {}
+    """Each hotspot's newest references, linked to the staff page when the complaint is in the
+    staff member's scope, to the public tracking page otherwise."""
     references = [ref for hotspot in found for ref in hotspot.newest_references]
     mine = set(
         staff_selectors.scoped_complaints(request.user)
@@ -214,16 +212,14 @@ def _staff_links(request: HttpRequest, found: list[selectors.Hotspot]) -> dict[s
 
 
 def planning(request: HttpRequest) -> HttpResponse:
-    form = HotspotForm(request.GET or None)
-    if request.GET and not form.is_valid():
+    form = HotspotForm(request.GET)  # every field is optional: no query is a valid one
+    if not form.is_valid():
         return render(request, "planning/planning.html", {"form": form}, status=400)
-    if not request.GET:
-        form = HotspotForm({})
-        form.is_valid()
     selection = form.selection()
     metres, min_count = form.cleaned_data["metres"], form.cleaned_data["min_count"]
     figures = _figures(selection, metres, min_count)
-    links = _staff_links(request, figures["hotspots"] or [])
+    is_staff_member = _is_staff(request)
+    links = _staff_links(request, figures["hotspots"] or []) if is_staff_member else {}
     return render(
         request,
         "planning/planning.html",
@@ -232,7 +228,7 @@ def planning(request: HttpRequest) -> HttpResponse:
             "selection": selection,
             "figures": figures,
             "staff_links": links,
-            "is_staff_member": _is_staff(request),
+            "is_staff_member": is_staff_member,
             "too_many_message": selectors.TooManyForHotspots.message,
             "query": selection.query_string() + f"&metres={metres}&min_count={min_count}",
             "page_config": _page_config(
