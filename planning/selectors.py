@@ -268,9 +268,14 @@ def hotspots(
             cursor.execute(SELECTION_COUNT_SQL, selection.sql_params())
             if cursor.fetchone()[0] > settings.HOTSPOT_MAX_COMPLAINTS:
                 raise TooManyForHotspots()
+            # Inside an outer transaction this block is a savepoint, and releasing a savepoint
+            # keeps a SET LOCAL: the caller's timeout is put back once DBSCAN has answered.
+            cursor.execute("SHOW statement_timeout")
+            caller_timeout = cursor.fetchone()[0]
             cursor.execute("SET LOCAL statement_timeout = %s", [settings.HOTSPOT_TIMEOUT_MS])
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [caller_timeout])
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):
             raise TooManyForHotspots() from error
