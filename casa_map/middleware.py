@@ -1,0 +1,97 @@
+"""Refuses, where a request enters, text that PostgreSQL cannot store, so no view meets it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+# PostgreSQL refuses NUL in text, and psycopg2 cannot encode a lone UTF-16 surrogate (which only
+# a JSON escape such as "\ud800" can produce: Django decodes the rest with replacement).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$")
+MACHINE_PREFIXES = ("/api/", "/open311/")
+
+
+class UnstorableTextMiddleware:
+    """Answers 400 naming the part of the request (path, query parameter, form field, file
+    name, JSON member, cookie or header) that holds a NUL or a lone surrogate.
+
+    Checked once here rather than in each view: every query, lookup and save downstream may
+    then assume its text can be stored. File contents are bytes and are not checked."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        where = first_unstorable_part(request)
+        if where is not None:
+            return bad_text_response(request, where)
+        return self.get_response(request)
+
+
+def first_unstorable_part(request: HttpRequest) -> str | None:
+    for where, text in texts_of(request):
+        if UNSTORABLE.search(text):
+            return where
+    return None
+
+
+def texts_of(request: HttpRequest) -> Iterator[tuple[str, str]]:
+    """Every text of the request that a view might use, named as the error will name it."""
+    yield "path", request.path
+    for key, values in request.GET.lists():
+        yield key, key
+        for value in values:
+            yield key, value
+    for key, value in request.COOKIES.items():
+        yield f"cookie {key}", key + value
+    for key, value in request.META.items():
+        if key.startswith("HTTP_") and isinstance(value, str):
+            yield key[5:].replace("_", "-").lower(), value
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    content_type = request.content_type or ""
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, values in request.POST.lists():
+            yield key, key
+            for value in values:
+                yield key, value
+        for key, uploads in request.FILES.lists():
+            for upload in uploads:
+                yield key, upload.name or ""
+    elif JSON_MEDIA_TYPE.match(content_type):
+        try:
+            document = json.loads(request.body)
+        except ValueError:
+            return  # malformed JSON is the view's to refuse, with its own message
+        yield from json_texts(document, "")
+
+
+def json_texts(value, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield where or "body", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{where}.{key}" if where else str(key)
+            yield path, str(key)
+            yield from json_texts(item, path)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from json_texts(item, f"{where}[{index}]")
+
+
+def bad_text_response(request: HttpRequest, where: str) -> HttpResponse:
+    shown = UNSTORABLE.sub("\ufffd", where)
+    message = _("%(part)s: this text holds a character that is not allowed (NUL or invalid).") % {
+        "part": shown
+    }
+    if request.path.startswith(MACHINE_PREFIXES):
+        return JsonResponse(
+            {"error": message, "code": "invalid_character", "parameter": shown}, status=400
+        )
+    return render(request, "400.html", {"message": message}, status=400)
