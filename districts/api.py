@@ -11,6 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casa_map.api_errors import invalid_parameter
+
 from . import selectors
 from .errors import OutsideServiceArea
 from .geocoding import GeocoderUnavailable, get_geocoder
@@ -21,19 +23,6 @@ from .serializers import (
     NamesSerializer,
     handler_payload,
 )
-
-
-def invalid_parameter(errors: dict) -> Response:
-    """400 naming the first bad query parameter, in the visitor's language."""
-    parameter, messages = next(iter(errors.items()))
-    return Response(
-        {
-            "error": f"{parameter}: {messages[0]}",
-            "code": "invalid_parameter",
-            "parameter": parameter,
-        },
-        status=status.HTTP_400_BAD_REQUEST,
-    )
 
 
 class LocateView(APIView):
@@ -48,7 +37,7 @@ class LocateView(APIView):
     def get(self, request: Request) -> Response:
         coordinates = CoordinatesSerializer(data=request.query_params)
         if not coordinates.is_valid():
-            return invalid_parameter(coordinates.errors)
+            return invalid_parameter(coordinates)
         point = Point(
             coordinates.validated_data["lon"], coordinates.validated_data["lat"], srid=4326
         )

@@ -10,11 +10,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.api import invalid_parameter
-from districts.models import Category
+from casa_map.api_errors import invalid_parameter
+from districts.models import Authority, Category
 from districts.serializers import CoordinatesSerializer
 
 from . import selectors
+
+
+class OpenComplaintsQuerySerializer(serializers.Serializer):
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.filter(is_active=True), required=False
+    )
+    arrondissement = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Authority.objects.filter(kind=Authority.Kind.ARRONDISSEMENT),
+        required=False,
+    )
 
 
 class NearbyQuerySerializer(CoordinatesSerializer):
@@ -33,10 +44,16 @@ class OpenComplaintsView(APIView):
         ]
     )
     def get(self, request: Request) -> Response:
+        present = {key: value for key, value in request.query_params.items() if value}
+        query = OpenComplaintsQuerySerializer(data=present)
+        if not query.is_valid():
+            return invalid_parameter(query)
+        category = query.validated_data.get("category")
+        arrondissement = query.validated_data.get("arrondissement")
         return Response(
             selectors.open_complaints_geojson(
-                category=request.query_params.get("category") or None,
-                arrondissement=request.query_params.get("arrondissement") or None,
+                category=category.code if category else None,
+                arrondissement=arrondissement.slug if arrondissement else None,
             )
         )
 
@@ -54,7 +71,7 @@ class NearbyComplaintsView(APIView):
     def get(self, request: Request) -> Response:
         query = NearbyQuerySerializer(data=request.query_params)
         if not query.is_valid():
-            return invalid_parameter(query.errors)
+            return invalid_parameter(query)
         data = query.validated_data
         nearby = selectors.nearby_open_complaints(
             point=Point(data["lon"], data["lat"], srid=4326),

@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casa_map.api_errors import invalid_parameter, invalid_parameter_body
 from districts import selectors as district_selectors
-from districts.api import invalid_parameter
 from districts.maps import tile_attribution
 from staff import selectors as staff_selectors
 
@@ -118,7 +118,7 @@ class HeatMapView(APIView):
     def get(self, request: Request) -> Response:
         form = HeatMapForm(request.query_params)
         if not form.is_valid():
-            return invalid_parameter(form.errors)
+            return invalid_parameter(form)
         return HttpResponse(heat_json_for(form), content_type="application/json")
 
 
@@ -136,7 +136,7 @@ class HotspotsView(APIView):
     def get(self, request: Request) -> Response:
         form = HotspotForm(request.query_params)
         if not form.is_valid():
-            return invalid_parameter(form.errors)
+            return invalid_parameter(form)
         try:
             found = hotspots_for(
                 form.selection(), form.cleaned_data["metres"], form.cleaned_data["min_count"]
@@ -153,7 +153,7 @@ class ArrondissementFiguresView(APIView):
     def get(self, request: Request) -> Response:
         form = SelectionForm(request.query_params)
         if not form.is_valid():
-            return invalid_parameter(form.errors)
+            return invalid_parameter(form)
         return Response(figure("arrondissements", form.selection()))
 
 
@@ -262,15 +262,15 @@ SPATIAL_EXPORTS = ("heat", "arrondissements", "hotspots")
 
 
 class InvalidExport(Exception):
-    def __init__(self, errors):
-        self.errors = errors
+    def __init__(self, form):
+        self.form = form
 
 
 def _export_rows(name: str, request: HttpRequest) -> list[dict]:
     form_class = {"heat": HeatMapForm, "hotspots": HotspotForm}.get(name, SelectionForm)
     form = form_class(request.GET)
     if not form.is_valid():
-        raise InvalidExport(form.errors)
+        raise InvalidExport(form)
     selection = form.selection()
     if name == "heat":
         data = json.loads(heat_json_for(form))
@@ -296,10 +296,7 @@ def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     except selectors.TooManyForHotspots:
         return JsonResponse(too_many_response().data, status=422)
     except InvalidExport as invalid:
-        parameter, messages = next(iter(invalid.errors.items()))
-        return JsonResponse(
-            {"error": f"{parameter}: {messages[0]}", "code": "invalid_parameter"}, status=400
-        )
+        return JsonResponse(invalid_parameter_body(invalid.form), status=400)
     stamp = timezone.localdate().isoformat()
     filename = f"casa-map-{name}-{stamp}.{fmt}"
     if fmt == "csv":
