@@ -61,7 +61,7 @@ run: setup
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: system-browser $(VENV)/.installed .env db messages
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 BENCH_DB ?= casa_map_bench
 

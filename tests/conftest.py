@@ -50,6 +50,14 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Each test stores uploads in a folder of its own: none writes into the working tree, and
+    none sees another's files."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def default_language(settings):
     """Each test starts in the default language: a request in Arabic leaves Arabic active in
     the thread, which would otherwise leak into the next test."""
@@ -82,11 +90,6 @@ def empty_city(db):
     """No reference data at all, for tests of the loaders themselves (rolled back afterwards)."""
     for model in (Assignment, ServiceArea, Authority, Prefecture, Category):
         model.objects.all().delete()
-
-
-def pytest_collection_modifyitems(items):
-    """Browser tests run last: their live server flushes the database when each one ends."""
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import random
 from datetime import date, timedelta
 
 import factory
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.utils import timezone
 
 from districts.models import Assignment, Authority, Category, Prefecture, ServiceArea
 from issues.models import Complaint
@@ -24,9 +24,10 @@ def square(lon: float, lat: float, size: float = 0.01) -> MultiPolygon:
     return MultiPolygon(Polygon(ring), srid=4326)
 
 
-def random_square() -> MultiPolygon:
-    # Far out at sea, so a factory area never overlaps the real city unless a test says so.
-    return square(random.uniform(-20, -19), random.uniform(30, 31))
+def square_at_sea(n: int) -> MultiPolygon:
+    """The n-th square of a grid far out at sea: a factory area never overlaps the real city,
+    nor another factory area, unless a test says so."""
+    return square(-20 + (n % 80) * 0.0125, 30 + (n // 80) * 0.0125)
 
 
 class PrefectureFactory(factory.django.DjangoModelFactory):
@@ -56,7 +57,7 @@ class ServiceAreaFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"area-{n}")
     authority = factory.SubFactory(AuthorityFactory)
     name = factory.Sequence(lambda n: f"Zone {n}")
-    geometry = factory.LazyFunction(random_square)
+    geometry = factory.Sequence(square_at_sea)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -94,8 +95,8 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     service_area = factory.SubFactory(
         ServiceAreaFactory, authority=factory.SelfAttribute("..arrondissement")
     )
-    acknowledge_by = factory.LazyFunction(lambda: date.today() + timedelta(days=15))
-    answer_by = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
+    acknowledge_by = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=15))
+    answer_by = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

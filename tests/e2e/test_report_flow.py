@@ -14,11 +14,6 @@ from tests.media import jpeg_bytes
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def drop_pin_in_the_middle_of_the_map(page) -> Point:
     page.locator("#report-map .leaflet-overlay-pane path").first.wait_for()
     box = page.locator("#report-map").bounding_box()

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
 from django.core import mail
+from django.utils import timezone
 from PIL import Image
 
 from districts.errors import OutsideServiceArea
@@ -21,12 +22,6 @@ from issues.services import create_complaint, support_complaint
 from tests.media import pdf_bytes, photo_upload, upload
 
 pytestmark = pytest.mark.usefixtures("casablanca")
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def report(point: Point, **overrides) -> Complaint:
@@ -65,7 +60,7 @@ def test_photo_and_pdf_are_stored_with_a_clean_thumbnail(point_in, media_in_tmp)
 def test_deadlines_follow_chikaya_promises(point_in):
     complaint = report(point_in("anfa"))
 
-    created = complaint.created_at.astimezone().date()
+    created = timezone.localtime(complaint.created_at).date()
     assert complaint.acknowledge_by - created == timedelta(days=15)
     assert complaint.answer_by - created == timedelta(days=60)
 
