@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.views import exception_handler
 
 
 def invalid_parameter_body(checked: forms.Form | serializers.Serializer) -> dict:
@@ -40,3 +41,77 @@ def accepted_values(field) -> list[str] | None:
     if isinstance(field, serializers.ChoiceField):
         return [str(value) for value in field.choices]
     return None
+
+
+class InvalidParameter(exceptions.APIException):
+    """A refused query parameter, raised from filter backends; answered with the body above."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_parameter"
+
+    def __init__(self, body: dict):
+        self.body = body
+        super().__init__(body["error"])
+
+
+def api_exception_handler(exc, context) -> Response | None:
+    """Every API error in one JSON shape: `error` (a sentence in the caller's language), `code`
+    (stable, for programs) and, for refused fields, `fields` ({name: [messages]})."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, InvalidParameter):
+        response.data = exc.body
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _field_messages(exc.detail)
+        first_field, first_messages = next(iter(fields.items()), ("", [""]))
+        prefix = "" if first_field in ("", "non_field_errors") else f"{first_field}: "
+        response.data = {
+            "error": f"{prefix}{first_messages[0]}",
+            "code": "invalid",
+            "fields": fields,
+        }
+        return response
+    detail = getattr(exc, "detail", "")
+    code = exc.get_codes() if hasattr(exc, "get_codes") else "error"
+    response.data = {"error": str(detail), "code": code if isinstance(code, str) else "error"}
+    return response
+
+
+def _field_messages(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {
+            str(name): [str(message) for message in _flatten(messages)]
+            for name, messages in detail.items()
+        }
+    return {"non_field_errors": [str(message) for message in _flatten(detail)]}
+
+
+def _flatten(messages) -> list:
+    if isinstance(messages, dict):
+        return [item for value in messages.values() for item in _flatten(value)]
+    if isinstance(messages, list | tuple):
+        return [item for value in messages for item in _flatten(value)]
+    return [messages]
+
+
+def domain_error(message, code: str, http_status: int = 400, **extra) -> Response:
+    """A refusal by the domain (services, routing), in the same shape as every other error."""
+    return Response({"error": str(message), "code": code, **extra}, status=http_status)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The shape of every API error (for the OpenAPI schema)."""
+
+    error = serializers.CharField(help_text="What went wrong, in the caller's language (fr/ar).")
+    code = serializers.CharField(help_text="A stable identifier, e.g. invalid_parameter.")
+    parameter = serializers.CharField(required=False, help_text="The refused query parameter.")
+    accepted = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="The values it accepts."
+    )
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Refused fields and their messages.",
+    )

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
+    "rest_framework_api_key",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "issues",
     "staff",
     "planning",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -138,7 +141,29 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    # Staff programs send `Authorization: Token …` (tokens managed in the admin); pages' own
+    # scripts use the session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "casa_map.throttles.AnonymousWriteThrottle",
+        "casa_map.throttles.AuthenticatedWriteThrottle",
+    ],
+    "EXCEPTION_HANDLER": "casa_map.api_errors.api_exception_handler",
+}
+# Writes through the API (reports, supports, staff actions, Open311 POSTs): per IP when
+# anonymous, per account (token) when signed in. DRF rate syntax: "20/hour", "5/minute".
+API_WRITE_RATES = {
+    "anonymous": env.str("API_ANONYMOUS_WRITE_RATE", default="20/hour"),
+    "authenticated": env.str("API_AUTHENTICATED_WRITE_RATE", default="1000/hour"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casa Map API",

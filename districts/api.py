@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.gis.geos import Point
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -16,11 +17,15 @@ from casa_map.api_errors import invalid_parameter
 from . import selectors
 from .errors import OutsideServiceArea
 from .geocoding import GeocoderUnavailable, get_geocoder
+from .models import Authority
 from .routing import route_categories
 from .serializers import (
     ArrondissementBoundarySerializer,
+    AuthoritySerializer,
+    CategorySerializer,
     CoordinatesSerializer,
     NamesSerializer,
+    ServiceAreaSerializer,
     handler_payload,
 )
 
@@ -96,3 +101,35 @@ class PlacesView(APIView):
         return Response(
             [{"label": p.label, "detail": p.detail, "lat": p.lat, "lon": p.lon} for p in found]
         )
+
+
+class CategoriesView(ListAPIView):
+    """The categories a report can be filed under, with names in French and Arabic and their
+    deadlines (days to acknowledge and to answer)."""
+
+    serializer_class = CategorySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.active_categories().order_by("position", "code")
+
+
+class AuthoritiesView(ListAPIView):
+    """Who handles complaints: the 16 arrondissements and the delegated-management operators."""
+
+    serializer_class = AuthoritySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Authority.objects.select_related("prefecture").order_by("kind", "slug")
+
+
+class ServiceAreasView(ListAPIView):
+    """Every authority's service areas as GeoJSON, with the categories assigned there today by
+    contract (an arrondissement handles every category no operator covers at a point)."""
+
+    serializer_class = ServiceAreaSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.service_areas(on=timezone.localdate())

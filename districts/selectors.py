@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import (
@@ -15,10 +16,10 @@ from django.contrib.gis.db.models.functions import (
 )
 from django.contrib.gis.geos import Point
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from .errors import OutsideServiceArea
-from .models import Authority, Category, Place, Prefecture, ServiceArea
+from .models import Assignment, Authority, Category, Place, Prefecture, ServiceArea
 from .text import normalise
 
 
@@ -209,3 +210,13 @@ def nearest_place(point: Point, *, within_metres: float = 250) -> tuple[Place, f
 def city_extent() -> tuple[float, float, float, float]:
     """(min_lon, min_lat, max_lon, max_lat) of the 16 arrondissements, from the boundary data."""
     return arrondissement_areas().aggregate(extent=Extent("geometry"))["extent"]
+
+
+def service_areas(*, on: date) -> QuerySet[ServiceArea]:
+    """Every service area with its authority and the assignments in force on `on`."""
+    current = Assignment.objects.valid_on(on).select_related("category")
+    return (
+        ServiceArea.objects.select_related("authority")
+        .prefetch_related(Prefetch("assignments", queryset=current, to_attr="current_assignments"))
+        .order_by("authority__kind", "authority__slug", "code")
+    )

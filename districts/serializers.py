@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from .models import ServiceArea
+from .models import Authority, Category, ServiceArea
 
 
 class CoordinatesSerializer(serializers.Serializer):
@@ -63,3 +63,62 @@ class ArrondissementBoundarySerializer(GeoFeatureModelSerializer):
         geo_field = "geometry"
         id_field = False
         fields = ["slug", "name_fr", "name_ar", "hcp_code", "prefecture", "population_2024"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="in the caller's language")
+    extra_questions = serializers.SerializerMethodField(
+        help_text="questions asked beyond the description (none are configured yet)"
+    )
+
+    class Meta:
+        model = Category
+        fields = [
+            "code",
+            "name",
+            "name_fr",
+            "name_ar",
+            "icon",
+            "acknowledge_within_days",
+            "answer_within_days",
+            "extra_questions",
+        ]
+
+    def get_extra_questions(self, category) -> list[dict]:
+        return []
+
+
+class AuthoritySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="in the caller's language")
+    prefecture = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Authority
+        fields = [
+            "slug",
+            "kind",
+            "name",
+            "name_fr",
+            "name_ar",
+            "website",
+            "prefecture",
+            "hcp_code",
+            "population_2024",
+        ]
+
+
+class ServiceAreaSerializer(GeoFeatureModelSerializer):
+    """An operator's or arrondissement's area, with the categories it handles there today."""
+
+    authority = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    authority_name = serializers.CharField(source="authority.name", read_only=True)
+    categories = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ServiceArea
+        geo_field = "geometry"
+        id_field = False
+        fields = ["code", "name", "authority", "authority_name", "categories", "source"]
+
+    def get_categories(self, area) -> list[str]:
+        return sorted(assignment.category.code for assignment in area.current_assignments)

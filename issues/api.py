@@ -4,17 +4,40 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_gis.pagination import GeoJsonPagination
 
-from casa_map.api_errors import invalid_parameter
+from casa_map.api_errors import ErrorSerializer, domain_error, invalid_parameter
+from districts.errors import OutsideServiceArea
 from districts.models import Authority, Category
 from districts.serializers import CoordinatesSerializer
 
-from . import selectors
+from . import selectors, services
+from .errors import InvalidComplaint, SupportRefused
+from .filters import (
+    InBoxFilter,
+    PublicComplaintFilter,
+    StrictFilterBackend,
+    StrictOrderingFilter,
+    WithinDistanceFilter,
+)
+from .forms import ReportForm
+from .models import Complaint
+from .serializers import (
+    FiledComplaintSerializer,
+    PublicComplaintDetailSerializer,
+    PublicComplaintFeatureSerializer,
+    ReportRequestSerializer,
+)
+from .views import DEVICE_COOKIE
 
 
 class OpenComplaintsQuerySerializer(serializers.Serializer):
@@ -35,7 +58,8 @@ class NearbyQuerySerializer(CoordinatesSerializer):
 
 
 class OpenComplaintsView(APIView):
-    """Open complaints as GeoJSON for the public map (newest 5,000), filterable."""
+    """Open complaints as GeoJSON for the public map (newest 5,000, built in one SQL statement),
+    filterable; the paginated, fully filterable list is /api/v1/complaints/."""
 
     @extend_schema(
         parameters=[
@@ -93,3 +117,171 @@ class NearbyComplaintsView(APIView):
                 for complaint in nearby
             ]
         )
+
+
+COMPLAINT_FILTER_PARAMETERS = [
+    OpenApiParameter("in_bbox", str, description="west,south,east,north (WGS 84 degrees)"),
+    OpenApiParameter("point", str, description="lon,lat: with `dist`, complaints near it"),
+    OpenApiParameter("dist", float, description="metres around `point` (default 1000)"),
+    OpenApiParameter(
+        "ordering",
+        str,
+        description="created_at, updated_at or support_count; minus sign for descending "
+        "(default -created_at)",
+    ),
+    OpenApiParameter("page", int),
+    OpenApiParameter("page_size", int, description="1–500 (default 100)"),
+]
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="a refused parameter or field"),
+}
+
+
+class ComplaintPagination(GeoJsonPagination):
+    page_size = 100
+    max_page_size = 500
+
+
+class ComplaintsView(GenericAPIView):
+    """Complaints, public: GET lists them as a paginated GeoJSON FeatureCollection; POST files a
+    new one through the same service as the web form (JSON, or multipart with up to 5 files)."""
+
+    serializer_class = PublicComplaintFeatureSerializer
+    pagination_class = ComplaintPagination
+    filter_backends = [StrictFilterBackend, InBoxFilter, WithinDistanceFilter, StrictOrderingFilter]
+    filterset_class = PublicComplaintFilter
+    ordering_fields = ["created_at", "updated_at", "support_count"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self):
+        return selectors.public_complaints()
+
+    @extend_schema(parameters=COMPLAINT_FILTER_PARAMETERS, responses={200: None, **ERRORS})
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request={
+            "application/json": ReportRequestSerializer,
+            "multipart/form-data": ReportRequestSerializer,
+        },
+        responses={
+            201: FiledComplaintSerializer,
+            **ERRORS,
+            429: OpenApiResponse(ErrorSerializer, description="too many reports from this IP"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+        data.setdefault("kind", Complaint.Kind.COMPLAINT)
+        form = ReportForm(data, request.FILES)
+        if not form.is_valid():
+            return form_errors(form)
+        cleaned = form.cleaned_data
+        try:
+            complaint = services.create_complaint(
+                category=cleaned["category"],
+                location=cleaned["location"],
+                title=cleaned["title"],
+                description=cleaned["description"],
+                kind=cleaned["kind"],
+                reporter=request.user,
+                contact_name=cleaned["contact_name"],
+                contact_email=cleaned["contact_email"],
+                contact_phone=cleaned["contact_phone"],
+                language=get_language() or "fr",
+                attachments=cleaned["attachments"],
+            )
+        except OutsideServiceArea as outside:
+            return domain_error(outside.message, outside.code)
+        except InvalidComplaint as refused:
+            return domain_error(
+                next(iter(refused.errors.values())),
+                refused.code,
+                fields={name: [str(message)] for name, message in refused.errors.items()},
+            )
+        answer = FiledComplaintSerializer(complaint, context={"request": request}).data
+        return Response(
+            answer, status=status.HTTP_201_CREATED, headers={"Location": answer["tracking_url"]}
+        )
+
+
+def form_errors(form) -> Response:
+    """A Django form's refusal in the API's error shape."""
+    fields = {
+        ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+        for name, messages in form.errors.items()
+    }
+    name, messages = next(iter(fields.items()))
+    prefix = "" if name == "non_field_errors" else f"{name}: "
+    return Response(
+        {"error": f"{prefix}{messages[0]}", "code": "invalid", "fields": fields},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def public_complaint_or_404(reference: str) -> Complaint:
+    try:
+        return selectors.public_complaint(reference)
+    except Complaint.DoesNotExist as missing:
+        raise NotFound(_("No report has this tracking code.")) from missing
+
+
+class ComplaintDetailView(APIView):
+    """One complaint by its tracking code: status, public timeline, cleaned photos, supports."""
+
+    @extend_schema(
+        responses={
+            200: PublicComplaintDetailSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="no report has this code"),
+        }
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        complaint = public_complaint_or_404(reference)
+        serializer = PublicComplaintDetailSerializer(complaint, context={"request": request})
+        return Response(serializer.data)
+
+
+class SupportRequestSerializer(serializers.Serializer):
+    device_id = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="An opaque identifier the app keeps for this device (stored hashed); "
+        "not needed when signed in.",
+    )
+
+
+class SupportAnswerSerializer(serializers.Serializer):
+    counted = serializers.BooleanField()
+    supports = serializers.IntegerField()
+
+
+class SupportView(APIView):
+    """ "I have this problem too": counted once per account and once per device."""
+
+    @extend_schema(
+        request=SupportRequestSerializer,
+        responses={
+            200: SupportAnswerSerializer,
+            **ERRORS,
+            404: OpenApiResponse(ErrorSerializer),
+            409: OpenApiResponse(ErrorSerializer, description="the report is closed"),
+        },
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = public_complaint_or_404(reference)
+        query = SupportRequestSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        device = query.validated_data.get("device_id") or request.COOKIES.get(DEVICE_COOKIE)
+        if not device and not request.user.is_authenticated:
+            raise ValidationError({"device_id": [_("Give the device's identifier.")]})
+        try:
+            counted = services.support_complaint(
+                complaint=complaint,
+                device_token=device or f"account:{request.user.pk}",
+                user=request.user,
+            )
+        except SupportRefused as refused:
+            return domain_error(refused.message, "support_refused", status.HTTP_409_CONFLICT)
+        return Response({"counted": counted, "supports": complaint.support_count})

@@ -44,7 +44,7 @@ def public_complaint(reference: str) -> Complaint:
     )
 
 
-def _search_window(point: Point, metres: float) -> Polygon:
+def search_window(point: Point, metres: float) -> Polygon:
     """A lon/lat box at least `metres` around the point, only so the GiST index can narrow the
     candidates; the distance itself is then measured in metres on the sphere."""
     dlat = metres / METRES_PER_DEGREE_LATITUDE
@@ -61,7 +61,7 @@ def nearby_open_complaints(
         .filter(
             category=category,
             status__in=Complaint.OPEN_STATUSES,
-            location__intersects=_search_window(point, metres),
+            location__intersects=search_window(point, metres),
             location__distance_lte=(point, D(m=metres)),
         )
         .annotate(distance=Distance("location", point))

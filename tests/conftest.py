@@ -12,6 +12,7 @@ from shapely.geometry import shape
 
 from districts.models import Assignment, Authority, Category, Prefecture, ServiceArea
 from districts.reference_data import seed_city
+from issues.services import create_complaint
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -103,3 +104,19 @@ def point_in():
         return point_inside(features[slug])
 
     return _point
+
+
+@pytest.fixture
+def report_in(casablanca, point_in):
+    """`report_in("anfa", "roads-potholes", title=…)`: a complaint filed through the service."""
+
+    def _report(slug: str, code: str = "roads-potholes", **fields):
+        values = {
+            "category": Category.objects.get(code=code),
+            "location": point_in(slug),
+            "title": f"Problème à {slug}",
+            "description": "Description du problème.",
+        }
+        return create_complaint(**(values | fields))
+
+    return _report

@@ -214,6 +214,8 @@ def test_no_personal_data_on_public_pages_or_json(client, point_in):
         client.get(f"/track/{complaint.reference}/").content.decode(),
         client.get(f"/report/{complaint.reference}/sent/").content.decode(),
         client.get("/api/v1/complaints/").content.decode(),
+        client.get("/api/v1/map/complaints/").content.decode(),
+        client.get(f"/api/v1/complaints/{complaint.reference}/").content.decode(),
         client.get(
             "/api/v1/complaints/nearby/",
             {"lat": point.y, "lon": point.x, "category": "roads-potholes"},
@@ -294,13 +296,14 @@ def test_nearby_lists_open_complaints_of_the_category_within_50_metres(client, p
     assert far == [] and other_category == []
 
 
-def test_open_complaints_geojson_filters_by_category_and_arrondissement(client, point_in):
+@pytest.mark.parametrize("path", ["/api/v1/map/complaints/", "/api/v1/complaints/"])
+def test_complaints_geojson_filters_by_category_and_arrondissement(client, point_in, path):
     client.post("/report/", report_data(point_in("anfa")))
     client.post("/report/", report_data(point_in("sbata"), category="noise"))
 
-    everything = client.get("/api/v1/complaints/").json()
-    noise = client.get("/api/v1/complaints/", {"category": "noise"}).json()
-    anfa = client.get("/api/v1/complaints/", {"arrondissement": "anfa"}).json()
+    everything = client.get(path).json()
+    noise = client.get(path, {"category": "noise"}).json()
+    anfa = client.get(path, {"arrondissement": "anfa"}).json()
 
     assert len(everything["features"]) == 2
     assert [f["properties"]["arrondissement"] for f in noise["features"]] == ["sbata"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from districts.models import Authority, Category
-from issues.services import create_complaint
+from districts.models import Authority
 from tests.factories import StaffMembershipFactory
 
 
@@ -44,19 +43,3 @@ def maarif_agent(maarif):
 @pytest.fixture
 def supervisor(casablanca):
     return StaffMembershipFactory(authority=None, role="supervisor")
-
-
-@pytest.fixture
-def report_in(casablanca, point_in):
-    """`report_in("anfa", "roads-potholes", title=…)`: a complaint filed through the service."""
-
-    def _report(slug: str, code: str = "roads-potholes", **fields):
-        values = {
-            "category": Category.objects.get(code=code),
-            "location": point_in(slug),
-            "title": f"Problème à {slug}",
-            "description": "Description du problème.",
-        }
-        return create_complaint(**(values | fields))
-
-    return _report

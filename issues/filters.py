@@ -1,0 +1,156 @@
+"""Filters of the public complaints API (django-filter and spatial filter backends). Every
+refused value answers 400 naming the parameter and, where it has a set of values, listing them."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
+
+from casa_map.api_errors import InvalidParameter, invalid_parameter_body
+from districts.models import Authority, Category
+
+from .models import Complaint
+from .selectors import search_window
+
+STATUS_CHOICES = [("open", "open"), ("closed", "closed"), *Complaint.Status.choices]
+MAX_DISTANCE_METRES = 50_000
+
+
+def start_of(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class PublicComplaintFilter(django_filters.FilterSet):
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), to_field_name="code"
+    )
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
+    arrondissement = django_filters.ModelChoiceFilter(
+        queryset=Authority.objects.filter(kind=Authority.Kind.ARRONDISSEMENT),
+        to_field_name="slug",
+    )
+    authority = django_filters.ModelChoiceFilter(
+        queryset=Authority.objects.all(), to_field_name="slug"
+    )
+    kind = django_filters.ChoiceFilter(choices=Complaint.Kind.choices)
+    received_after = django_filters.DateFilter(method="filter_received_after")
+    received_before = django_filters.DateFilter(method="filter_received_before")
+
+    class Meta:
+        model = Complaint
+        fields = ["category", "status", "arrondissement", "authority", "kind"]
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(status__in=Complaint.OPEN_STATUSES)
+        if value == "closed":
+            return queryset.exclude(status__in=Complaint.OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_received_after(self, queryset, name, value):
+        """Received on or after that day (Casablanca time)."""
+        return queryset.filter(created_at__gte=start_of(value))
+
+    def filter_received_before(self, queryset, name, value):
+        """Received on or before that day (Casablanca time)."""
+        return queryset.filter(created_at__lt=start_of(value) + timedelta(days=1))
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, answering refused values in the API's invalid_parameter shape."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise InvalidParameter(invalid_parameter_body(filterset.form))
+        return filterset.qs
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """Orders by the view's `ordering_fields` (a minus sign for descending); an unknown field is
+    refused rather than ignored. Ties are broken by id, so pages never overlap."""
+
+    def get_ordering(self, request, queryset, view):
+        text = request.query_params.get(self.ordering_param)
+        if not text:
+            return [*view.ordering, "-id"]
+        fields = [part.strip() for part in text.split(",") if part.strip()]
+        accepted = [
+            f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")
+        ]  # fmt: skip
+        for field in fields:
+            if field not in accepted:
+                raise InvalidParameter(
+                    {
+                        "error": f"{self.ordering_param}: "
+                        + _("Unknown field.")
+                        + " "
+                        + _("Accepted values: %(values)s.") % {"values": ", ".join(accepted)},
+                        "code": "invalid_parameter",
+                        "parameter": self.ordering_param,
+                        "accepted": accepted,
+                    }
+                )
+        return [*fields, "-id"]
+
+
+def parameter_error(parameter: str, message) -> InvalidParameter:
+    return InvalidParameter(
+        {"error": f"{parameter}: {message}", "code": "invalid_parameter", "parameter": parameter}
+    )
+
+
+def parse_numbers(text: str, count: int, parameter: str, message) -> list[float]:
+    try:
+        numbers = [float(part) for part in text.split(",")]
+    except ValueError as bad:
+        raise parameter_error(parameter, message) from bad
+    if len(numbers) != count or not all(math.isfinite(n) for n in numbers):
+        raise parameter_error(parameter, message)
+    return numbers
+
+
+class InBoxFilter(BaseFilterBackend):
+    """`in_bbox=west,south,east,north` (WGS 84 degrees): complaints inside the box."""
+
+    def filter_queryset(self, request, queryset, view):
+        text = request.query_params.get("in_bbox")
+        if not text:
+            return queryset
+        message = _("Give four numbers: west,south,east,north.")
+        west, south, east, north = parse_numbers(text, 4, "in_bbox", message)
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise parameter_error("in_bbox", message)
+        return queryset.filter(location__intersects=Polygon.from_bbox((west, south, east, north)))
+
+
+class WithinDistanceFilter(BaseFilterBackend):
+    """`point=lon,lat&dist=metres`: complaints within that many metres of the point, measured on
+    the sphere (never in degrees); the GiST index narrows the candidates to a box first."""
+
+    def filter_queryset(self, request, queryset, view):
+        text = request.query_params.get("point")
+        if not text:
+            return queryset
+        lon, lat = parse_numbers(text, 2, "point", _("Give two numbers: longitude,latitude."))
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise parameter_error("point", _("Give two numbers: longitude,latitude."))
+        message = _("Give a distance in metres, from 1 to %(max)d.") % {"max": MAX_DISTANCE_METRES}
+        (metres,) = parse_numbers(request.query_params.get("dist") or "1000", 1, "dist", message)
+        if not 1 <= metres <= MAX_DISTANCE_METRES:
+            raise parameter_error("dist", message)
+        point = Point(lon, lat, srid=4326)
+        return queryset.filter(
+            location__intersects=search_window(point, metres),
+            location__distance_lte=(point, D(m=metres)),
+        )

@@ -1,0 +1,180 @@
+"""How complaints are shown through the API. Public serializers name every field they show:
+none of them can reach the reporter's account or contact details."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from .models import Attachment, Complaint, Event
+
+
+class PublicComplaintFeatureSerializer(GeoFeatureModelSerializer):
+    """One complaint as a GeoJSON Feature (WGS 84 point), as anyone may see it."""
+
+    category = serializers.CharField(source="category.code", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    arrondissement = serializers.CharField(source="arrondissement.slug", read_only=True)
+    authority = serializers.CharField(source="authority.slug", read_only=True)
+    authority_name = serializers.CharField(source="authority.name", read_only=True)
+    supports = serializers.IntegerField(source="support_count", read_only=True)
+    tracking_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        geo_field = "location"
+        id_field = False
+        fields = [
+            "reference",
+            "kind",
+            "category",
+            "category_name",
+            "status",
+            "status_label",
+            "title",
+            "description",
+            "arrondissement",
+            "authority",
+            "authority_name",
+            "supports",
+            "is_demo",
+            "acknowledge_by",
+            "answer_by",
+            "created_at",
+            "updated_at",
+            "tracking_url",
+        ]
+        read_only_fields = fields
+
+    def get_tracking_url(self, complaint: Complaint) -> str:
+        return absolute(self.context.get("request"), complaint.get_absolute_url())
+
+
+class PublicEventSerializer(serializers.ModelSerializer):
+    """A public step of the timeline: never the internal note, never who did it."""
+
+    authority_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = ["kind", "from_status", "to_status", "public_message", "authority_name"]
+        fields += ["created_at"]
+
+    def get_authority_name(self, event: Event) -> str | None:
+        return event.authority.name if event.authority else None
+
+
+class StaffEventSerializer(PublicEventSerializer):
+    actor = serializers.EmailField(source="actor.email", default=None, read_only=True)
+
+    class Meta(PublicEventSerializer.Meta):
+        fields = [*PublicEventSerializer.Meta.fields, "is_public", "internal_note", "actor"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """The cleaned copies only (photos re-encoded without metadata), as absolute URLs."""
+
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["kind", "stage", "url", "thumbnail_url", "created_at"]
+
+    def get_url(self, attachment: Attachment) -> str:
+        return absolute(self.context.get("request"), attachment.file.url)
+
+    def get_thumbnail_url(self, attachment: Attachment) -> str | None:
+        if not attachment.thumbnail:
+            return None
+        return absolute(self.context.get("request"), attachment.thumbnail.url)
+
+
+class PublicComplaintDetailSerializer(PublicComplaintFeatureSerializer):
+    timeline = PublicEventSerializer(source="events", many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta(PublicComplaintFeatureSerializer.Meta):
+        fields = [*PublicComplaintFeatureSerializer.Meta.fields, "timeline", "attachments"]
+        read_only_fields = fields
+
+
+class StaffComplaintFeatureSerializer(PublicComplaintFeatureSerializer):
+    """What the handling staff see in their queue: deadlines, assignment and contact too."""
+
+    assigned_to = serializers.EmailField(source="assigned_to.email", default=None, read_only=True)
+
+    class Meta(PublicComplaintFeatureSerializer.Meta):
+        fields = [
+            *PublicComplaintFeatureSerializer.Meta.fields,
+            "assigned_to",
+            "routing_fell_back",
+            "is_reopened",
+            "acknowledged_at",
+            "resolved_at",
+        ]
+        read_only_fields = fields
+
+
+class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
+    timeline = StaffEventSerializer(source="events", many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    contact_name = serializers.CharField(read_only=True)
+    contact_email = serializers.CharField(read_only=True)
+    contact_phone = serializers.CharField(read_only=True)
+    allowed_statuses = serializers.SerializerMethodField()
+
+    class Meta(StaffComplaintFeatureSerializer.Meta):
+        fields = [
+            *StaffComplaintFeatureSerializer.Meta.fields,
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "allowed_statuses",
+            "timeline",
+            "attachments",
+        ]
+        read_only_fields = fields
+
+    def get_allowed_statuses(self, complaint: Complaint) -> list[str]:
+        return sorted(complaint.TRANSITIONS[complaint.status])
+
+
+class FiledComplaintSerializer(serializers.Serializer):
+    """The answer to a report filed through the API."""
+
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    authority = serializers.CharField(source="authority.slug")
+    authority_name = serializers.CharField(source="authority.name")
+    acknowledge_by = serializers.DateField()
+    answer_by = serializers.DateField()
+    tracking_url = serializers.SerializerMethodField()
+
+    def get_tracking_url(self, complaint: Complaint) -> str:
+        return absolute(self.context.get("request"), complaint.get_absolute_url())
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    """What a report filed through the API carries (validated by issues.forms.ReportForm, the
+    web form's own rules; documented here for the OpenAPI schema)."""
+
+    kind = serializers.ChoiceField(choices=Complaint.Kind.choices, required=False)
+    category = serializers.CharField(help_text="category code, see /api/v1/categories/")
+    title = serializers.CharField(max_length=140)
+    description = serializers.CharField(max_length=5000)
+    lat = serializers.FloatField(help_text="WGS 84")
+    lon = serializers.FloatField(help_text="WGS 84")
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="multipart only: up to 5 photos (JPEG, PNG, WebP, HEIC) or PDFs, 10 MB each",
+    )
+    contact_name = serializers.CharField(required=False, help_text="never public")
+    contact_email = serializers.EmailField(required=False, help_text="never public")
+    contact_phone = serializers.CharField(required=False, help_text="never public")
