@@ -12,6 +12,7 @@ from districts import views as districts_views
 from issues import api as issues_api
 from issues import views as issues_views
 from planning import views as planning_views
+from staff import api as staff_api
 from staff import views as staff_views
 
 api_v1 = [
@@ -42,6 +43,18 @@ api_v1 = [
         issues_api.SupportView.as_view(),
         name="complaint-support",
     ),
+    path("staff/complaints/", staff_api.StaffQueueView.as_view(), name="staff-queue"),
+    path(
+        "staff/complaints/<str:reference>/",
+        staff_api.StaffComplaintView.as_view(),
+        name="staff-complaint",
+    ),
+    path(
+        "staff/complaints/<str:reference>/<slug:action>/",
+        staff_api.StaffActionView.as_view(),
+        name="staff-action",
+    ),
+    path("staff/bulk/", staff_api.StaffBulkView.as_view(), name="staff-bulk"),
     path("heatmap/", planning_views.HeatMapView.as_view(), name="heatmap"),
     path("hotspots/", planning_views.HotspotsView.as_view(), name="hotspots"),
     path(

@@ -42,7 +42,9 @@ class TransitionForm(forms.Form):
 
 
 class RerouteForm(forms.Form):
-    authority = forms.ModelChoiceField(label=_("Send to"), queryset=Authority.objects.all())
+    authority = forms.ModelChoiceField(
+        label=_("Send to"), queryset=Authority.objects.all(), to_field_name="slug"
+    )
     reason = forms.CharField(
         label=_("Why it is not your responsibility (public)"),
         widget=MESSAGE_WIDGET,
@@ -52,7 +54,7 @@ class RerouteForm(forms.Form):
     def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if choices is not None:
-            self.fields["authority"].choices = [(a.pk, a.name) for a in choices]
+            self.fields["authority"].choices = [(a.slug, a.name) for a in choices]
 
 
 class AssignForm(forms.Form):

@@ -8,14 +8,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -34,16 +31,15 @@ from django.views.decorators.http import require_POST
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
 from districts.models import Category
-from issues import services
-from issues.attachments import AttachmentRejected, prepare
+from issues.attachments import AttachmentRejected
 from issues.errors import InvalidTransition
 from issues.models import Complaint
 
 from . import selectors
+from .actions import STAFF_ACTIONS, apply_bulk, bound_bulk_form
 from .filters import QueueFilter
 from .forms import (
     AssignForm,
-    BulkForm,
     MessageForm,
     RerouteForm,
     ResolutionPhotoForm,
@@ -322,62 +318,6 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class StaffAction:
-    """One form of the complaint page: how to bind it, which service applies it, what to say."""
-
-    form: Callable[[HttpRequest, Complaint], forms.Form]
-    apply: Callable[[HttpRequest, Complaint, dict], object]
-    done: Callable[[Complaint], str]
-
-
-def _attach_photo(request: HttpRequest, item: Complaint, data: dict) -> None:
-    prepared = prepare(data["photo"])
-    services.attach_resolution_photo(complaint=item, prepared=prepared, actor=request.user)
-
-
-STAFF_ACTIONS = {
-    "transition": StaffAction(
-        form=lambda request, item: TransitionForm(request.POST),
-        apply=lambda request, item, data: services.transition(
-            complaint=item, actor=request.user, **data
-        ),
-        done=lambda item: _("Status changed."),
-    ),
-    "reroute": StaffAction(
-        form=lambda request, item: RerouteForm(
-            request.POST, choices=selectors.reroute_choices(item)
-        ),
-        apply=lambda request, item, data: services.reroute(
-            complaint=item,
-            to_authority=data["authority"],
-            actor=request.user,
-            reason=data["reason"],
-        ),
-        done=lambda item: _("Report sent to %(name)s.") % {"name": item.authority.name},
-    ),
-    "assign": StaffAction(
-        form=lambda request, item: AssignForm(request.POST, authority=item.authority),
-        apply=lambda request, item, data: services.assign(
-            complaint=item, agent=data["agent"], actor=request.user
-        ),
-        done=lambda item: _("Assignment saved."),
-    ),
-    "message": StaffAction(
-        form=lambda request, item: MessageForm(request.POST),
-        apply=lambda request, item, data: services.add_message(
-            complaint=item, actor=request.user, **data
-        ),
-        done=lambda item: _("Message saved."),
-    ),
-    "photo": StaffAction(
-        form=lambda request, item: ResolutionPhotoForm(request.POST, request.FILES),
-        apply=_attach_photo,
-        done=lambda item: _("Photo added."),
-    ),
-}
-
-
 @staff_only
 @require_POST
 def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
@@ -385,10 +325,10 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     if action not in STAFF_ACTIONS:
         raise Http404()
     staff_action = STAFF_ACTIONS[action]
-    form = staff_action.form(request, item)
+    form = staff_action.form(request.POST, request.FILES, item)
     if form.is_valid():
         try:
-            staff_action.apply(request, item, form.cleaned_data)
+            staff_action.apply(item, form.cleaned_data, request.user)
         except (InvalidTransition, AttachmentRejected) as refused:
             messages.error(request, str(refused.message))
         else:
@@ -401,35 +341,11 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
 @staff_only
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
-    references = request.POST.getlist("references")
-    scope = selectors.scoped_complaints(request.user)
-    visible = list(scope.filter(reference__in=references))
-    authority = request.membership.authority
-    form = BulkForm(
-        request.POST,
-        references=[c.reference for c in visible],
-        agents=get_user_model().objects.filter(staff_membership__authority=authority)
-        if authority
-        else get_user_model().objects.none(),
-    )
-    if len(visible) != len(set(references)) or not form.is_valid():
+    form = bound_bulk_form(request.user, request.POST)
+    if not form.is_valid():
         messages.error(request, _("Select reports of your queue, and an action."))
         return _back_to_queue(request)
-    action = form.cleaned_data["action"]
-    if action == "assign":
-        result = services.bulk_assign(
-            complaints=visible, agent=form.cleaned_data["agent"], actor=request.user
-        )
-    else:
-        target = (
-            Complaint.Status.ACKNOWLEDGED if action == "acknowledge" else Complaint.Status.CLOSED
-        )
-        result = services.bulk_transition(
-            complaints=visible,
-            to_status=target,
-            actor=request.user,
-            public_message=form.cleaned_data["public_message"],
-        )
+    result = apply_bulk(form, actor=request.user)
     messages.success(request, _("%(count)d reports changed.") % {"count": len(result.changed)})
     for reference, reason in result.skipped.items():
         messages.warning(request, f"{reference}: {reason}")

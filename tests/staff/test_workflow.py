@@ -170,7 +170,7 @@ def test_rerouted_complaint_leaves_the_old_queue_and_enters_the_new(
     complaint = report_in("anfa")
     signed_in(anfa_agent).post(
         f"/staff/complaints/{complaint.reference}/reroute/",
-        {"authority": maarif.pk, "reason": "Côté Maârif de la rue"},
+        {"authority": maarif.slug, "reason": "Côté Maârif de la rue"},
     )
 
     assert complaint.reference not in signed_in(anfa_agent).get("/staff/").content.decode()

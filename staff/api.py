@@ -1,0 +1,224 @@
+"""The staff workspace through the API (session or `Authorization: Token …`): the queue with the
+same filters and scope as /staff/, a complaint with its internal notes, and every workflow action
+through the same forms and services as the pages."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from casa_map.api_errors import ErrorSerializer, InvalidParameter, invalid_parameter_body
+from issues.api import ComplaintPagination, form_errors
+from issues.attachments import AttachmentRejected
+from issues.errors import InvalidTransition
+from issues.models import Complaint
+from issues.selectors import public_complaint
+from issues.serializers import (
+    PublicComplaintDetailSerializer,
+    StaffComplaintDetailSerializer,
+    StaffComplaintFeatureSerializer,
+)
+
+from . import selectors
+from .actions import STAFF_ACTIONS, apply_bulk, bound_bulk_form
+from .filters import QueueFilter
+
+STAFF_ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="not signed in / no token"),
+    403: OpenApiResponse(ErrorSerializer, description="not a staff member"),
+}
+
+
+class IsStaffMember(IsAuthenticated):
+    """Signed in (session or token) and holding a staff membership."""
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        try:
+            selectors.membership_of(request.user)
+        except selectors.NotStaff as refused:
+            raise PermissionDenied(
+                _("This workspace is for the staff of an authority.")
+            ) from refused
+        return True
+
+
+def scoped_or_404(request: Request, reference: str) -> Complaint:
+    try:
+        return selectors.scoped_complaint(request.user, reference.strip().upper())
+    except Complaint.DoesNotExist as missing:
+        raise NotFound(_("No report has this tracking code.")) from missing
+
+
+def detail_response(request: Request, complaint: Complaint) -> Response:
+    """The complaint as it now is; once re-routed out of the caller's scope, its public view."""
+    try:
+        complaint = selectors.scoped_complaints(request.user).get(pk=complaint.pk)
+    except Complaint.DoesNotExist:
+        public = public_complaint(complaint.reference)
+        return Response(PublicComplaintDetailSerializer(public, context={"request": request}).data)
+    return Response(StaffComplaintDetailSerializer(complaint, context={"request": request}).data)
+
+
+class StaffQueueView(GenericAPIView):
+    """The caller's queue as paginated GeoJSON: the filters and sorting of /staff/ (status,
+    category, created_after/created_before, overdue, assigned=me|nobody, q, sort)."""
+
+    permission_classes = [IsStaffMember]
+    serializer_class = StaffComplaintFeatureSerializer
+    pagination_class = ComplaintPagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, many=True),
+            OpenApiParameter("category", str),
+            OpenApiParameter("created_after", str, description="YYYY-MM-DD"),
+            OpenApiParameter("created_before", str, description="YYYY-MM-DD"),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("assigned", str, enum=["me", "nobody"]),
+            OpenApiParameter("q", str, description="code, title or description"),
+            OpenApiParameter(
+                "sort",
+                str,
+                description="created, acknowledge_by, answer_by, "
+                "supports; minus sign for descending",
+            ),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: StaffComplaintFeatureSerializer(many=True), **STAFF_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        scope = selectors.scoped_complaints(request.user).order_by("-created_at", "-id")
+        queue = QueueFilter(request.query_params, queryset=scope, request=request)
+        if not queue.is_valid():
+            raise InvalidParameter(invalid_parameter_body(queue.form))
+        page = self.paginate_queryset(queue.qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class StaffComplaintView(APIView):
+    """One complaint of the caller's scope, with contact details, internal notes and the
+    statuses it may move to. Another authority's complaint is a 404."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        responses={
+            200: StaffComplaintDetailSerializer,
+            404: OpenApiResponse(ErrorSerializer),
+            **STAFF_ERRORS,
+        }
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        return detail_response(request, scoped_or_404(request, reference))
+
+
+class ActionRequestSerializer(serializers.Serializer):
+    """Fields per action — transition: to_status, public_message, internal_note, duplicate_of;
+    reroute: authority (slug), reason; assign: agent (user id, empty for nobody); message:
+    public_message, internal_note; photo: photo (multipart)."""
+
+    to_status = serializers.ChoiceField(choices=Complaint.Status.choices, required=False)
+    public_message = serializers.CharField(required=False)
+    internal_note = serializers.CharField(required=False)
+    duplicate_of = serializers.CharField(required=False)
+    authority = serializers.CharField(required=False)
+    reason = serializers.CharField(required=False)
+    agent = serializers.IntegerField(required=False, allow_null=True)
+    photo = serializers.FileField(required=False)
+
+
+class StaffActionView(APIView):
+    """A workflow action on one complaint: `transition`, `reroute`, `assign`, `message` or
+    `photo`. Answers the complaint as it now is. A move the workflow does not allow is a 400
+    naming the allowed statuses."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("action", str, OpenApiParameter.PATH, enum=sorted(STAFF_ACTIONS))
+        ],
+        request={
+            "application/json": ActionRequestSerializer,
+            "multipart/form-data": ActionRequestSerializer,
+        },
+        responses={
+            200: StaffComplaintDetailSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="refused input or move"),
+            404: OpenApiResponse(ErrorSerializer),
+            **STAFF_ERRORS,
+        },
+    )
+    def post(self, request: Request, reference: str, action: str) -> Response:
+        complaint = scoped_or_404(request, reference)
+        if action not in STAFF_ACTIONS:
+            raise NotFound(_("Unknown action."))
+        staff_action = STAFF_ACTIONS[action]
+        form = staff_action.form(request.data, request.FILES, complaint)
+        if not form.is_valid():
+            return form_errors(form)
+        try:
+            staff_action.apply(complaint, form.cleaned_data, request.user)
+        except InvalidTransition as refused:
+            allowed = sorted(complaint.TRANSITIONS[complaint.status])
+            return Response(
+                {"error": str(refused.message), "code": refused.code, "allowed": allowed},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        except AttachmentRejected as rejected:
+            return Response(
+                {
+                    "error": str(rejected.message),
+                    "code": "invalid",
+                    "fields": {"photo": [str(rejected.message)]},
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return detail_response(request, complaint)
+
+
+class BulkRequestSerializer(serializers.Serializer):
+    references = serializers.ListField(child=serializers.CharField())
+    action = serializers.ChoiceField(choices=["acknowledge", "close", "assign"])
+    agent = serializers.IntegerField(required=False, allow_null=True)
+    public_message = serializers.CharField(required=False)
+
+
+class BulkAnswerSerializer(serializers.Serializer):
+    changed = serializers.ListField(child=serializers.CharField())
+    skipped = serializers.DictField(child=serializers.CharField())
+
+
+class StaffBulkView(APIView):
+    """Acknowledge, close or assign several complaints of the caller's queue at once: each one
+    takes the change or is listed in `skipped` with the reason. A reference outside the queue
+    refuses the whole request."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(
+        request=BulkRequestSerializer,
+        responses={
+            200: BulkAnswerSerializer,
+            400: OpenApiResponse(ErrorSerializer),
+            **STAFF_ERRORS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        form = bound_bulk_form(request.user, request.data)
+        if not form.is_valid():
+            return form_errors(form)
+        result = apply_bulk(form, actor=request.user)
+        return Response(
+            {"changed": result.changed, "skipped": {k: str(v) for k, v in result.skipped.items()}}
+        )
