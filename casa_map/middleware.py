@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 # a JSON escape such as "\ud800" can produce: Django decodes the rest with replacement).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$")
-MACHINE_PREFIXES = ("/api/", "/open311/")
+OPEN311_PREFIX = "/open311/"
 
 
 class UnstorableTextMiddleware:
@@ -90,7 +90,11 @@ def bad_text_response(request: HttpRequest, where: str) -> HttpResponse:
     message = _("%(part)s: this text holds a character that is not allowed (NUL or invalid).") % {
         "part": shown
     }
-    if request.path.startswith(MACHINE_PREFIXES):
+    if request.path.startswith(OPEN311_PREFIX):
+        from open311.formats import errors  # the spec's own error list, in JSON or XML
+
+        return errors([message], "xml" if request.path.endswith(".xml") else "json", 400)
+    if request.path.startswith("/api/"):
         return JsonResponse(
             {"error": message, "code": "invalid_character", "parameter": shown}, status=400
         )

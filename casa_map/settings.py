@@ -164,7 +164,17 @@ REST_FRAMEWORK = {
 API_WRITE_RATES = {
     "anonymous": env.str("API_ANONYMOUS_WRITE_RATE", default="20/hour"),
     "authenticated": env.str("API_AUTHENTICATED_WRITE_RATE", default="1000/hour"),
+    "open311_key": env.str("OPEN311_KEY_WRITE_RATE", default="1000/hour"),
 }
+# Open311 GeoReport v2 (/open311/v2/): the one jurisdiction served, and what discovery says.
+OPEN311_JURISDICTION = env.str("OPEN311_JURISDICTION", default="casablanca.ma")
+OPEN311_CHANGESET = "2026-11-25T00:00:00Z"  # when this server's Open311 interface last changed
+OPEN311_CONTACT = env.str(
+    "OPEN311_CONTACT", default="Casa Map — https://github.com/casa-map (issues tracker)"
+)
+OPEN311_KEY_SERVICE = env.str(
+    "OPEN311_KEY_SERVICE", default="Ask the city's Casa Map administrators for an api_key."
+)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casa Map API",
     "DESCRIPTION": "Open API of Casa Map, Casablanca's civic issue tracker.",

@@ -133,6 +133,7 @@ urlpatterns = [
         name="staff-act",
     ),
     path("api/v1/", include((api_v1, "api-v1"))),
+    path("open311/v2/", include("open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -51,7 +51,15 @@ class ComplaintAdmin(GISModelAdmin):
         "is_demo",
         "created_at",
     ]
-    list_filter = ["status", "kind", "category", "authority__kind", "arrondissement", "is_demo"]
+    list_filter = [
+        "status",
+        "kind",
+        "channel",
+        "category",
+        "authority__kind",
+        "arrondissement",
+        "is_demo",
+    ]
     search_fields = ["reference", "title", "description"]
     list_select_related = ["category", "authority", "arrondissement"]
     date_hierarchy = "created_at"
@@ -73,6 +81,8 @@ class ComplaintAdmin(GISModelAdmin):
         "is_reopened",
         "satisfaction",
         "satisfaction_comment",
+        "channel",
+        "reported_media_url",
         "created_at",
         "updated_at",
     ]

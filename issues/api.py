@@ -192,6 +192,7 @@ class ComplaintsView(GenericAPIView):
                 contact_phone=cleaned["contact_phone"],
                 language=get_language() or "fr",
                 attachments=cleaned["attachments"],
+                channel=Complaint.Channel.API,
             )
         except OutsideServiceArea as outside:
             return domain_error(outside.message, outside.code)

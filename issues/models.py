@@ -48,9 +48,16 @@ class ComplaintStatus(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate")
 
 
+class ComplaintChannel(models.TextChoices):
+    WEB = "web", _("Web form")
+    API = "api", _("REST API")
+    OPEN311 = "open311", _("Open311")
+
+
 class Complaint(models.Model):
     Kind = ComplaintKind
     Status = ComplaintStatus
+    Channel = ComplaintChannel
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
     # The one table of allowed status changes; issues.services.transition enforces it.
@@ -102,6 +109,15 @@ class Complaint(models.Model):
     language = models.CharField(max_length=8, default="fr")
     is_demo = models.BooleanField(
         default=False, help_text=_("Generated demonstration data, not a real report.")
+    )
+    channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.WEB, db_default=Channel.WEB
+    )
+    reported_media_url = models.URLField(
+        max_length=500,
+        blank=True,
+        db_default="",
+        help_text=_("A link to media given by an Open311 client; never fetched, staff only."),
     )
     support_count = models.PositiveIntegerField(
         default=0, help_text=_("People who reported the same problem by supporting this one.")

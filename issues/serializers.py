@@ -123,6 +123,8 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
     contact_name = serializers.CharField(read_only=True)
     contact_email = serializers.CharField(read_only=True)
     contact_phone = serializers.CharField(read_only=True)
+    channel = serializers.CharField(read_only=True)
+    reported_media_url = serializers.CharField(read_only=True)
     allowed_statuses = serializers.SerializerMethodField()
 
     class Meta(StaffComplaintFeatureSerializer.Meta):
@@ -131,6 +133,8 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "channel",
+            "reported_media_url",
             "allowed_statuses",
             "timeline",
             "attachments",

@@ -45,6 +45,8 @@ def create_complaint(
     language: str = "fr",
     attachments: Sequence[PreparedAttachment] = (),
     is_demo: bool = False,
+    channel: str = Complaint.Channel.WEB,
+    reported_media_url: str = "",
 ) -> Complaint:
     """Validates, routes and saves a complaint with its attachments in one transaction.
 
@@ -95,6 +97,8 @@ def create_complaint(
                 contact_phone=contact_phone.strip(),
                 language=language,
                 is_demo=is_demo,
+                channel=channel,
+                reported_media_url=reported_media_url,
                 created_at=now,
                 acknowledge_by=acknowledge_deadline(category, today),
                 answer_by=answer_deadline(category, today),
