@@ -115,3 +115,12 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="Refused fields and their messages.",
     )
+
+
+def object_body(request):
+    """The request's body when it is one object (JSON) or a form; anything else is a 400."""
+    if not isinstance(request.data, dict):  # a form's QueryDict is a dict too
+        raise exceptions.ValidationError(
+            {"non_field_errors": [_("Send one JSON object, or a form.")]}
+        )
+    return request.data

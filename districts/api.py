@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casa_map.api_errors import invalid_parameter
+from casa_map.api_answers import LocationAnswer, PlaceAnswer
+from casa_map.api_errors import ErrorSerializer, invalid_parameter
 
 from . import selectors
 from .errors import OutsideServiceArea
@@ -37,7 +38,8 @@ class LocateView(APIView):
         parameters=[
             OpenApiParameter("lat", float, required=True, description="Latitude, WGS 84"),
             OpenApiParameter("lon", float, required=True, description="Longitude, WGS 84"),
-        ]
+        ],
+        responses={200: LocationAnswer},
     )
     def get(self, request: Request) -> Response:
         coordinates = CoordinatesSerializer(data=request.query_params)
@@ -85,7 +87,13 @@ class ArrondissementBoundariesView(ListAPIView):
 class PlacesView(APIView):
     """Search places by name (French or Arabic, typo tolerant): the gazetteer by default."""
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, required=True)])
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True)],
+        responses={
+            200: PlaceAnswer(many=True),
+            503: OpenApiResponse(ErrorSerializer, description="the geocoder is unavailable"),
+        },
+    )
     def get(self, request: Request) -> Response:
         query = request.query_params.get("q", "").strip()[:100]
         try:

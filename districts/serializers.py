@@ -90,7 +90,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 class AuthoritySerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="in the caller's language")
-    prefecture = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    prefecture = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Authority

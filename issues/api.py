@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from casa_map.api_errors import ErrorSerializer, domain_error, invalid_parameter
+from casa_map.api_answers import MapFeatureCollection, NearbyComplaintAnswer
+from casa_map.api_errors import ErrorSerializer, domain_error, invalid_parameter, object_body
 from districts.errors import OutsideServiceArea
 from districts.models import Authority, Category
 from districts.serializers import CoordinatesSerializer
@@ -65,7 +66,8 @@ class OpenComplaintsView(APIView):
         parameters=[
             OpenApiParameter("category", str, description="category code"),
             OpenApiParameter("arrondissement", str, description="arrondissement slug"),
-        ]
+        ],
+        responses={200: MapFeatureCollection},
     )
     def get(self, request: Request) -> Response:
         present = {key: value for key, value in request.query_params.items() if value}
@@ -90,7 +92,8 @@ class NearbyComplaintsView(APIView):
             OpenApiParameter("lat", float, required=True),
             OpenApiParameter("lon", float, required=True),
             OpenApiParameter("category", str, required=True),
-        ]
+        ],
+        responses={200: NearbyComplaintAnswer(many=True)},
     )
     def get(self, request: Request) -> Response:
         query = NearbyQuerySerializer(data=request.query_params)
@@ -141,6 +144,20 @@ class ComplaintPagination(GeoJsonPagination):
     page_size = 100
     max_page_size = 500
 
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        """A FeatureCollection with count, next and previous (drf-gis describes a page with
+        `results`, which its own response does not have)."""
+        page = {
+            "type": "object",
+            "required": ["count"],
+            "properties": {
+                "count": {"type": "integer"},
+                "next": {"type": "string", "format": "uri", "nullable": True},
+                "previous": {"type": "string", "format": "uri", "nullable": True},
+            },
+        }
+        return {"allOf": [schema, page]}
+
 
 class ComplaintsView(GenericAPIView):
     """Complaints, public: GET lists them as a paginated GeoJSON FeatureCollection; POST files a
@@ -156,7 +173,10 @@ class ComplaintsView(GenericAPIView):
     def get_queryset(self):
         return selectors.public_complaints()
 
-    @extend_schema(parameters=COMPLAINT_FILTER_PARAMETERS, responses={200: None, **ERRORS})
+    @extend_schema(
+        parameters=COMPLAINT_FILTER_PARAMETERS,
+        responses={200: PublicComplaintFeatureSerializer(many=True), **ERRORS},
+    )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -173,7 +193,7 @@ class ComplaintsView(GenericAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+        data = object_body(request).copy()
         data.setdefault("kind", Complaint.Kind.COMPLAINT)
         form = ReportForm(data, request.FILES)
         if not form.is_valid():

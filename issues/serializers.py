@@ -66,7 +66,9 @@ class PublicEventSerializer(serializers.ModelSerializer):
 
 
 class StaffEventSerializer(PublicEventSerializer):
-    actor = serializers.EmailField(source="actor.email", default=None, read_only=True)
+    actor = serializers.EmailField(
+        source="actor.email", default=None, read_only=True, allow_null=True
+    )
 
     class Meta(PublicEventSerializer.Meta):
         fields = [*PublicEventSerializer.Meta.fields, "is_public", "internal_note", "actor"]
@@ -103,7 +105,9 @@ class PublicComplaintDetailSerializer(PublicComplaintFeatureSerializer):
 class StaffComplaintFeatureSerializer(PublicComplaintFeatureSerializer):
     """What the handling staff see in their queue: deadlines, assignment and contact too."""
 
-    assigned_to = serializers.EmailField(source="assigned_to.email", default=None, read_only=True)
+    assigned_to = serializers.EmailField(
+        source="assigned_to.email", default=None, read_only=True, allow_null=True
+    )
 
     class Meta(PublicComplaintFeatureSerializer.Meta):
         fields = [

@@ -14,12 +14,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casa_map.api_errors import invalid_parameter, invalid_parameter_body
+from casa_map.api_answers import ArrondissementFiguresAnswer, HeatMapAnswer, HotspotAnswer
+from casa_map.api_errors import ErrorSerializer, invalid_parameter, invalid_parameter_body
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
 from staff import selectors as staff_selectors
@@ -113,7 +114,8 @@ class HeatMapView(APIView):
             *SELECTION_PARAMETERS,
             OpenApiParameter("zoom", int, description="map zoom, 10–18 (default 12)"),
             OpenApiParameter("bbox", str, description="west,south,east,north (WGS 84)"),
-        ]
+        ],
+        responses={200: HeatMapAnswer},
     )
     def get(self, request: Request) -> Response:
         form = HeatMapForm(request.query_params)
@@ -131,7 +133,11 @@ class HotspotsView(APIView):
             *SELECTION_PARAMETERS,
             OpenApiParameter("metres", int, description="DBSCAN distance, 10–1000 m"),
             OpenApiParameter("min_count", int, description="DBSCAN minimum, 2–1000"),
-        ]
+        ],
+        responses={
+            200: HotspotAnswer(many=True),
+            422: OpenApiResponse(ErrorSerializer, description="selection too large; narrow it"),
+        },
     )
     def get(self, request: Request) -> Response:
         form = HotspotForm(request.query_params)
@@ -149,7 +155,9 @@ class HotspotsView(APIView):
 class ArrondissementFiguresView(APIView):
     """Complaints per arrondissement, absolute and per 10,000 inhabitants (census 2024)."""
 
-    @extend_schema(parameters=SELECTION_PARAMETERS)
+    @extend_schema(
+        parameters=SELECTION_PARAMETERS, responses={200: ArrondissementFiguresAnswer(many=True)}
+    )
     def get(self, request: Request) -> Response:
         form = SelectionForm(request.query_params)
         if not form.is_valid():

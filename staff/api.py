@@ -14,7 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casa_map.api_errors import ErrorSerializer, InvalidParameter, invalid_parameter_body
+from casa_map.api_errors import (
+    ErrorSerializer,
+    InvalidParameter,
+    invalid_parameter_body,
+    object_body,
+)
 from issues.api import ComplaintPagination, form_errors
 from issues.attachments import AttachmentRejected
 from issues.errors import InvalidTransition
@@ -75,6 +80,7 @@ class StaffQueueView(GenericAPIView):
     permission_classes = [IsStaffMember]
     serializer_class = StaffComplaintFeatureSerializer
     pagination_class = ComplaintPagination
+    queryset = Complaint.objects.none()  # for the schema; requests read the caller's scope
 
     @extend_schema(
         parameters=[
@@ -164,7 +170,7 @@ class StaffActionView(APIView):
         if action not in STAFF_ACTIONS:
             raise NotFound(_("Unknown action."))
         staff_action = STAFF_ACTIONS[action]
-        form = staff_action.form(request.data, request.FILES, complaint)
+        form = staff_action.form(object_body(request), request.FILES, complaint)
         if not form.is_valid():
             return form_errors(form)
         try:
@@ -215,7 +221,7 @@ class StaffBulkView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        form = bound_bulk_form(request.user, request.data)
+        form = bound_bulk_form(request.user, object_body(request))
         if not form.is_valid():
             return form_errors(form)
         result = apply_bulk(form, actor=request.user)

@@ -120,3 +120,11 @@ def report_in(casablanca, point_in):
         return create_complaint(**(values | fields))
 
     return _report
+
+
+@pytest.fixture
+def live_city(live_server, transactional_db):
+    """The live server with the real city loaded (its database is flushed after each test)."""
+    if not Authority.objects.filter(kind=Authority.Kind.ARRONDISSEMENT).exists():
+        seed_city()
+    return live_server

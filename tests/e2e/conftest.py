@@ -10,9 +10,6 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
-from districts.models import Authority
-from districts.reference_data import seed_city
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # No network here: without these flags Chromium keeps trying to reach Google's services.
 CHROMIUM_ARGS = [
@@ -37,14 +34,6 @@ def browser():
         )
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def live_city(live_server, transactional_db):
-    """The live server with the real city loaded (its database is flushed after each test)."""
-    if not Authority.objects.filter(kind=Authority.Kind.ARRONDISSEMENT).exists():
-        seed_city()
-    return live_server
 
 
 @pytest.fixture

@@ -301,3 +301,18 @@ def test_categories_authorities_and_service_areas(client, casablanca):
     )
     assert "water-leak" in srm["properties"]["categories"]
     assert srm["geometry"]["type"] == "MultiPolygon"
+
+
+def test_a_body_that_is_not_an_object_is_refused(client):
+    response = client.post("/api/v1/complaints/", "[null, null]", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert not Complaint.objects.exists()
+
+
+def test_an_unknown_api_address_is_a_json_404(client):
+    response = client.get("/api/v1/nothing-here/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -216,3 +216,16 @@ def test_refusals_follow_the_callers_language(casablanca, language, word):
     response = citizen.get("/api/v1/staff/complaints/", HTTP_ACCEPT_LANGUAGE=language)
 
     assert word in response.json()["error"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/staff/bulk/", "transition"])
+def test_a_body_that_is_not_an_object_is_refused(anfa_agent, report_in, path):
+    complaint = report_in("anfa")
+    if path == "transition":
+        path = f"/api/v1/staff/complaints/{complaint.reference}/transition/"
+
+    response = token_client(anfa_agent).post(path, "[null]", content_type="application/json")
+
+    assert response.status_code == 400
+    complaint.refresh_from_db()
+    assert complaint.status == S.SUBMITTED

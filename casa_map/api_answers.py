@@ -1,0 +1,100 @@
+"""Shapes of the API answers that views build themselves (in SQL or as plain dicts), declared
+for the OpenAPI schema so integrators and schemathesis know what each one returns."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class NamesAnswer(serializers.Serializer):
+    slug = serializers.CharField()
+    name_fr = serializers.CharField()
+    name_ar = serializers.CharField()
+
+
+class HandlerAnswer(NamesAnswer):
+    kind = serializers.CharField()
+    fell_back_to_arrondissement = serializers.BooleanField()
+    explanation = serializers.CharField()
+
+
+class LocationAnswer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+    arrondissement = NamesAnswer()
+    prefecture = NamesAnswer(allow_null=True)
+    handlers = serializers.DictField(child=HandlerAnswer(), help_text="by category code")
+    address = serializers.CharField(allow_null=True, help_text="nearest named place")
+
+
+class PlaceAnswer(serializers.Serializer):
+    label = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+
+
+class NearbyComplaintAnswer(serializers.Serializer):
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    supports = serializers.IntegerField()
+    distance_m = serializers.IntegerField()
+    created = serializers.DateField()
+    url = serializers.CharField()
+    support_url = serializers.CharField()
+
+
+class MapFeatureProperties(serializers.Serializer):
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    status = serializers.CharField()
+    arrondissement = serializers.CharField()
+    supports = serializers.IntegerField()
+    created = serializers.DateField()
+    demo = serializers.BooleanField()
+
+
+class PointGeometry(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Point"])
+    coordinates = serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2)
+
+
+class MapFeature(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    geometry = PointGeometry()
+    properties = MapFeatureProperties()
+
+
+class MapFeatureCollection(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = MapFeature(many=True)
+
+
+class HeatMapAnswer(serializers.Serializer):
+    cell_metres = serializers.FloatField()
+    cells = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(), min_length=3, max_length=3),
+        help_text="[lat, lon, complaints] of each non-empty cell's centre",
+    )
+    max = serializers.IntegerField()
+    total = serializers.IntegerField()
+    suppressed = serializers.IntegerField(help_text="left out to protect reporters")
+
+
+class HotspotAnswer(serializers.Serializer):
+    complaints = serializers.IntegerField()
+    category = serializers.CharField()
+    category_name = serializers.CharField()
+    oldest_days = serializers.IntegerField()
+    median_age_days = serializers.IntegerField()
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+    radius_m = serializers.IntegerField()
+
+
+class ArrondissementFiguresAnswer(NamesAnswer):
+    population_2024 = serializers.IntegerField(allow_null=True)
+    complaints = serializers.IntegerField()
+    per_10k = serializers.FloatField(allow_null=True)

@@ -1,0 +1,58 @@
+"""Completes the OpenAPI schema drf-spectacular generates with the errors every operation can
+answer, in the one error shape (casa_map.api_errors): views document their successes and
+their own refusals; the refusals common to all are added here once."""
+
+from __future__ import annotations
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+COMMON = {
+    "400": "A refused parameter, field or character (e.g. NUL), or unreadable JSON.",
+    "404": "Nothing has this code, is at this place, or is on this page (or in your scope).",
+}
+WRITES = {"429": "Too many writes: try again after Retry-After seconds."}
+STAFF = {
+    "401": "No valid token or session.",
+    "403": "Signed in, but not a staff member of an authority.",
+}
+
+
+def document_errors(result: dict, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook (POSTPROCESSING_HOOKS)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "required": ["error", "code"],
+            "properties": {
+                "error": {"type": "string"},
+                "code": {"type": "string"},
+                "parameter": {"type": "string"},
+                "accepted": {"type": "array", "items": {"type": "string"}},
+                "allowed": {"type": "array", "items": {"type": "string"}},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    )
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            extra = dict(COMMON)
+            if method != "get":
+                extra |= WRITES
+            if path.startswith("/api/v1/staff/"):
+                extra |= STAFF
+            responses = operation.setdefault("responses", {})
+            for code, description in extra.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR_REF}},
+                    },
+                )
+    return result
