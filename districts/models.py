@@ -3,6 +3,7 @@ and the dated assignments that say which authority handles which category in whi
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
@@ -127,6 +128,16 @@ class Category(BilingualNameMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name_fr
+
+    @property
+    def acknowledge_days(self) -> int:
+        """Days to acknowledge a complaint of this category: its own, or the city's default."""
+        return self.acknowledge_within_days or settings.ACKNOWLEDGE_WITHIN_DAYS
+
+    @property
+    def answer_days(self) -> int:
+        """Days to answer a complaint of this category: its own, or the city's default."""
+        return self.answer_within_days or settings.ANSWER_WITHIN_DAYS
 
 
 class AssignmentQuerySet(models.QuerySet):

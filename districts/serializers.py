@@ -67,6 +67,8 @@ class ArrondissementBoundarySerializer(GeoFeatureModelSerializer):
 
 class CategorySerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="in the caller's language")
+    acknowledge_days = serializers.IntegerField(read_only=True, help_text="to acknowledge")
+    answer_days = serializers.IntegerField(read_only=True, help_text="to answer")
     extra_questions = serializers.SerializerMethodField(
         help_text="questions asked beyond the description (none are configured yet)"
     )
@@ -79,8 +81,8 @@ class CategorySerializer(serializers.ModelSerializer):
             "name_fr",
             "name_ar",
             "icon",
-            "acknowledge_within_days",
-            "answer_within_days",
+            "acknowledge_days",
+            "answer_days",
             "extra_questions",
         ]
 

@@ -125,13 +125,11 @@ def create_complaint(
 
 
 def acknowledge_deadline(category: Category, start: date) -> date:
-    days = category.acknowledge_within_days or settings.ACKNOWLEDGE_WITHIN_DAYS
-    return start + timedelta(days=days)
+    return start + timedelta(days=category.acknowledge_days)
 
 
 def answer_deadline(category: Category, start: date) -> date:
-    days = category.answer_within_days or settings.ANSWER_WITHIN_DAYS
-    return start + timedelta(days=days)
+    return start + timedelta(days=category.answer_days)
 
 
 def _store_attachment(

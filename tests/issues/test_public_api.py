@@ -293,7 +293,7 @@ def test_categories_authorities_and_service_areas(client, casablanca):
 
     potholes = next(c for c in categories if c["code"] == "roads-potholes")
     assert potholes["name"] == potholes["name_ar"]
-    assert potholes["acknowledge_within_days"] is None or potholes["acknowledge_within_days"] > 0
+    assert (potholes["acknowledge_days"], potholes["answer_days"]) == (15, 60)
     assert {"anfa", "srm-casablanca-settat", "averda"} <= {a["slug"] for a in authorities}
     assert areas["type"] == "FeatureCollection"
     srm = next(

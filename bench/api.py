@@ -1,0 +1,177 @@
+"""Open API at scale: the public complaints list (GeoJSON, a page of 100) and Open311
+requests.json over N complaints (default 1,000,000), through the real views in process (Django's
+test client: server time, serialisation included), while a writer files reports through
+create_complaint. Next to each, the floor: the bare SQL of the same page, in the same run.
+
+Prints figures; asserts nothing about time. Use a scratch database (`make bench` does):
+
+    DATABASE_URL=postgis:///casa_map_bench .venv/bin/python -m bench.api [--complaints 1000000]
+
+Complaints are generated bench data (bench/complaints.py), loaded once by COPY.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casa_map.settings")
+os.environ["DEBUG"] = "false"  # measure production settings, whatever the local .env says
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from bench.complaints import load  # noqa: E402
+from bench.measure import percentiles, timed  # noqa: E402
+from districts.models import Category  # noqa: E402
+from districts.selectors import random_points_in_city  # noqa: E402
+from issues.models import Complaint  # noqa: E402
+from issues.services import create_complaint  # noqa: E402
+
+RECENT = "SELECT * FROM issues_complaint WHERE created_at >= now() - interval '90 days' "
+OPEN_POTHOLES = "FROM issues_complaint WHERE status = ANY(%s) AND category_id = %s"
+STATUS_WEIGHTS = {"submitted": 40, "acknowledged": 20, "in_progress": 10, "resolved": 20}
+STATUS_WEIGHTS |= {"closed": 10}
+
+
+class Writer(threading.Thread):
+    """Files `per_second` generated reports through the real service until stopped."""
+
+    def __init__(self, per_second: float):
+        super().__init__(daemon=True)
+        self.interval = 1 / per_second
+        self.stopped = threading.Event()
+        self.filed = 0
+
+    def run(self) -> None:
+        category = Category.objects.get(code="roads-potholes")
+        points = random_points_in_city(5000, seed=99)
+        while not self.stopped.is_set():
+            started = time.perf_counter()
+            create_complaint(
+                category=category,
+                location=points[self.filed % len(points)],
+                title="[Bench] Nid-de-poule",
+                description="Signalement généré par le benchmark, pas un vrai signalement.",
+                is_demo=True,
+            )
+            self.filed += 1
+            self.stopped.wait(max(0.0, self.interval - (time.perf_counter() - started)))
+        connections.close_all()
+
+
+def bare(sql: str, params=()):
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--complaints", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--writes-per-second", type=float, default=2.0)
+    parser.add_argument("--seed", type=int, default=7)
+    options = parser.parse_args()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+    present = Complaint.objects.count()
+    if present < options.complaints:
+        print(f"loading {options.complaints - present:,} complaints…")
+        load(options.complaints - present, seed=options.seed, status_weights=STATUS_WEIGHTS)
+    print(f"complaints: {Complaint.objects.count():,}")
+    client = Client()
+    potholes = Category.objects.get(code="roads-potholes").pk
+    open_statuses = list(Complaint.OPEN_STATUSES)
+
+    cases = [
+        (
+            "REST list, first page of 100",
+            "/api/v1/complaints/?page_size=100",
+            [
+                (
+                    "page rows",
+                    bare(
+                        "SELECT * FROM issues_complaint ORDER BY created_at DESC, id DESC LIMIT 100"
+                    ),
+                ),
+                ("count", bare("SELECT count(*) FROM issues_complaint")),
+            ],
+        ),
+        (
+            "REST list, open potholes, page 20",
+            "/api/v1/complaints/?page_size=100&page=20&status=open&category=roads-potholes",
+            [
+                (
+                    "page rows",
+                    bare(
+                        f"SELECT * {OPEN_POTHOLES} "
+                        "ORDER BY created_at DESC, id DESC LIMIT 100 OFFSET 1900",
+                        [open_statuses, potholes],
+                    ),
+                ),
+                (
+                    "count",
+                    bare(
+                        f"SELECT count(*) {OPEN_POTHOLES}",
+                        [open_statuses, potholes],
+                    ),
+                ),
+            ],
+        ),
+        (
+            "Open311 requests.json, 100 (last 90 days)",
+            "/open311/v2/requests.json?page_size=100",
+            [
+                (
+                    "page rows",
+                    bare(RECENT + "ORDER BY created_at DESC, id DESC LIMIT 100"),
+                ),
+            ],
+        ),
+        (
+            "Open311 requests.json, 1000 (the spec's default)",
+            "/open311/v2/requests.json",
+            [
+                (
+                    "page rows",
+                    bare(RECENT + "ORDER BY created_at DESC, id DESC LIMIT 1000"),
+                ),
+            ],
+        ),
+    ]
+    writer = Writer(options.writes_per_second)
+    writer.start()
+    try:
+        for name, url, floors in cases:
+            print(name)
+            for label, floor in floors:
+                print(
+                    f"  floor  bare SQL, {label:12}   {percentiles(timed(floor, options.repeats))}"
+                )
+            response = client.get(url)
+            assert response.status_code == 200, response.content[:300]
+            samples = timed(lambda url=url: client.get(url), options.repeats)
+            size = len(response.content) / 1024
+            print(f"  view   {url[:52]:52} {percentiles(samples)}  {size:.0f} KB")
+    finally:
+        writer.stopped.set()
+        writer.join()
+    print(f"writer filed {writer.filed} reports through create_complaint during the measurements")
+
+
+if __name__ == "__main__":
+    main()
