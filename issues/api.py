@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core.paginator import Paginator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -158,6 +161,21 @@ class ComplaintPagination(GeoJsonPagination):
         }
         return {"allOf": [schema, page]}
 
+    def paginate_queryset(self, queryset, request, view=None):
+        """Takes the count from the view's `known_count(request)` when it has one."""
+        known = view.known_count(request) if hasattr(view, "known_count") else None
+        self.django_paginator_class = partial(KnownCountPaginator, known_count=known)
+        return super().paginate_queryset(queryset, request, view)
+
+
+class KnownCountPaginator(Paginator):
+    """Django's paginator, told the count when it is known without counting rows."""
+
+    def __init__(self, object_list, per_page, *args, known_count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if known_count is not None:
+            self.count = known_count  # fills the cached_property: no COUNT(*) is run
+
 
 class ComplaintsView(GenericAPIView):
     """Complaints, public: GET lists them as a paginated GeoJSON FeatureCollection; POST files a
@@ -172,6 +190,27 @@ class ComplaintsView(GenericAPIView):
 
     def get_queryset(self):
         return selectors.public_complaints()
+
+    def known_count(self, request: Request) -> int | None:
+        """A list filtered by status and authority alone (or not at all) is counted from the
+        queue tallies; any other filter counts the matching rows."""
+        given = {name for name, value in request.query_params.items() if value}
+        if not given <= {"status", "authority", "page", "page_size", "ordering"}:
+            return None
+        status_filter = request.query_params.get("status")
+        statuses = {
+            None: None,
+            "": None,
+            "open": Complaint.OPEN_STATUSES,
+            "closed": [s for s in Complaint.Status.values if s not in Complaint.OPEN_STATUSES],
+        }.get(status_filter, [status_filter])
+        slug = request.query_params.get("authority")
+        authority = (
+            Authority.objects.filter(slug=slug).values_list("pk", flat=True).first()
+            if slug
+            else None
+        )
+        return selectors.count_from_tallies(statuses=statuses, authority_id=authority)
 
     @extend_schema(
         parameters=COMPLAINT_FILTER_PARAMETERS,

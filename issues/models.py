@@ -154,6 +154,8 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         indexes = [
+            # Newest first, for the API's lists and Open311's date window; id breaks ties.
+            models.Index(fields=["-created_at", "-id"], name="complaint_newest_first"),
             models.Index(fields=["authority", "-created_at"]),
             models.Index(fields=["authority", "status", "-created_at"]),
             models.Index(fields=["arrondissement", "status"]),
