@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
+import time_machine
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -229,3 +231,19 @@ def test_a_body_that_is_not_an_object_is_refused(anfa_agent, report_in, path):
     assert response.status_code == 400
     complaint.refresh_from_db()
     assert complaint.status == S.SUBMITTED
+
+
+def test_staff_writes_are_throttled_per_token_with_retry_after(anfa_agent, report_in, settings):
+    settings.API_WRITE_RATES = settings.API_WRITE_RATES | {"authenticated": "2/hour"}
+    complaint = report_in("anfa")
+    api = token_client(anfa_agent)
+    url = f"/api/v1/staff/complaints/{complaint.reference}/message/"
+
+    with time_machine.travel(date(2026, 3, 2), tick=False):
+        statuses = [post_json(api, url, {"internal_note": "Vu."}).status_code for _ in range(3)]
+        refused = post_json(api, url, {"internal_note": "Vu."})
+        reads = api.get("/api/v1/staff/complaints/").status_code
+
+    assert statuses == [200, 200, 429]
+    assert refused.json()["code"] == "throttled" and int(refused["Retry-After"]) > 0
+    assert reads == 200  # reads are not limited
