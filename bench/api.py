@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,18 +31,26 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from bench.complaints import load  # noqa: E402
 from bench.measure import percentiles, timed  # noqa: E402
 from districts.models import Category  # noqa: E402
 from districts.selectors import random_points_in_city  # noqa: E402
 from issues.models import Complaint  # noqa: E402
+from issues.selectors import public_complaints  # noqa: E402
 from issues.services import create_complaint  # noqa: E402
+from open311.selectors import RequestQuery, service_requests  # noqa: E402
 
 RECENT = "SELECT * FROM issues_complaint WHERE created_at >= now() - interval '90 days' "
 OPEN_POTHOLES = "FROM issues_complaint WHERE status = ANY(%s) AND category_id = %s"
 STATUS_WEIGHTS = {"submitted": 40, "acknowledged": 20, "in_progress": 10, "resolved": 20}
 STATUS_WEIGHTS |= {"closed": 10}
+
+
+def last_90_days() -> RequestQuery:
+    now = timezone.now()
+    return RequestQuery(start=now - timedelta(days=90), end=now)
 
 
 class Writer(threading.Thread):
@@ -79,6 +88,12 @@ def bare(sql: str, params=()):
     return run
 
 
+def bare_queryset(queryset):
+    """The exact SQL the view's ORM query sends, run bare (no serialisation, no HTTP)."""
+    sql, params = queryset.query.sql_with_params()
+    return bare(sql, params)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--complaints", type=int, default=1_000_000)
@@ -109,6 +124,10 @@ def main() -> None:
                     ),
                 ),
                 ("count", bare("SELECT count(*) FROM issues_complaint")),
+                (
+                    "view's SQL",
+                    bare_queryset(public_complaints().order_by("-created_at", "-id")[:100]),
+                ),
             ],
         ),
         (
@@ -140,6 +159,7 @@ def main() -> None:
                     "page rows",
                     bare(RECENT + "ORDER BY created_at DESC, id DESC LIMIT 100"),
                 ),
+                ("view's SQL", bare_queryset(service_requests(last_90_days())[:100])),
             ],
         ),
         (
@@ -150,6 +170,7 @@ def main() -> None:
                     "page rows",
                     bare(RECENT + "ORDER BY created_at DESC, id DESC LIMIT 1000"),
                 ),
+                ("view's SQL", bare_queryset(service_requests(last_90_days())[:1000])),
             ],
         ),
     ]

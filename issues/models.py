@@ -160,6 +160,7 @@ class Complaint(models.Model):
             models.Index(fields=["authority", "status", "-created_at"]),
             models.Index(fields=["arrondissement", "status"]),
             models.Index(fields=["category", "status"]),
+            models.Index(fields=["category", "-created_at"], name="complaint_category_newest"),
             models.Index(fields=["authority", "assigned_to", "status"]),
             # The planners' aggregates over open complaints read this index alone (index-only
             # scan: a tenth of the table's pages).
