@@ -5,15 +5,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-
-class NamesAnswer(serializers.Serializer):
-    slug = serializers.CharField()
-    name_fr = serializers.CharField()
-    name_ar = serializers.CharField()
+from districts.serializers import HandlerSerializer, NamesSerializer
 
 
-class HandlerAnswer(NamesAnswer):
-    kind = serializers.CharField()
+class HandlerAnswer(HandlerSerializer):
     fell_back_to_arrondissement = serializers.BooleanField()
     explanation = serializers.CharField()
 
@@ -21,8 +16,8 @@ class HandlerAnswer(NamesAnswer):
 class LocationAnswer(serializers.Serializer):
     lat = serializers.FloatField()
     lon = serializers.FloatField()
-    arrondissement = NamesAnswer()
-    prefecture = NamesAnswer(allow_null=True)
+    arrondissement = NamesSerializer()
+    prefecture = NamesSerializer(allow_null=True)
     handlers = serializers.DictField(child=HandlerAnswer(), help_text="by category code")
     address = serializers.CharField(allow_null=True, help_text="nearest named place")
 
@@ -94,7 +89,7 @@ class HotspotAnswer(serializers.Serializer):
     radius_m = serializers.IntegerField()
 
 
-class ArrondissementFiguresAnswer(NamesAnswer):
+class ArrondissementFiguresAnswer(NamesSerializer):
     population_2024 = serializers.IntegerField(allow_null=True)
     complaints = serializers.IntegerField()
     per_10k = serializers.FloatField(allow_null=True)

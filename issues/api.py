@@ -237,20 +237,11 @@ class ComplaintsView(GenericAPIView):
         form = ReportForm(data, request.FILES)
         if not form.is_valid():
             return form_errors(form)
-        cleaned = form.cleaned_data
         try:
             complaint = services.create_complaint(
-                category=cleaned["category"],
-                location=cleaned["location"],
-                title=cleaned["title"],
-                description=cleaned["description"],
-                kind=cleaned["kind"],
+                **form.complaint_fields(),
                 reporter=request.user,
-                contact_name=cleaned["contact_name"],
-                contact_email=cleaned["contact_email"],
-                contact_phone=cleaned["contact_phone"],
                 language=get_language() or "fr",
-                attachments=cleaned["attachments"],
                 channel=Complaint.Channel.API,
             )
         except OutsideServiceArea as outside:

@@ -108,6 +108,13 @@ class ReportForm(forms.Form):
         error_messages={"invalid": _("Enter a phone number, e.g. 06 12 34 56 78.")},
     )
 
+    def complaint_fields(self) -> dict:
+        """The report as issues.services.create_complaint takes it (call after is_valid())."""
+        cleaned = self.cleaned_data
+        fields = ["category", "location", "title", "description", "kind", "attachments"]
+        fields += ["contact_name", "contact_email", "contact_phone"]
+        return {name: cleaned[name] for name in fields}
+
     def clean(self):
         cleaned = super().clean()
         lat, lon = cleaned.get("lat"), cleaned.get("lon")

@@ -80,20 +80,11 @@ def report(request: HttpRequest) -> HttpResponse:
         if _anonymous_over_limit(request):
             return render(request, "429.html", status=429)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 complaint = services.create_complaint(
-                    category=data["category"],
-                    location=data["location"],
-                    title=data["title"],
-                    description=data["description"],
-                    kind=data["kind"],
+                    **form.complaint_fields(),
                     reporter=request.user,
-                    contact_name=data["contact_name"],
-                    contact_email=data["contact_email"],
-                    contact_phone=data["contact_phone"],
                     language=get_language() or "fr",
-                    attachments=data["attachments"],
                 )
             except OutsideServiceArea as error:
                 form.add_error(None, str(error.message))
