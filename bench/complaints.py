@@ -17,6 +17,7 @@ from districts.routing import route_many
 from districts.selectors import random_points_in_city
 from issues.models import REFERENCE_ALPHABET
 from issues.services import rebuild_queue_tallies
+from planning.services import rebuild_heat_cells
 
 COLUMNS = [
     "reference",
@@ -138,14 +139,15 @@ def load(
         buffer.write("\t".join(str(f) for f in fields) + "\n")
         loaded += 1
     buffer.seek(0)
-    # The queue-tally triggers are switched off for the COPY and the tallies rebuilt once after,
-    # in the same transaction: one GROUP BY instead of a million upserts.
+    # The triggers (queue tallies, heat cells) are switched off for the COPY and their tables
+    # rebuilt once after, in the same transaction: one GROUP BY instead of a million upserts.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("ALTER TABLE issues_complaint DISABLE TRIGGER USER")
         cursor.copy_expert(f"COPY issues_complaint ({', '.join(COLUMNS)}) FROM STDIN", buffer)
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check may be pending
         cursor.execute("ALTER TABLE issues_complaint ENABLE TRIGGER USER")
         rebuild_queue_tallies()
+        rebuild_heat_cells()
     with connection.cursor() as cursor:  # VACUUM cannot run inside the COPY's transaction
         cursor.execute("VACUUM ANALYZE issues_complaint")
     print(f"  {loaded:,} complaints loaded in {time.perf_counter() - started:.1f} s")

@@ -73,6 +73,15 @@ def cell_metres(zoom: int) -> float:
 # y = R·ln tan(π/4 + φ/2), EPSG:3857's spherical formulas) rather than calling ST_Transform per
 # point, which costs more than the whole aggregation; the few cell centres go back the same way.
 # Sensitive categories are left out of a cell where they are fewer than the privacy minimum.
+CELL_CENTRES_SQL = f"""
+SELECT round(degrees(2 * atan(exp((gy + 0.5) * %(size)s / {EARTH_RADIUS})) - pi() / 2)::numeric,
+             6)::float AS lat,
+       round(degrees((gx + 0.5) * %(size)s / {EARTH_RADIUS})::numeric, 6)::float AS lon,
+       complaints - CASE WHEN sensitive < %(privacy_min)s THEN sensitive ELSE 0 END AS shown,
+       CASE WHEN sensitive < %(privacy_min)s THEN sensitive ELSE 0 END AS suppressed
+FROM cells
+"""
+
 HEAT_CELLS_SQL = f"""
 WITH cells AS (
     SELECT floor(radians(ST_X(c.location)) * {EARTH_RADIUS} / %(size)s) AS gx,
@@ -86,13 +95,30 @@ WITH cells AS (
            OR c.location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326))
     GROUP BY 1, 2
 )
-SELECT round(degrees(2 * atan(exp((gy + 0.5) * %(size)s / {EARTH_RADIUS})) - pi() / 2)::numeric,
-             6)::float AS lat,
-       round(degrees((gx + 0.5) * %(size)s / {EARTH_RADIUS})::numeric, 6)::float AS lon,
-       complaints - CASE WHEN sensitive < %(privacy_min)s THEN sensitive ELSE 0 END AS shown,
-       CASE WHEN sensitive < %(privacy_min)s THEN sensitive ELSE 0 END AS suppressed
-FROM cells
-"""
+{CELL_CENTRES_SQL}"""
+
+# The same cells read from the pyramid of counts (planning.models.HeatCell, kept by triggers):
+# no complaint row is touched. A box keeps every cell it overlaps.
+HEAT_CELLS_FROM_PYRAMID_SQL = f"""
+WITH cells AS (
+    SELECT gx, gy, sum(complaints) AS complaints,
+           coalesce(sum(complaints) FILTER (WHERE category_id = ANY(%(sensitive)s)), 0)
+               AS sensitive
+    FROM planning_heatcell
+    WHERE zoom = %(zoom)s
+      AND (is_open OR NOT %(open_only)s)
+      AND (%(category_id)s::bigint IS NULL OR category_id = %(category_id)s)
+      AND (%(arrondissement_id)s::bigint IS NULL OR arrondissement_id = %(arrondissement_id)s)
+      AND (%(west)s::float IS NULL OR (
+          gx BETWEEN floor(radians(%(west)s) * {EARTH_RADIUS} / %(size)s)
+                 AND floor(radians(%(east)s) * {EARTH_RADIUS} / %(size)s)
+          AND gy BETWEEN floor(ln(tan(pi() / 4 + radians(%(south)s) / 2)) * {EARTH_RADIUS}
+                               / %(size)s)
+                     AND floor(ln(tan(pi() / 4 + radians(%(north)s) / 2)) * {EARTH_RADIUS}
+                               / %(size)s)))
+    GROUP BY 1, 2
+)
+{CELL_CENTRES_SQL}"""
 
 
 @dataclass(frozen=True)
@@ -103,11 +129,24 @@ class Bounds:
     north: float
 
 
+def reads_pyramid(selection: Selection) -> bool:
+    """The pyramid of counts answers open or all complaints, by category and arrondissement;
+    a window of dates is counted from the complaints themselves."""
+    return selection.since is None and set(selection.statuses) in (
+        set(Complaint.OPEN_STATUSES),
+        set(Complaint.Status.values),
+    )
+
+
 def heat_cells_query(selection: Selection, *, zoom: int, bounds: Bounds | None) -> tuple[str, dict]:
     """The heat map's SQL and parameters (the benchmark runs the same statement bare)."""
     box = bounds or Bounds(None, None, None, None)
-    return HEAT_CELLS_SQL, {
+    zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+    sql = HEAT_CELLS_FROM_PYRAMID_SQL if reads_pyramid(selection) else HEAT_CELLS_SQL
+    return sql, {
         **selection.sql_params(),
+        "zoom": zoom,
+        "open_only": set(selection.statuses) == set(Complaint.OPEN_STATUSES),
         "size": cell_metres(zoom),
         "sensitive": _sensitive_category_ids(),
         "privacy_min": settings.PRIVACY_MIN_COUNT,

@@ -52,20 +52,20 @@ def snapped_bounds(zoom: int, bbox) -> selectors.Bounds | None:
 
 
 def heat_json_for(form: HeatMapForm) -> str:
-    """The heat map's answer as JSON text, cached as text: a warm request then costs a cache
-    read, not unpickling and re-encoding thousands of cells."""
+    """The heat map's answer as JSON text. Read from the pyramid of counts when it can answer
+    (exact at every moment, never cached); a window of dates is counted from the complaints and
+    cached as text under the data version."""
     selection = form.selection()
     zoom = min(max(form.cleaned_data["zoom"], selectors.MIN_ZOOM), selectors.MAX_ZOOM)
     bounds = snapped_bounds(zoom, form.cleaned_data["bbox"])
-    return selectors.cached(
-        "heat",
-        selection,
-        lambda: json.dumps(
-            selectors.heat_cells(selection, zoom=zoom, bounds=bounds), separators=(",", ":")
-        ),
-        zoom,
-        bounds,
-    )
+
+    def compute() -> str:
+        cells = selectors.heat_cells(selection, zoom=zoom, bounds=bounds)
+        return json.dumps(cells, separators=(",", ":"))
+
+    if selectors.reads_pyramid(selection):
+        return compute()  # exact at every moment, and cheap: nothing to cache or invalidate
+    return selectors.cached("heat", selection, compute, zoom, bounds)
 
 
 # The figures that depend on the selection alone, by name (also the export names).

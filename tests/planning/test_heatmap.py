@@ -129,26 +129,44 @@ def test_few_complaints_in_a_sensitive_category_are_left_out(client, file_at, se
     assert heat(client, zoom=12, category="noise")["total"] == 3
 
 
-def test_cached_answer_is_replaced_when_complaints_change(
+def test_the_heat_map_follows_every_change_at_once(client, file_at):
+    """Read from the pyramid of counts, which triggers keep in the same transaction as the
+    change: even a row written behind the services' back is counted, and nothing is cached."""
+    first = file_at("anfa")
+    assert heat(client)["total"] == 1
+
+    ComplaintFactory(
+        arrondissement=first.arrondissement, location=first.location, category=first.category
+    )
+    assert heat(client)["total"] == 2
+
+    file_at("maarif")
+    assert heat(client)["total"] == 3
+    transition(complaint=first, to_status=S.REJECTED, actor=UserFactory(), public_message="Non")
+    assert heat(client)["total"] == 2
+    assert heat(client, status="all")["total"] == 3
+
+
+def test_a_window_of_dates_is_cached_and_replaced_when_complaints_change(
     client, file_at, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = file_at("anfa")
-    assert heat(client)["total"] == 1
+    assert heat(client, days=30)["total"] == 1
 
     # Written behind the services' back: the cached answer stands (it is a cache).
     ComplaintFactory(
         arrondissement=first.arrondissement, location=first.location, category=first.category
     )
-    assert heat(client)["total"] == 1
+    assert heat(client, days=30)["total"] == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         file_at("maarif")
-    assert heat(client)["total"] == 3
+    assert heat(client, days=30)["total"] == 3
 
     with django_capture_on_commit_callbacks(execute=True):
         transition(complaint=first, to_status=S.REJECTED, actor=UserFactory(), public_message="Non")
-    assert heat(client)["total"] == 2
+    assert heat(client, days=30)["total"] == 2
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,127 @@
+"""The heat map's pyramid of counts (planning.HeatCell) stays equal to an independent count of
+the complaints after any sequence of writes, through the services or behind their back."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+
+import pytest
+from django.contrib.gis.geos import Point
+
+from districts.models import Authority, Category
+from issues.models import Complaint
+from issues.services import reopen, reroute, transition
+from planning.models import HeatCell
+from planning.selectors import EARTH_RADIUS, MAX_ZOOM, MIN_ZOOM, cell_metres
+from planning.services import rebuild_heat_cells
+from tests.factories import UserFactory
+
+S = Complaint.Status
+
+
+def expected_cells() -> Counter:
+    """Every complaint counted in its cell at every zoom, computed here in Python."""
+    counts = Counter()
+    for complaint in Complaint.objects.all():
+        lon, lat = complaint.location.x, complaint.location.y
+        for zoom in range(MIN_ZOOM, MAX_ZOOM + 1):
+            size = cell_metres(zoom)
+            gx = math.floor(math.radians(lon) * EARTH_RADIUS / size)
+            gy = math.floor(
+                math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * EARTH_RADIUS / size
+            )
+            key = (
+                zoom,
+                gx,
+                gy,
+                complaint.category_id,
+                complaint.arrondissement_id,
+                complaint.status in Complaint.OPEN_STATUSES,
+            )
+            counts[key] += 1
+    return counts
+
+
+def stored_cells() -> Counter:
+    rows = HeatCell.objects.values_list(
+        "zoom", "gx", "gy", "category_id", "arrondissement_id", "is_open", "complaints"
+    )
+    return Counter({tuple(row[:6]): row[6] for row in rows})
+
+
+def assert_pyramid_matches_complaints():
+    stored = stored_cells()
+    assert all(count > 0 for count in stored.values())  # empty cells are deleted
+    assert stored == expected_cells()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_pyramid_equals_a_direct_count_after_a_random_sequence_of_writes(
+    seed, file_at, point_in
+):
+    rng = random.Random(seed)
+    agent = UserFactory()
+    codes = ["roads-potholes", "noise", "water-leak", "waste-collection", "street-lighting"]
+    places = ["anfa", "maarif", "sidi-moumen", "hay-hassani", "mers-sultan"]
+    maarif = Authority.objects.get(slug="maarif")
+    for _ in range(25):
+        action = rng.choice(["file", "file", "file", "move", "close", "reopen", "reroute", "drop"])
+        complaints = list(Complaint.objects.order_by("id"))
+        if action == "file" or not complaints:
+            file_at(rng.choice(places), east_m=rng.uniform(-300, 300), code=rng.choice(codes))
+            continue
+        complaint = rng.choice(complaints)
+        if action == "move":  # behind the services' back, as a bulk correction would be
+            centre = point_in(rng.choice(places))
+            Complaint.objects.filter(pk=complaint.pk).update(
+                location=Point(centre.x + rng.uniform(-0.002, 0.002), centre.y, srid=4326),
+                category=Category.objects.get(code=rng.choice(codes)),
+            )
+        elif action == "close" and complaint.status == S.SUBMITTED:
+            transition(complaint=complaint, to_status=S.REJECTED, actor=agent, public_message="Non")
+        elif action == "reopen" and complaint.status == S.SUBMITTED:
+            transition(complaint=complaint, to_status=S.ACKNOWLEDGED, actor=agent)
+            transition(complaint=complaint, to_status=S.RESOLVED, actor=agent, public_message="Ok")
+            reopen(complaint=complaint, reason="Toujours là.")
+        elif action == "reroute" and complaint.is_open and complaint.authority != maarif:
+            reroute(complaint=complaint, to_authority=maarif, actor=agent, reason="Pas chez nous.")
+        elif action == "drop":
+            complaint.delete()
+
+    assert Complaint.objects.exists()
+    assert_pyramid_matches_complaints()
+
+
+def test_a_status_change_within_the_open_ones_leaves_the_cells_alone(file_at):
+    complaint = file_at("anfa")
+    before = stored_cells()
+
+    transition(complaint=complaint, to_status=S.ACKNOWLEDGED, actor=UserFactory())
+
+    assert stored_cells() == before
+    transition(complaint=complaint, to_status=S.REJECTED, actor=UserFactory(), public_message="x")
+    assert {key[5] for key in stored_cells()} == {False}
+
+
+def test_a_bulk_update_and_a_bulk_delete_are_counted(file_at):
+    for slug in ("anfa", "anfa", "maarif"):
+        file_at(slug)
+
+    Complaint.objects.filter(arrondissement__slug="anfa").update(status=S.CLOSED)
+    assert_pyramid_matches_complaints()
+    Complaint.objects.filter(arrondissement__slug="anfa").delete()
+    assert_pyramid_matches_complaints()
+    assert sum(count for key, count in stored_cells().items() if key[0] == MIN_ZOOM) == 1
+
+
+def test_the_rebuild_gives_back_the_same_cells(file_at):
+    for step in range(4):
+        file_at("hay-hassani", east_m=step * 400, code="noise")
+    before = stored_cells()
+    HeatCell.objects.update(complaints=99)
+
+    rebuild_heat_cells()
+
+    assert stored_cells() == before == expected_cells()
