@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,17 +27,15 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection, connections  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.complaints import load  # noqa: E402
+from bench.complaints import Writer, load  # noqa: E402
 from bench.measure import percentiles, timed  # noqa: E402
 from districts.models import Category  # noqa: E402
-from districts.selectors import random_points_in_city  # noqa: E402
 from issues.models import Complaint  # noqa: E402
 from issues.selectors import public_complaints  # noqa: E402
-from issues.services import create_complaint  # noqa: E402
 from open311.selectors import RequestQuery, service_requests  # noqa: E402
 
 RECENT = "SELECT * FROM issues_complaint WHERE created_at >= now() - interval '90 days' "
@@ -51,32 +47,6 @@ STATUS_WEIGHTS |= {"closed": 10}
 def last_90_days() -> RequestQuery:
     now = timezone.now()
     return RequestQuery(start=now - timedelta(days=90), end=now)
-
-
-class Writer(threading.Thread):
-    """Files `per_second` generated reports through the real service until stopped."""
-
-    def __init__(self, per_second: float):
-        super().__init__(daemon=True)
-        self.interval = 1 / per_second
-        self.stopped = threading.Event()
-        self.filed = 0
-
-    def run(self) -> None:
-        category = Category.objects.get(code="roads-potholes")
-        points = random_points_in_city(5000, seed=99)
-        while not self.stopped.is_set():
-            started = time.perf_counter()
-            create_complaint(
-                category=category,
-                location=points[self.filed % len(points)],
-                title="[Bench] Nid-de-poule",
-                description="Signalement généré par le benchmark, pas un vrai signalement.",
-                is_demo=True,
-            )
-            self.filed += 1
-            self.stopped.wait(max(0.0, self.interval - (time.perf_counter() - started)))
-        connections.close_all()
 
 
 def bare(sql: str, params=()):

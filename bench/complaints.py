@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import io
 import random
+import threading
 import time
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from districts.models import Category, ServiceArea
 from districts.routing import route_many
 from districts.selectors import random_points_in_city
-from issues.models import REFERENCE_ALPHABET
-from issues.services import rebuild_queue_tallies
+from issues.models import REFERENCE_ALPHABET, Complaint
+from issues.services import create_complaint, rebuild_queue_tallies
 from planning.services import rebuild_heat_cells
 
 COLUMNS = [
@@ -47,6 +48,9 @@ COLUMNS = [
     "updated_at",
 ]
 METRES_PER_DEGREE = 111_320
+
+
+OPEN_WEIGHTS = {"submitted": 60, "acknowledged": 25, "in_progress": 15}
 
 
 def reference(number: int, year: int) -> str:
@@ -152,3 +156,48 @@ def load(
         cursor.execute("VACUUM ANALYZE issues_complaint")
     print(f"  {loaded:,} complaints loaded in {time.perf_counter() - started:.1f} s")
     return loaded
+
+
+class Writer(threading.Thread):
+    """Files `per_second` generated reports through the real service until stopped."""
+
+    def __init__(self, per_second: float):
+        super().__init__(daemon=True)
+        self.interval = 1 / per_second
+        self.stopped = threading.Event()
+        self.filed = 0
+
+    def run(self) -> None:
+        category = Category.objects.get(code="roads-potholes")
+        points = random_points_in_city(5000, seed=99)
+        while not self.stopped.is_set():
+            started = time.perf_counter()
+            create_complaint(
+                category=category,
+                location=points[self.filed % len(points)],
+                title="[Bench] Nid-de-poule",
+                description="Signalement généré par le benchmark, pas un vrai signalement.",
+                is_demo=True,
+            )
+            self.filed += 1
+            self.stopped.wait(max(0.0, self.interval - (time.perf_counter() - started)))
+        connections.close_all()
+
+
+def top_up_open(target: int, *, seed: int) -> int:
+    """Adds generated open complaints (40 % around 400 spots, so hotspots exist) until at least
+    `target` are open; returns how many are open."""
+    open_now = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES).count()
+    if open_now < target:
+        missing = target - open_now
+        print(f"loading {missing:,} more open complaints (40 % around 400 spots)…")
+        load(
+            int(missing * 1.01),  # a few points fall outside the city and are dropped
+            seed=seed,
+            status_weights=OPEN_WEIGHTS,
+            hotspots=400,
+            hotspot_share=0.4,
+            first_number=Complaint.objects.count() + 10_000_000,
+        )
+        open_now = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES).count()
+    return open_now

@@ -35,15 +35,13 @@ from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from bench.complaints import load  # noqa: E402
+from bench.complaints import top_up_open  # noqa: E402
 from bench.measure import percentiles, timed  # noqa: E402
 from districts.models import Category  # noqa: E402
 from issues.models import Complaint  # noqa: E402
 from planning import selectors  # noqa: E402
 from planning.selection import Selection  # noqa: E402
 from planning.views import snapped_bounds  # noqa: E402
-
-OPEN_WEIGHTS = {"submitted": 60, "acknowledged": 25, "in_progress": 15}
 
 
 def bare(sql: str, params: dict):
@@ -73,19 +71,7 @@ def main() -> None:
     options = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
-    open_now = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES).count()
-    if open_now < options.open:
-        missing = options.open - open_now
-        print(f"loading {missing:,} more open complaints (40 % around 400 spots)…")
-        load(
-            int(missing * 1.01),  # a few points fall outside the city and are dropped
-            seed=options.seed,
-            status_weights=OPEN_WEIGHTS,
-            hotspots=400,
-            hotspot_share=0.4,
-            first_number=Complaint.objects.count() + 10_000_000,
-        )
-        open_now = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES).count()
+    open_now = top_up_open(options.open, seed=options.seed)
     print(f"complaints: {Complaint.objects.count():,}, open: {open_now:,}")
 
     client = Client()

@@ -41,14 +41,18 @@ class NearbyComplaintAnswer(serializers.Serializer):
 
 
 class MapFeatureProperties(serializers.Serializer):
-    reference = serializers.CharField()
-    title = serializers.CharField()
-    category = serializers.CharField()
-    status = serializers.CharField()
-    arrondissement = serializers.CharField()
-    supports = serializers.IntegerField()
-    created = serializers.DateField()
-    demo = serializers.BooleanField()
+    """A cluster (`cluster`, `complaints`) or a single report's pin (the other fields)."""
+
+    cluster = serializers.BooleanField(required=False)
+    complaints = serializers.IntegerField(required=False)
+    reference = serializers.CharField(required=False)
+    title = serializers.CharField(required=False)
+    category = serializers.CharField(required=False)
+    status = serializers.CharField(required=False)
+    arrondissement = serializers.CharField(required=False)
+    supports = serializers.IntegerField(required=False)
+    created = serializers.DateField(required=False)
+    demo = serializers.BooleanField(required=False)
 
 
 class PointGeometry(serializers.Serializer):
@@ -64,6 +68,11 @@ class MapFeature(serializers.Serializer):
 
 class MapFeatureCollection(serializers.Serializer):
     type = serializers.ChoiceField(choices=["FeatureCollection"])
+    mode = serializers.ChoiceField(choices=["clusters", "pins"])
+    total = serializers.IntegerField(help_text="open reports shown")
+    suppressed = serializers.IntegerField(
+        required=False, help_text="left out of clusters to protect reporters"
+    )
     features = MapFeature(many=True)
 
 

@@ -23,6 +23,8 @@ from casa_map.api_errors import ErrorSerializer, domain_error, invalid_parameter
 from districts.errors import OutsideServiceArea
 from districts.models import Authority, Category
 from districts.serializers import CoordinatesSerializer
+from planning import selectors as planning_selectors
+from planning.selection import HeatMapForm
 
 from . import selectors, services
 from .errors import InvalidComplaint, SupportRefused
@@ -43,16 +45,9 @@ from .serializers import (
 )
 from .views import DEVICE_COOKIE
 
-
-class OpenComplaintsQuerySerializer(serializers.Serializer):
-    category = serializers.SlugRelatedField(
-        slug_field="code", queryset=Category.objects.filter(is_active=True), required=False
-    )
-    arrondissement = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Authority.objects.filter(kind=Authority.Kind.ARRONDISSEMENT),
-        required=False,
-    )
+PINS_FROM_ZOOM = 16
+# A cluster is a heat-map cell two zooms coarser: 64 screen pixels wide.
+CLUSTER_ZOOM_STEP = 2
 
 
 class NearbyQuerySerializer(CoordinatesSerializer):
@@ -61,29 +56,64 @@ class NearbyQuerySerializer(CoordinatesSerializer):
     )
 
 
+class PublicMapForm(HeatMapForm):
+    """The public map shows open reports: a category, an arrondissement, the zoom and the box."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["status"], self.fields["days"]
+
+
 class OpenComplaintsView(APIView):
-    """Open complaints as GeoJSON for the public map (newest 5,000, built in one SQL statement),
-    filterable; the paginated, fully filterable list is /api/v1/complaints/."""
+    """Every open report for the public map. Below street zoom (16): clusters, one per square
+    of 64 screen pixels, counted from the heat map's pyramid of counts (click one to zoom in);
+    from street zoom: single pins in the box (the newest 2,000). Privacy as on the heat map:
+    sensitive categories (noise) never show as a lone pin, nor in a cluster with fewer than
+    PRIVACY_MIN_COUNT of them."""
 
     @extend_schema(
         parameters=[
             OpenApiParameter("category", str, description="category code"),
             OpenApiParameter("arrondissement", str, description="arrondissement slug"),
+            OpenApiParameter("zoom", int, description="map zoom (default 12); pins from 16"),
+            OpenApiParameter("bbox", str, description="west,south,east,north (WGS 84)"),
         ],
         responses={200: MapFeatureCollection},
     )
     def get(self, request: Request) -> Response:
-        present = {key: value for key, value in request.query_params.items() if value}
-        query = OpenComplaintsQuerySerializer(data=present)
-        if not query.is_valid():
-            return invalid_parameter(query)
-        category = query.validated_data.get("category")
-        arrondissement = query.validated_data.get("arrondissement")
-        return Response(
-            selectors.open_complaints_geojson(
-                category=category.code if category else None,
-                arrondissement=arrondissement.slug if arrondissement else None,
+        form = PublicMapForm(request.query_params)
+        if not form.is_valid():
+            return invalid_parameter(form)
+        zoom, box = form.cleaned_data["zoom"], form.cleaned_data["bbox"]
+        selection = form.selection()
+        if zoom >= PINS_FROM_ZOOM:
+            pins = selectors.open_complaints_geojson(
+                category=selection.category.code if selection.category else None,
+                arrondissement=selection.arrondissement.slug if selection.arrondissement else None,
+                box=box,
+                hidden_categories=planning_selectors.sensitive_category_ids(),
             )
+            return Response(pins | {"mode": "pins", "total": len(pins["features"])})
+        cells = planning_selectors.heat_cells(
+            selection,
+            zoom=max(zoom - CLUSTER_ZOOM_STEP, planning_selectors.PYRAMID_MIN_ZOOM),
+            bounds=planning_selectors.Bounds(*box) if box else None,
+        )
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "mode": "clusters",
+                "total": cells["total"],
+                "suppressed": cells["suppressed"],
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                        "properties": {"cluster": True, "complaints": complaints},
+                    }
+                    for lat, lon, complaints in cells["cells"]
+                ],
+            }
         )
 
 

@@ -18,7 +18,8 @@ from districts.models import Category
 from .models import Attachment, Complaint, Event, QueueTally
 
 METRES_PER_DEGREE_LATITUDE = 111_320
-PUBLIC_MAP_LIMIT = 5000
+# At street zoom the public map shows single pins, at most this many (the newest) in the view.
+PUBLIC_MAP_PIN_LIMIT = 2000
 
 
 def public_complaints() -> QuerySet[Complaint]:
@@ -103,6 +104,9 @@ FROM (
             SELECT id FROM districts_category WHERE code = %(category)s))
       AND (%(arrondissement)s::text IS NULL OR arrondissement_id = (
             SELECT id FROM districts_authority WHERE slug = %(arrondissement)s))
+      AND NOT category_id = ANY(%(hidden_categories)s)
+      AND (%(west)s::float IS NULL
+           OR location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326))
     ORDER BY created_at DESC
     LIMIT %(limit)s
 ) AS c
@@ -112,11 +116,16 @@ JOIN districts_authority arr ON arr.id = c.arrondissement_id
 
 
 def open_complaints_geojson(
-    *, category: str | None = None, arrondissement: str | None = None
+    *,
+    category: str | None = None,
+    arrondissement: str | None = None,
+    box: tuple[float, float, float, float] | None = None,
+    hidden_categories: Sequence[int] = (),
 ) -> dict:
-    """The public map's markers as GeoJSON, built in one SQL statement (no personal fields).
-
-    Capped at the newest PUBLIC_MAP_LIMIT; the heat map serves aggregated cells instead."""
+    """Single open complaints as GeoJSON pins, built in one SQL statement (no personal
+    fields): the newest PUBLIC_MAP_PIN_LIMIT inside `box` (west, south, east, north), without
+    the `hidden_categories` (privacy: a lone pin of a noise complaint points at a neighbour)."""
+    west, south, east, north = box or (None, None, None, None)
     with connection.cursor() as cursor:
         cursor.execute(
             OPEN_COMPLAINTS_GEOJSON_SQL,
@@ -124,7 +133,12 @@ def open_complaints_geojson(
                 "statuses": list(Complaint.OPEN_STATUSES),
                 "category": category,
                 "arrondissement": arrondissement,
-                "limit": PUBLIC_MAP_LIMIT,
+                "hidden_categories": list(hidden_categories),
+                "west": west,
+                "south": south,
+                "east": east,
+                "north": north,
+                "limit": PUBLIC_MAP_PIN_LIMIT,
             },
         )
         value = cursor.fetchone()[0]

@@ -55,6 +55,7 @@ def _page_config(request: HttpRequest) -> dict:
             "metresAway": _("m away"),
             "networkError": _("The connection failed. Try again."),
             "demo": _("Demo (generated)"),
+            "clusterTitle": _("open reports here: zoom in to see them"),
             "open": _("Open"),
         },
     }

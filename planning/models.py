@@ -10,7 +10,7 @@ from districts.models import Authority, Category
 class HeatCell(models.Model):
     """How many complaints of a category, in an arrondissement, open or not, fall in one cell of
     the heat map's EPSG:3857 grid at one zoom (planning.selectors.cell_metres): a pyramid of
-    counts, one level per zoom from MIN_ZOOM to MAX_ZOOM.
+    counts, one level per zoom from PYRAMID_MIN_ZOOM (8) to MAX_ZOOM (18).
 
     Kept exact by triggers on the complaint table (migration planning/0002), in the same
     transaction as the change, whatever makes it: a new report, a status change, a re-routing,
@@ -26,8 +26,10 @@ class HeatCell(models.Model):
 
     class Meta:
         constraints = [
+            # Holds every column the heat map reads: its queries are index-only scans.
             models.UniqueConstraint(
                 fields=["zoom", "gx", "gy", "category", "arrondissement", "is_open"],
+                include=["complaints"],
                 name="heat_cell_key",
             ),
         ]

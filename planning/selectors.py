@@ -33,7 +33,10 @@ EARTH_RADIUS = 6378137.0  # the sphere of EPSG:3857
 # One heat cell is this many screen pixels wide at every zoom, so its size in metres halves with
 # each zoom level (Leaflet's 256-pixel tiles).
 CELL_PIXELS = 16
-MIN_ZOOM, MAX_ZOOM = 10, 18
+MIN_ZOOM, MAX_ZOOM = 10, 18  # the heat map's zooms
+# The pyramid of counts (planning.HeatCell) goes two levels coarser, for the public map's
+# clusters (64 pixels wide: a cell two zooms coarser) at city zooms.
+PYRAMID_MIN_ZOOM = 8
 # EPSG:3857 stretches lengths by 1/cos(latitude): a cell's true width here is its size times this.
 CITY_LATITUDE = 33.57
 
@@ -58,14 +61,14 @@ def cached(name: str, selection: Selection, compute: Callable[[], object], *extr
     return value
 
 
-def _sensitive_category_ids() -> list[int]:
+def sensitive_category_ids() -> list[int]:
     codes = settings.PRIVACY_SENSITIVE_CATEGORIES
     return list(Category.objects.filter(code__in=codes).values_list("pk", flat=True))
 
 
 def cell_metres(zoom: int) -> float:
     """Side of a heat cell at this zoom, in EPSG:3857 metres."""
-    zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+    zoom = min(max(zoom, PYRAMID_MIN_ZOOM), MAX_ZOOM)
     return 2 * math.pi * EARTH_RADIUS / (256 * 2**zoom) * CELL_PIXELS
 
 
@@ -98,7 +101,8 @@ WITH cells AS (
 {CELL_CENTRES_SQL}"""
 
 # The same cells read from the pyramid of counts (planning.models.HeatCell, kept by triggers):
-# no complaint row is touched. A box keeps every cell it overlaps.
+# no complaint row is touched. A box keeps every cell it overlaps (integer bounds, so the
+# (zoom, gx, gy) index narrows the scan).
 HEAT_CELLS_FROM_PYRAMID_SQL = f"""
 WITH cells AS (
     SELECT gx, gy, sum(complaints) AS complaints,
@@ -110,12 +114,12 @@ WITH cells AS (
       AND (%(category_id)s::bigint IS NULL OR category_id = %(category_id)s)
       AND (%(arrondissement_id)s::bigint IS NULL OR arrondissement_id = %(arrondissement_id)s)
       AND (%(west)s::float IS NULL OR (
-          gx BETWEEN floor(radians(%(west)s) * {EARTH_RADIUS} / %(size)s)
-                 AND floor(radians(%(east)s) * {EARTH_RADIUS} / %(size)s)
+          gx BETWEEN floor(radians(%(west)s) * {EARTH_RADIUS} / %(size)s)::integer
+                 AND floor(radians(%(east)s) * {EARTH_RADIUS} / %(size)s)::integer
           AND gy BETWEEN floor(ln(tan(pi() / 4 + radians(%(south)s) / 2)) * {EARTH_RADIUS}
-                               / %(size)s)
+                               / %(size)s)::integer
                      AND floor(ln(tan(pi() / 4 + radians(%(north)s) / 2)) * {EARTH_RADIUS}
-                               / %(size)s)))
+                               / %(size)s)::integer))
     GROUP BY 1, 2
 )
 {CELL_CENTRES_SQL}"""
@@ -141,14 +145,14 @@ def reads_pyramid(selection: Selection) -> bool:
 def heat_cells_query(selection: Selection, *, zoom: int, bounds: Bounds | None) -> tuple[str, dict]:
     """The heat map's SQL and parameters (the benchmark runs the same statement bare)."""
     box = bounds or Bounds(None, None, None, None)
-    zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+    zoom = min(max(zoom, PYRAMID_MIN_ZOOM), MAX_ZOOM)
     sql = HEAT_CELLS_FROM_PYRAMID_SQL if reads_pyramid(selection) else HEAT_CELLS_SQL
     return sql, {
         **selection.sql_params(),
         "zoom": zoom,
         "open_only": set(selection.statuses) == set(Complaint.OPEN_STATUSES),
         "size": cell_metres(zoom),
-        "sensitive": _sensitive_category_ids(),
+        "sensitive": sensitive_category_ids(),
         "privacy_min": settings.PRIVACY_MIN_COUNT,
         "west": box.west,
         "south": box.south,

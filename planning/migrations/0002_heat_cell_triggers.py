@@ -2,7 +2,8 @@ from django.db import migrations
 
 # The grid must match planning.selectors: a cell of zoom z is CELL_PIXELS (16) screen pixels of
 # 256-pixel tiles wide, in EPSG:3857 metres (spherical formulas written out, as in
-# HEAT_CELLS_SQL), for z from MIN_ZOOM (10) to MAX_ZOOM (18); "open" is Complaint.OPEN_STATUSES.
+# HEAT_CELLS_SQL), for z from PYRAMID_MIN_ZOOM (8) to MAX_ZOOM (18); "open" is
+# Complaint.OPEN_STATUSES.
 # tests/planning/test_heat_cells.py compares the table with an independent count.
 HEAT_CELL_FUNCTIONS = """
 CREATE FUNCTION planning_heat_cell_keys(p_location geometry)
@@ -11,7 +12,7 @@ RETURNS TABLE (zoom smallint, gx integer, gy integer) LANGUAGE sql IMMUTABLE AS 
            floor(radians(ST_X(p_location)) * 6378137.0 / size)::integer,
            floor(ln(tan(pi() / 4 + radians(ST_Y(p_location)) / 2)) * 6378137.0 / size)::integer
     FROM (SELECT z, 2 * pi() * 6378137.0 / (256 * 2 ^ z) * 16 AS size
-          FROM generate_series(10, 18) AS z) AS zooms
+          FROM generate_series(8, 18) AS z) AS zooms
 $$;
 
 -- One complaint more (or less) in its cell at every zoom; cells falling to zero are deleted.
@@ -91,7 +92,9 @@ BEGIN
            c.status IN ('submitted', 'acknowledged', 'in_progress'), count(*)
     FROM issues_complaint AS c
     CROSS JOIN LATERAL planning_heat_cell_keys(c.location) AS k
-    GROUP BY 1, 2, 3, 4, 5, 6;
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ORDER BY 1, 2, 3;  -- stored in the index's order: a map view reads neighbouring pages
+    ANALYZE planning_heatcell;
 END $$;
 
 SELECT planning_rebuild_heat_cells();

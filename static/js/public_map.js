@@ -1,14 +1,22 @@
-/* Public map of open reports: clustered markers, filtered by category and arrondissement. */
+/* Public map of every open report: below street zoom, clusters counted by the server (click one
+   to zoom in); from street zoom, single pins of the visible area. Filtered by category and
+   arrondissement; asks again whenever the map moves. */
 "use strict";
 
 (function () {
   var cfg = CasaMap.config();
   var text = cfg.messages;
-  var map = CasaMap.baseMap("public-map", cfg);
-  var clusters = L.markerClusterGroup({ showCoverageOnHover: false });
-  map.addLayer(clusters);
+  var element = document.getElementById("public-map");
+  var map = CasaMap.baseMap("public-map", cfg, function () {
+    map.on("moveend", load);
+    load();
+  });
+  var clusters = L.layerGroup().addTo(map);
+  var pins = L.markerClusterGroup({ showCoverageOnHover: false });
+  map.addLayer(pins);
   var filters = document.getElementById("map-filters");
   var count = document.getElementById("map-count");
+  var latest = 0;
 
   function popup(properties) {
     var box = document.createElement("div");
@@ -21,21 +29,60 @@
     return box;
   }
 
-  function load() {
-    var params = new URLSearchParams(new FormData(filters));
-    CasaMap.getJSON(cfg.complaintsUrl + "?" + params.toString()).then(function (result) {
-      clusters.clearLayers();
-      var layer = L.geoJSON(result.body, {
+  function clusterMarker(feature) {
+    var latlng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+    var complaints = feature.properties.complaints;
+    var size = complaints < 10 ? "small" : complaints < 100 ? "medium" : "large";
+    var label = document.createElement("div");
+    var number = document.createElement("span");
+    number.textContent = complaints;
+    label.append(number);
+    var marker = L.marker(latlng, {
+      icon: L.divIcon({
+        html: label,
+        className: "marker-cluster marker-cluster-" + size,
+        iconSize: L.point(40, 40),
+      }),
+      title: complaints + " " + text.clusterTitle,
+      alt: complaints + " " + text.clusterTitle,
+    });
+    marker.on("click", function () {
+      map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
+    });
+    return marker;
+  }
+
+  function show(data, params) {
+    clusters.clearLayers();
+    pins.clearLayers();
+    if (data.mode === "clusters") {
+      data.features.forEach(function (feature) {
+        clusters.addLayer(clusterMarker(feature));
+      });
+    } else {
+      var layer = L.geoJSON(data, {
         onEachFeature: function (feature, marker) {
           marker.bindPopup(popup(feature.properties));
         },
       });
-      clusters.addLayers(layer.getLayers());
-      count.textContent = result.body.features.length;
-      filters.dataset.loaded = params.toString();
+      pins.addLayers(layer.getLayers());
+    }
+    count.textContent = data.total;
+    element.dataset.mode = data.mode;
+    element.dataset.zoom = params.get("zoom");
+    filters.dataset.loaded = new URLSearchParams(new FormData(filters)).toString();
+  }
+
+  function load() {
+    var params = new URLSearchParams(new FormData(filters));
+    params.set("zoom", map.getZoom());
+    params.set("bbox", map.getBounds().toBBoxString());
+    var ticket = ++latest;
+    CasaMap.getJSON(cfg.complaintsUrl + "?" + params.toString()).then(function (result) {
+      if (ticket !== latest || result.status !== 200) return; // a newer request is on its way
+      show(result.body, params);
     });
   }
 
   filters.addEventListener("change", load);
-  load();
 })();

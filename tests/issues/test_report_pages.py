@@ -296,7 +296,7 @@ def test_nearby_lists_open_complaints_of_the_category_within_50_metres(client, p
     assert far == [] and other_category == []
 
 
-@pytest.mark.parametrize("path", ["/api/v1/map/complaints/", "/api/v1/complaints/"])
+@pytest.mark.parametrize("path", ["/api/v1/complaints/"])
 def test_complaints_geojson_filters_by_category_and_arrondissement(client, point_in, path):
     client.post("/report/", report_data(point_in("anfa")))
     client.post("/report/", report_data(point_in("sbata"), category="noise"))

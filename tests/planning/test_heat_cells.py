@@ -14,7 +14,7 @@ from districts.models import Authority, Category
 from issues.models import Complaint
 from issues.services import reopen, reroute, transition
 from planning.models import HeatCell
-from planning.selectors import EARTH_RADIUS, MAX_ZOOM, MIN_ZOOM, cell_metres
+from planning.selectors import EARTH_RADIUS, MAX_ZOOM, PYRAMID_MIN_ZOOM, cell_metres
 from planning.services import rebuild_heat_cells
 from tests.factories import UserFactory
 
@@ -26,7 +26,7 @@ def expected_cells() -> Counter:
     counts = Counter()
     for complaint in Complaint.objects.all():
         lon, lat = complaint.location.x, complaint.location.y
-        for zoom in range(MIN_ZOOM, MAX_ZOOM + 1):
+        for zoom in range(PYRAMID_MIN_ZOOM, MAX_ZOOM + 1):
             size = cell_metres(zoom)
             gx = math.floor(math.radians(lon) * EARTH_RADIUS / size)
             gy = math.floor(
@@ -113,7 +113,7 @@ def test_a_bulk_update_and_a_bulk_delete_are_counted(file_at):
     assert_pyramid_matches_complaints()
     Complaint.objects.filter(arrondissement__slug="anfa").delete()
     assert_pyramid_matches_complaints()
-    assert sum(count for key, count in stored_cells().items() if key[0] == MIN_ZOOM) == 1
+    assert sum(count for key, count in stored_cells().items() if key[0] == PYRAMID_MIN_ZOOM) == 1
 
 
 def test_the_rebuild_gives_back_the_same_cells(file_at):
