@@ -192,11 +192,36 @@ ORDER BY a.name_fr
 """
 
 
+# The same counts from the pyramid's coarsest level (a few thousand rows, no complaint read).
+ARRONDISSEMENT_FIGURES_FROM_PYRAMID_SQL = f"""
+SELECT a.slug, a.name_fr, a.name_ar, a.population_2024, coalesce(counted.complaints, 0)
+FROM districts_authority a
+LEFT JOIN (
+    SELECT arrondissement_id, sum(complaints) AS complaints
+    FROM planning_heatcell
+    WHERE zoom = {PYRAMID_MIN_ZOOM}
+      AND (is_open OR NOT %(open_only)s)
+      AND (%(category_id)s::bigint IS NULL OR category_id = %(category_id)s)
+      AND (%(arrondissement_id)s::bigint IS NULL OR arrondissement_id = %(arrondissement_id)s)
+    GROUP BY 1
+) AS counted ON counted.arrondissement_id = a.id
+WHERE a.kind = 'arrondissement'
+ORDER BY a.name_fr
+"""
+
+
 def arrondissement_figures(selection: Selection) -> list[dict]:
     """Complaints located in each arrondissement, absolute and per 10,000 inhabitants (2024
-    census population, HCP RGPH 2024)."""
+    census population, HCP RGPH 2024). Read from the pyramid of counts when it can answer."""
+    if reads_pyramid(selection):
+        sql = ARRONDISSEMENT_FIGURES_FROM_PYRAMID_SQL
+        params = selection.sql_params() | {
+            "open_only": set(selection.statuses) == set(Complaint.OPEN_STATUSES)
+        }
+    else:
+        sql, params = ARRONDISSEMENT_FIGURES_SQL, selection.sql_params()
     with connection.cursor() as cursor:
-        cursor.execute(ARRONDISSEMENT_FIGURES_SQL, selection.sql_params())
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
         {
