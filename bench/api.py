@@ -27,12 +27,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.complaints import Writer, load  # noqa: E402
-from bench.measure import percentiles, timed  # noqa: E402
+from bench.measure import bare, percentiles, timed  # noqa: E402
 from districts.models import Category  # noqa: E402
 from issues.models import Complaint  # noqa: E402
 from issues.selectors import public_complaints  # noqa: E402
@@ -47,15 +46,6 @@ STATUS_WEIGHTS |= {"closed": 10}
 def last_90_days() -> RequestQuery:
     now = timezone.now()
     return RequestQuery(start=now - timedelta(days=90), end=now)
-
-
-def bare(sql: str, params=()):
-    def run():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            cursor.fetchall()
-
-    return run
 
 
 def bare_queryset(queryset):

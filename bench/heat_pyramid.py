@@ -31,7 +31,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.complaints import Writer, top_up_open  # noqa: E402
-from bench.measure import percentiles, timed  # noqa: E402
+from bench.measure import bare, percentiles, timed  # noqa: E402
 from districts.models import Authority, Category  # noqa: E402
 from districts.selectors import random_points_in_city  # noqa: E402
 from issues.models import Complaint  # noqa: E402
@@ -46,15 +46,6 @@ HEAT_TRIGGERS = [
     "planning_complaint_heat_cells_delete",
     "planning_complaint_heat_cells_update",
 ]
-
-
-def bare(sql: str, params: dict):
-    def run():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            cursor.fetchall()
-
-    return run
 
 
 def main() -> None:

@@ -32,25 +32,15 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.complaints import top_up_open  # noqa: E402
-from bench.measure import percentiles, timed  # noqa: E402
+from bench.measure import bare, percentiles, timed  # noqa: E402
 from districts.models import Category  # noqa: E402
 from issues.models import Complaint  # noqa: E402
 from planning import selectors  # noqa: E402
 from planning.selection import Selection  # noqa: E402
 from planning.views import snapped_bounds  # noqa: E402
-
-
-def bare(sql: str, params: dict):
-    def run():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            cursor.fetchall()
-
-    return run
 
 
 def endpoint(client: Client, url: str, *, cold: bool):

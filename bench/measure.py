@@ -20,3 +20,15 @@ def timed(work, repeats: int) -> list[float]:
 def percentiles(samples: list[float]) -> str:
     p95 = statistics.quantiles(samples, n=20)[18]
     return f"p50 {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms"
+
+
+def bare(sql: str, params=()):
+    """A floor: the statement run with a cursor, results fetched, nothing else."""
+    from django.db import connection  # the benchmarks set Django up before timing
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    return run
