@@ -64,19 +64,28 @@ def api_exception_handler(exc, context) -> Response | None:
         response.data = exc.body
         return response
     if isinstance(exc, exceptions.ValidationError):
-        fields = _field_messages(exc.detail)
-        first_field, first_messages = next(iter(fields.items()), ("", [""]))
-        prefix = "" if first_field in ("", "non_field_errors") else f"{first_field}: "
-        response.data = {
-            "error": f"{prefix}{first_messages[0]}",
-            "code": "invalid",
-            "fields": fields,
-        }
+        response.data = refused_fields_body(_field_messages(exc.detail))
         return response
     detail = getattr(exc, "detail", "")
     code = exc.get_codes() if hasattr(exc, "get_codes") else "error"
     response.data = {"error": str(detail), "code": code if isinstance(code, str) else "error"}
     return response
+
+
+def refused_fields_body(fields: dict[str, list[str]]) -> dict:
+    """Refused fields ({name: [messages]}) in the error shape, the first one as the sentence."""
+    first_field, first_messages = next(iter(fields.items()), ("", [""]))
+    prefix = "" if first_field in ("", "non_field_errors") else f"{first_field}: "
+    return {"error": f"{prefix}{first_messages[0]}", "code": "invalid", "fields": fields}
+
+
+def form_errors(form: forms.Form) -> Response:
+    """A Django form's refusal (the API reuses the pages' forms) in the same shape."""
+    fields = {
+        ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
+        for name, messages in form.errors.items()
+    }
+    return Response(refused_fields_body(fields), status=status.HTTP_400_BAD_REQUEST)
 
 
 def _field_messages(detail) -> dict[str, list[str]]:
@@ -109,6 +118,11 @@ class ErrorSerializer(serializers.Serializer):
     parameter = serializers.CharField(required=False, help_text="The refused query parameter.")
     accepted = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="The values it accepts."
+    )
+    allowed = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="For a refused status change: the statuses the complaint may move to.",
     )
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),

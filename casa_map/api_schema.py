@@ -1,6 +1,6 @@
 """Completes the OpenAPI schema drf-spectacular generates with the errors every operation can
-answer, in the one error shape (casa_map.api_errors): views document their successes and
-their own refusals; the refusals common to all are added here once."""
+answer, in the one error shape (casa_map.api_errors.ErrorSerializer, the `Error` component):
+views document their successes and their own refusals; those common to all are added here."""
 
 from __future__ import annotations
 
@@ -18,25 +18,8 @@ STAFF = {
 
 def document_errors(result: dict, generator, request, public) -> dict:
     """drf-spectacular postprocessing hook (POSTPROCESSING_HOOKS)."""
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas.setdefault(
-        "Error",
-        {
-            "type": "object",
-            "required": ["error", "code"],
-            "properties": {
-                "error": {"type": "string"},
-                "code": {"type": "string"},
-                "parameter": {"type": "string"},
-                "accepted": {"type": "array", "items": {"type": "string"}},
-                "allowed": {"type": "array", "items": {"type": "string"}},
-                "fields": {
-                    "type": "object",
-                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                },
-            },
-        },
-    )
+    if "Error" not in result.get("components", {}).get("schemas", {}):
+        raise ValueError("ErrorSerializer is referenced by no view: the Error component is missing")
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in ("get", "post", "put", "patch", "delete"):

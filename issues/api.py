@@ -19,7 +19,13 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from casa_map.api_answers import MapFeatureCollection, NearbyComplaintAnswer
-from casa_map.api_errors import ErrorSerializer, domain_error, invalid_parameter, object_body
+from casa_map.api_errors import (
+    ErrorSerializer,
+    domain_error,
+    form_errors,
+    invalid_parameter,
+    object_body,
+)
 from districts.errors import OutsideServiceArea
 from districts.models import Authority, Category
 from districts.serializers import CoordinatesSerializer
@@ -286,20 +292,6 @@ class ComplaintsView(GenericAPIView):
         return Response(
             answer, status=status.HTTP_201_CREATED, headers={"Location": answer["tracking_url"]}
         )
-
-
-def form_errors(form) -> Response:
-    """A Django form's refusal in the API's error shape."""
-    fields = {
-        ("non_field_errors" if name == "__all__" else name): [str(m) for m in messages]
-        for name, messages in form.errors.items()
-    }
-    name, messages = next(iter(fields.items()))
-    prefix = "" if name == "non_field_errors" else f"{name}: "
-    return Response(
-        {"error": f"{prefix}{messages[0]}", "code": "invalid", "fields": fields},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
 
 
 def public_complaint_or_404(reference: str) -> Complaint:

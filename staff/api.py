@@ -17,10 +17,13 @@ from rest_framework.views import APIView
 from casa_map.api_errors import (
     ErrorSerializer,
     InvalidParameter,
+    domain_error,
+    form_errors,
     invalid_parameter_body,
     object_body,
+    refused_fields_body,
 )
-from issues.api import ComplaintPagination, form_errors
+from issues.api import ComplaintPagination
 from issues.attachments import AttachmentRejected
 from issues.errors import InvalidTransition
 from issues.models import Complaint
@@ -177,19 +180,10 @@ class StaffActionView(APIView):
             staff_action.apply(complaint, form.cleaned_data, request.user)
         except InvalidTransition as refused:
             allowed = sorted(complaint.TRANSITIONS[complaint.status])
-            return Response(
-                {"error": str(refused.message), "code": refused.code, "allowed": allowed},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return domain_error(refused.message, refused.code, allowed=allowed)
         except AttachmentRejected as rejected:
-            return Response(
-                {
-                    "error": str(rejected.message),
-                    "code": "invalid",
-                    "fields": {"photo": [str(rejected.message)]},
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            body = refused_fields_body({"photo": [str(rejected.message)]})
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return detail_response(request, complaint)
 
 
