@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 import django_filters
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -16,6 +17,7 @@ from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
 from casa_map.api_errors import InvalidParameter, invalid_parameter_body
 from districts.models import Authority, Category
+from planning.selection import BoxField
 
 from .models import Complaint
 from .selectors import search_window
@@ -124,14 +126,13 @@ class InBoxFilter(BaseFilterBackend):
     """`in_bbox=west,south,east,north` (WGS 84 degrees): complaints inside the box."""
 
     def filter_queryset(self, request, queryset, view):
-        text = request.query_params.get("in_bbox")
-        if not text:
+        try:
+            box = BoxField(required=False).clean(request.query_params.get("in_bbox"))
+        except ValidationError as refused:
+            raise parameter_error("in_bbox", refused.messages[0]) from refused
+        if box is None:
             return queryset
-        message = _("Give four numbers: west,south,east,north.")
-        west, south, east, north = parse_numbers(text, 4, "in_bbox", message)
-        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-            raise parameter_error("in_bbox", message)
-        return queryset.filter(location__intersects=Polygon.from_bbox((west, south, east, north)))
+        return queryset.filter(location__intersects=Polygon.from_bbox(box))
 
 
 class WithinDistanceFilter(BaseFilterBackend):

@@ -112,27 +112,37 @@ class SelectionForm(forms.Form):
         )
 
 
-class HeatMapForm(SelectionForm):
-    """The heat map's query: a selection, the map's zoom and the visible box."""
+class BoxField(forms.CharField):
+    """`west,south,east,north` in WGS 84 degrees, cleaned to four finite numbers in order."""
 
-    zoom = forms.IntegerField(min_value=0, max_value=22, required=False)
-    bbox = forms.CharField(required=False, help_text="west,south,east,north in WGS 84 degrees")
+    default_error_messages = {"invalid": _("Give four numbers: west,south,east,north.")}
 
-    def clean_zoom(self) -> int:
-        return 12 if self.cleaned_data.get("zoom") is None else self.cleaned_data["zoom"]
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "west,south,east,north in WGS 84 degrees")
+        super().__init__(**kwargs)
 
-    def clean_bbox(self) -> tuple[float, float, float, float] | None:
-        text = self.cleaned_data.get("bbox") or ""
+    def clean(self, value) -> tuple[float, float, float, float] | None:
+        text = super().clean(value)
         if not text:
             return None
         try:
             west, south, east, north = (float(part) for part in text.split(","))
         except ValueError as bad:
-            raise forms.ValidationError(_("Give four numbers: west,south,east,north.")) from bad
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from bad
         finite = all(math.isfinite(v) for v in (west, south, east, north))
         if not finite or not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-            raise forms.ValidationError(_("Give four numbers: west,south,east,north."))
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return west, south, east, north
+
+
+class HeatMapForm(SelectionForm):
+    """The heat map's query: a selection, the map's zoom and the visible box."""
+
+    zoom = forms.IntegerField(min_value=0, max_value=22, required=False)
+    bbox = BoxField(required=False)
+
+    def clean_zoom(self) -> int:
+        return 12 if self.cleaned_data.get("zoom") is None else self.cleaned_data["zoom"]
 
 
 class HotspotForm(SelectionForm):
