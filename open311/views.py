@@ -269,7 +269,9 @@ def _float(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _near_parameters(params, problems: list):
+def _lat_long(params, problems: list) -> Point | None:
+    """The spec's `lat` and `long` as a point; None when both are absent (or refused, with the
+    problem listed)."""
     lat_text, long_text = (params.get("lat") or "").strip(), (params.get("long") or "").strip()
     if not lat_text and not long_text:
         return None
@@ -277,11 +279,18 @@ def _near_parameters(params, problems: list):
     if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         problems.append(_("lat and long must be given together, in WGS 84 degrees."))
         return None
+    return Point(lon, lat, srid=4326)
+
+
+def _near_parameters(params, problems: list):
+    point = _lat_long(params, problems)
+    if point is None:
+        return None
     radius = _float((params.get("radius") or "1000").strip())
     if radius is None or not 1 <= radius <= 50_000:
         problems.append(_("radius must be a distance in metres, from 1 to 50000."))
         return None
-    return Point(lon, lat, srid=4326), radius
+    return point, radius
 
 
 def _integer_parameter(params, name, default, low, high, problems) -> int:
@@ -409,13 +418,8 @@ def title_from(description: str) -> str:
 
 
 def _location(data, problems: list) -> Point | None:
-    lat_text, long_text = (data.get("lat") or "").strip(), (data.get("long") or "").strip()
-    if lat_text or long_text:
-        lat, lon = _float(lat_text), _float(long_text)
-        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            problems.append(_("lat and long must be given together, in WGS 84 degrees."))
-            return None
-        return Point(lon, lat, srid=4326)
+    if (data.get("lat") or "").strip() or (data.get("long") or "").strip():
+        return _lat_long(data, problems)
     address = (data.get("address_string") or "").strip()
     if address:
         try:
