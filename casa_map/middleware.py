@@ -6,15 +6,16 @@ import json
 import re
 from collections.abc import Iterator
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from .views import machine_error
 
 # PostgreSQL refuses NUL in text, and psycopg2 cannot encode a lone UTF-16 surrogate (which only
 # a JSON escape such as "\ud800" can produce: Django decodes the rest with replacement).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$")
-OPEN311_PREFIX = "/open311/"
 
 
 class UnstorableTextMiddleware:
@@ -90,12 +91,5 @@ def bad_text_response(request: HttpRequest, where: str) -> HttpResponse:
     message = _("%(part)s: this text holds a character that is not allowed (NUL or invalid).") % {
         "part": shown
     }
-    if request.path.startswith(OPEN311_PREFIX):
-        from open311.formats import errors  # the spec's own error list, in JSON or XML
-
-        return errors([message], "xml" if request.path.endswith(".xml") else "json", 400)
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"error": message, "code": "invalid_character", "parameter": shown}, status=400
-        )
-    return render(request, "400.html", {"message": message}, status=400)
+    answer = machine_error(request, message, "invalid_character", 400, parameter=shown)
+    return answer or render(request, "400.html", {"message": message}, status=400)

@@ -1,6 +1,6 @@
 """Site-wide error views, rendered in the visitor's language with the site's layout."""
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
@@ -10,13 +10,21 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
-def not_found(request, exception):
-    """Programs get a 404 they can read: the API's error shape, or Open311's error list."""
-    message = _("Nothing is at this address.")
+def machine_error(
+    request: HttpRequest, message: str, code: str, status: int, **extra
+) -> HttpResponse | None:
+    """An error for a program, in the form its interface promises: the API's error shape under
+    /api/, Open311's error list (JSON or XML by the suffix) under /open311/; None for a page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": message, "code": "not_found"}, status=404)
+        return JsonResponse({"error": message, "code": code, **extra}, status=status)
     if request.path.startswith("/open311/"):
         from open311.formats import errors
 
-        return errors([message], "xml" if request.path.endswith(".xml") else "json", 404)
-    return page_not_found(request, exception)
+        return errors([message], "xml" if request.path.endswith(".xml") else "json", status)
+    return None
+
+
+def not_found(request, exception):
+    """Programs get a 404 they can read; people get the site's page."""
+    answer = machine_error(request, _("Nothing is at this address."), "not_found", 404)
+    return answer or page_not_found(request, exception)
