@@ -35,6 +35,10 @@ class Selection:
     status_group: str = "open"
     window: str = ""
 
+    @property
+    def open_only(self) -> bool:
+        return set(self.statuses) == set(Complaint.OPEN_STATUSES)
+
     def cache_key(self) -> str:
         """The selection as a stable text (the window as its start date)."""
         return "|".join(

@@ -136,9 +136,8 @@ class Bounds:
 def reads_pyramid(selection: Selection) -> bool:
     """The pyramid of counts answers open or all complaints, by category and arrondissement;
     a window of dates is counted from the complaints themselves."""
-    return selection.since is None and set(selection.statuses) in (
-        set(Complaint.OPEN_STATUSES),
-        set(Complaint.Status.values),
+    return selection.since is None and (
+        selection.open_only or set(selection.statuses) == set(Complaint.Status.values)
     )
 
 
@@ -150,7 +149,7 @@ def heat_cells_query(selection: Selection, *, zoom: int, bounds: Bounds | None) 
     return sql, {
         **selection.sql_params(),
         "zoom": zoom,
-        "open_only": set(selection.statuses) == set(Complaint.OPEN_STATUSES),
+        "open_only": selection.open_only,
         "size": cell_metres(zoom),
         "sensitive": sensitive_category_ids(),
         "privacy_min": settings.PRIVACY_MIN_COUNT,
@@ -215,9 +214,7 @@ def arrondissement_figures(selection: Selection) -> list[dict]:
     census population, HCP RGPH 2024). Read from the pyramid of counts when it can answer."""
     if reads_pyramid(selection):
         sql = ARRONDISSEMENT_FIGURES_FROM_PYRAMID_SQL
-        params = selection.sql_params() | {
-            "open_only": set(selection.statuses) == set(Complaint.OPEN_STATUSES)
-        }
+        params = selection.sql_params() | {"open_only": selection.open_only}
     else:
         sql, params = ARRONDISSEMENT_FIGURES_SQL, selection.sql_params()
     with connection.cursor() as cursor:
