@@ -30,7 +30,7 @@ from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.complaints import Writer, load  # noqa: E402
+from bench.complaints import Writer, top_up  # noqa: E402
 from bench.measure import bare, percentiles, timed  # noqa: E402
 from districts.models import Category  # noqa: E402
 from issues.models import Complaint  # noqa: E402
@@ -39,8 +39,6 @@ from open311.selectors import RequestQuery, service_requests  # noqa: E402
 
 RECENT = "SELECT * FROM issues_complaint WHERE created_at >= now() - interval '90 days' "
 OPEN_POTHOLES = "FROM issues_complaint WHERE status = ANY(%s) AND category_id = %s"
-STATUS_WEIGHTS = {"submitted": 40, "acknowledged": 20, "in_progress": 10, "resolved": 20}
-STATUS_WEIGHTS |= {"closed": 10}
 
 
 def last_90_days() -> RequestQuery:
@@ -63,11 +61,7 @@ def main() -> None:
     options = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
-    present = Complaint.objects.count()
-    if present < options.complaints:
-        print(f"loading {options.complaints - present:,} complaints…")
-        load(options.complaints - present, seed=options.seed, status_weights=STATUS_WEIGHTS)
-    print(f"complaints: {Complaint.objects.count():,}")
+    print(f"complaints: {top_up(options.complaints, seed=options.seed):,}")
     client = Client()
     potholes = Category.objects.get(code="roads-potholes").pk
     open_statuses = list(Complaint.OPEN_STATUSES)

@@ -31,20 +31,12 @@ from django.core.cache import cache  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from bench.complaints import load  # noqa: E402
+from bench.complaints import top_up  # noqa: E402
 from bench.measure import percentiles, timed  # noqa: E402
 from districts.models import Authority  # noqa: E402
 from issues.models import Complaint  # noqa: E402
 from issues.services import transition  # noqa: E402
 from staff.models import StaffMembership  # noqa: E402
-
-STATUS_WEIGHTS = {
-    "submitted": 40,
-    "acknowledged": 20,
-    "in_progress": 10,
-    "resolved": 20,
-    "closed": 10,
-}
 
 
 def main() -> None:
@@ -55,11 +47,7 @@ def main() -> None:
     options = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
-    present = Complaint.objects.count()
-    if present < options.complaints:
-        print(f"loading {options.complaints - present:,} complaints…")
-        load(options.complaints - present, seed=options.seed, status_weights=STATUS_WEIGHTS)
-    total = Complaint.objects.count()
+    total = top_up(options.complaints, seed=options.seed)
     busiest = (
         Authority.objects.filter(kind="arrondissement")
         .annotate(n=django.db.models.Count("complaints_routed"))
