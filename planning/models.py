@@ -36,3 +36,31 @@ class HeatCell(models.Model):
 
     def __str__(self) -> str:
         return f"z{self.zoom} ({self.gx}, {self.gy}) {self.category_id}: {self.complaints}"
+
+
+class HeatWeekCell(models.Model):
+    """The same counts as HeatCell, split by the week the complaints were received (its Monday,
+    in the city's time zone), at the heat map's zooms only (MIN_ZOOM 10 to MAX_ZOOM 18): what
+    the windows of dates ("last 30 days") and the week slider read. Kept by the same kind of
+    triggers (migration planning/0004); `manage.py rebuild_heat_cells` recomputes it too."""
+
+    zoom = models.SmallIntegerField()
+    week = models.DateField()
+    gx = models.IntegerField()
+    gy = models.IntegerField()
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    arrondissement = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    is_open = models.BooleanField()
+    complaints = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zoom", "week", "gx", "gy", "category", "arrondissement", "is_open"],
+                include=["complaints"],
+                name="heat_week_cell_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"z{self.zoom} {self.week} ({self.gx}, {self.gy}): {self.complaints}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
@@ -23,10 +23,15 @@ WINDOWS = [
 ]
 
 
+def local_midnight(day: date) -> datetime:
+    """The start of a day in the city's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 @dataclass(frozen=True)
 class Selection:
     """Open (or all) complaints, optionally of one category, in one arrondissement, received
-    since a date."""
+    since a date (from its midnight in the city)."""
 
     statuses: tuple[str, ...] = tuple(Complaint.OPEN_STATUSES)
     category: Category | None = None
@@ -55,7 +60,7 @@ class Selection:
             "statuses": list(self.statuses),
             "category_id": self.category.pk if self.category else None,
             "arrondissement_id": self.arrondissement.pk if self.arrondissement else None,
-            "since": self.since,
+            "since": local_midnight(self.since) if self.since else None,
         }
 
     def query_string(self) -> str:
@@ -74,7 +79,7 @@ SELECTION_WHERE = """
     c.status = ANY(%(statuses)s)
     AND (%(category_id)s::bigint IS NULL OR c.category_id = %(category_id)s)
     AND (%(arrondissement_id)s::bigint IS NULL OR c.arrondissement_id = %(arrondissement_id)s)
-    AND (%(since)s::date IS NULL OR c.created_at >= %(since)s::date)
+    AND (%(since)s::timestamptz IS NULL OR c.created_at >= %(since)s)
 """
 
 
@@ -139,14 +144,34 @@ class BoxField(forms.CharField):
         return west, south, east, north
 
 
+SLIDER_WEEKS = 52
+
+
+def last_weeks(today: date | None = None, count: int = SLIDER_WEEKS) -> list[date]:
+    """The Mondays of the last `count` weeks, oldest first, this week last."""
+    today = today or timezone.localdate()
+    this_monday = today - timedelta(days=today.weekday())
+    return [this_monday - timedelta(weeks=back) for back in range(count - 1, -1, -1)]
+
+
 class HeatMapForm(SelectionForm):
-    """The heat map's query: a selection, the map's zoom and the visible box."""
+    """The heat map's query: a selection, the map's zoom and the visible box, and optionally one
+    week received (its Monday: the week slider), which takes the place of the window."""
 
     zoom = forms.IntegerField(min_value=0, max_value=22, required=False)
     bbox = BoxField(required=False)
+    week = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
 
     def clean_zoom(self) -> int:
         return 12 if self.cleaned_data.get("zoom") is None else self.cleaned_data["zoom"]
+
+    def clean_week(self) -> date | None:
+        week = self.cleaned_data.get("week")
+        if week is not None and (week.weekday() != 0 or week > timezone.localdate()):
+            raise forms.ValidationError(
+                _("Give the Monday of a week that has begun, as YYYY-MM-DD."), code="invalid"
+            )
+        return week
 
 
 class HotspotForm(SelectionForm):

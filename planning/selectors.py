@@ -12,7 +12,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,7 +26,7 @@ from districts.models import Authority, Category
 from issues import data_version
 from issues.models import Complaint, QueueTally
 
-from .selection import SELECTION_WHERE, Selection
+from .selection import SELECTION_WHERE, Selection, local_midnight
 
 CACHE_SECONDS = 60 * 60
 EARTH_RADIUS = 6378137.0  # the sphere of EPSG:3857
@@ -74,54 +74,85 @@ def cell_metres(zoom: int) -> float:
 
 # Cells of a square grid in EPSG:3857. The projection is written out (x = R·λ,
 # y = R·ln tan(π/4 + φ/2), EPSG:3857's spherical formulas) rather than calling ST_Transform per
-# point, which costs more than the whole aggregation; the few cell centres go back the same way.
+# point, which costs more than the whole aggregation; the few cell centres go back the same way
+# (rounded to 1e-6° in double precision: rounding through numeric cost more than the scan).
 # Sensitive categories are left out of a cell where they are fewer than the privacy minimum.
 CELL_CENTRES_SQL = f"""
-SELECT round(degrees(2 * atan(exp((gy + 0.5) * %(size)s / {EARTH_RADIUS})) - pi() / 2)::numeric,
-             6)::float AS lat,
-       round(degrees((gx + 0.5) * %(size)s / {EARTH_RADIUS})::numeric, 6)::float AS lon,
+SELECT round(degrees(2 * atan(exp((gy + 0.5) * %(size)s / {EARTH_RADIUS})) - pi() / 2) * 1e6)
+           / 1e6 AS lat,
+       round(degrees((gx + 0.5) * %(size)s / {EARTH_RADIUS}) * 1e6) / 1e6 AS lon,
        complaints - CASE WHEN sensitive < %(privacy_min)s THEN sensitive ELSE 0 END AS shown,
        CASE WHEN sensitive < %(privacy_min)s THEN sensitive ELSE 0 END AS suppressed
 FROM cells
 """
 
+CELL_OF_COMPLAINT_SQL = f"""
+floor(radians(ST_X(c.location)) * {EARTH_RADIUS} / %(size)s)::integer AS gx,
+floor(ln(tan(pi() / 4 + radians(ST_Y(c.location)) / 2)) * {EARTH_RADIUS} / %(size)s)::integer
+    AS gy"""
+
+IN_BOX_SQL = """(%(west)s::float IS NULL
+     OR c.location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326))"""
+
+SUM_CELLS_SQL = """
+SELECT gx, gy, sum(complaints) AS complaints,
+       coalesce(sum(complaints) FILTER (WHERE category_id = ANY(%(sensitive)s)), 0) AS sensitive
+FROM counted
+GROUP BY 1, 2
+"""
+
+# Counted from the complaints: the floor the benchmark compares the pyramids with.
 HEAT_CELLS_SQL = f"""
-WITH cells AS (
-    SELECT floor(radians(ST_X(c.location)) * {EARTH_RADIUS} / %(size)s) AS gx,
-           floor(ln(tan(pi() / 4 + radians(ST_Y(c.location)) / 2)) * {EARTH_RADIUS}
-                 / %(size)s) AS gy,
-           count(*) AS complaints,
-           count(*) FILTER (WHERE c.category_id = ANY(%(sensitive)s)) AS sensitive
+WITH counted AS (
+    SELECT {CELL_OF_COMPLAINT_SQL}, c.category_id, 1 AS complaints
     FROM issues_complaint c
-    WHERE {SELECTION_WHERE}
-      AND (%(west)s::float IS NULL
-           OR c.location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326))
-    GROUP BY 1, 2
-)
+    WHERE {SELECTION_WHERE} AND {IN_BOX_SQL}
+), cells AS ({SUM_CELLS_SQL})
 {CELL_CENTRES_SQL}"""
 
-# The same cells read from the pyramid of counts (planning.models.HeatCell, kept by triggers):
-# no complaint row is touched. A box keeps every cell it overlaps (integer bounds, so the
-# (zoom, gx, gy) index narrows the scan).
-HEAT_CELLS_FROM_PYRAMID_SQL = f"""
-WITH cells AS (
-    SELECT gx, gy, sum(complaints) AS complaints,
-           coalesce(sum(complaints) FILTER (WHERE category_id = ANY(%(sensitive)s)), 0)
-               AS sensitive
-    FROM planning_heatcell
-    WHERE zoom = %(zoom)s
-      AND (is_open OR NOT %(open_only)s)
-      AND (%(category_id)s::bigint IS NULL OR category_id = %(category_id)s)
-      AND (%(arrondissement_id)s::bigint IS NULL OR arrondissement_id = %(arrondissement_id)s)
-      AND (%(west)s::float IS NULL OR (
-          gx BETWEEN floor(radians(%(west)s) * {EARTH_RADIUS} / %(size)s)::integer
+# The rows of a pyramid (planning.HeatCell or HeatWeekCell, aliased h) that a selection keeps.
+# A box keeps every cell it overlaps (integer bounds, so the (zoom, …, gx, gy) index narrows the
+# scan).
+PYRAMID_WHERE = f"""
+    h.zoom = %(zoom)s
+    AND (h.is_open OR NOT %(open_only)s)
+    AND (%(category_id)s::bigint IS NULL OR h.category_id = %(category_id)s)
+    AND (%(arrondissement_id)s::bigint IS NULL OR h.arrondissement_id = %(arrondissement_id)s)
+    AND (%(west)s::float IS NULL OR (
+        h.gx BETWEEN floor(radians(%(west)s) * {EARTH_RADIUS} / %(size)s)::integer
                  AND floor(radians(%(east)s) * {EARTH_RADIUS} / %(size)s)::integer
-          AND gy BETWEEN floor(ln(tan(pi() / 4 + radians(%(south)s) / 2)) * {EARTH_RADIUS}
+        AND h.gy BETWEEN floor(ln(tan(pi() / 4 + radians(%(south)s) / 2)) * {EARTH_RADIUS}
                                / %(size)s)::integer
                      AND floor(ln(tan(pi() / 4 + radians(%(north)s) / 2)) * {EARTH_RADIUS}
                                / %(size)s)::integer))
-    GROUP BY 1, 2
-)
+"""
+
+# Every complaint the selection keeps, as (gx, gy, category_id, complaints) rows read from the
+# pyramids, never from complaint rows except the few days of a window before its first whole
+# week (see Received):
+# - no window: planning_heatcell;
+# - a window or one week: planning_heatweekcell's whole weeks from first_week to last_week, and
+#   the complaints received from edge_from to edge_to counted directly.
+PYRAMID_ROWS_SQL = f"""
+SELECT h.gx, h.gy, h.category_id, h.complaints
+FROM planning_heatcell h
+WHERE %(first_week)s::date IS NULL AND {PYRAMID_WHERE}
+UNION ALL
+SELECT h.gx, h.gy, h.category_id, h.complaints
+FROM planning_heatweekcell h
+WHERE %(first_week)s::date IS NOT NULL AND h.week >= %(first_week)s
+  AND (%(last_week)s::date IS NULL OR h.week <= %(last_week)s)
+  AND {PYRAMID_WHERE}
+UNION ALL
+SELECT {CELL_OF_COMPLAINT_SQL}, c.category_id, 1
+FROM issues_complaint c
+WHERE %(edge_from)s::timestamptz IS NOT NULL
+  AND c.created_at >= %(edge_from)s AND c.created_at < %(edge_to)s
+  AND {SELECTION_WHERE} AND {IN_BOX_SQL}
+"""
+
+HEAT_CELLS_FROM_PYRAMID_SQL = f"""
+WITH counted AS ({PYRAMID_ROWS_SQL}), cells AS ({SUM_CELLS_SQL})
 {CELL_CENTRES_SQL}"""
 
 
@@ -133,26 +164,60 @@ class Bounds:
     north: float
 
 
-def reads_pyramid(selection: Selection) -> bool:
-    """The pyramid of counts answers open or all complaints, by category and arrondissement;
-    a window of dates is counted from the complaints themselves."""
-    return selection.since is None and (
-        selection.open_only or set(selection.statuses) == set(Complaint.Status.values)
+@dataclass(frozen=True)
+class Received:
+    """Which complaints, by when they were received, a read of the pyramids covers: the whole
+    weeks from `first_week` to `last_week` (Mondays; no last week: up to now) read from the
+    weekly pyramid, and the complaints received from `edge_from` to `edge_to` (the days of a
+    window before its first whole week, at most six) counted directly. No first week: all time,
+    read from the all-time pyramid."""
+
+    first_week: date | None = None
+    last_week: date | None = None
+    edge_from: datetime | None = None
+    edge_to: datetime | None = None
+
+    def sql_params(self) -> dict:
+        return {
+            "first_week": self.first_week,
+            "last_week": self.last_week,
+            "edge_from": self.edge_from,
+            "edge_to": self.edge_to,
+        }
+
+
+def received_span(selection: Selection, week: date | None = None) -> Received:
+    """One week received (the week slider), the selection's window, or all time."""
+    if week is not None:
+        return Received(first_week=week, last_week=week)
+    if selection.since is None:
+        return Received()
+    first_week = selection.since + timedelta(days=-selection.since.weekday() % 7)
+    if first_week == selection.since:
+        return Received(first_week=first_week)
+    return Received(
+        first_week=first_week,
+        edge_from=local_midnight(selection.since),
+        edge_to=local_midnight(first_week),
     )
 
 
-def heat_cells_query(selection: Selection, *, zoom: int, bounds: Bounds | None) -> tuple[str, dict]:
-    """The heat map's SQL and parameters (the benchmark runs the same statement bare)."""
+def reads_pyramid(selection: Selection) -> bool:
+    """The pyramids answer open or all complaints, by category, arrondissement and week
+    received; another set of statuses is counted from the complaints themselves."""
+    return selection.open_only or set(selection.statuses) == set(Complaint.Status.values)
+
+
+def pyramid_params(
+    selection: Selection, *, zoom: int, bounds: Bounds | None, received: Received
+) -> dict:
     box = bounds or Bounds(None, None, None, None)
-    zoom = min(max(zoom, PYRAMID_MIN_ZOOM), MAX_ZOOM)
-    sql = HEAT_CELLS_FROM_PYRAMID_SQL if reads_pyramid(selection) else HEAT_CELLS_SQL
-    return sql, {
+    return {
         **selection.sql_params(),
+        **received.sql_params(),
         "zoom": zoom,
         "open_only": selection.open_only,
         "size": cell_metres(zoom),
-        "sensitive": sensitive_category_ids(),
-        "privacy_min": settings.PRIVACY_MIN_COUNT,
         "west": box.west,
         "south": box.south,
         "east": box.east,
@@ -160,16 +225,35 @@ def heat_cells_query(selection: Selection, *, zoom: int, bounds: Bounds | None) 
     }
 
 
-def heat_cells(selection: Selection, *, zoom: int, bounds: Bounds | None = None) -> dict:
+def heat_cells_query(
+    selection: Selection, *, zoom: int, bounds: Bounds | None, week: date | None = None
+) -> tuple[str, dict]:
+    """The heat map's SQL and parameters (the benchmark runs the same statement bare)."""
+    zoom = min(max(zoom, PYRAMID_MIN_ZOOM), MAX_ZOOM)
+    received = received_span(selection, week)
+    if received.first_week is not None:
+        zoom = max(zoom, MIN_ZOOM)  # the weekly pyramid starts at the heat map's first zoom
+    sql = HEAT_CELLS_FROM_PYRAMID_SQL if reads_pyramid(selection) else HEAT_CELLS_SQL
+    return sql, {
+        **pyramid_params(selection, zoom=zoom, bounds=bounds, received=received),
+        "sensitive": sensitive_category_ids(),
+        "privacy_min": settings.PRIVACY_MIN_COUNT,
+    }
+
+
+def heat_cells(
+    selection: Selection, *, zoom: int, bounds: Bounds | None = None, week: date | None = None
+) -> dict:
     """`{"cell_metres", "cells": [[lat, lon, complaints], …], "max", "total", "suppressed"}`:
-    one entry per non-empty grid cell (never one per complaint)."""
-    sql, params = heat_cells_query(selection, zoom=zoom, bounds=bounds)
+    one entry per non-empty grid cell (never one per complaint), of the complaints received in
+    `week` (a Monday) if given."""
+    sql, params = heat_cells_query(selection, zoom=zoom, bounds=bounds, week=week)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     cells = [[lat, lon, shown] for lat, lon, shown, _ in rows if shown > 0]
     return {
-        "cell_metres": round(cell_metres(zoom) * math.cos(math.radians(CITY_LATITUDE)), 1),
+        "cell_metres": round(params["size"] * math.cos(math.radians(CITY_LATITUDE)), 1),
         "cells": cells,
         "max": max((cell[2] for cell in cells), default=0),
         "total": sum(cell[2] for cell in cells),
@@ -191,17 +275,27 @@ ORDER BY a.name_fr
 """
 
 
-# The same counts from the pyramid's coarsest level (a few thousand rows, no complaint read).
+# The same counts from the pyramids' coarsest level (a few thousand rows, no complaint read but
+# the few days of a window before its first whole week).
 ARRONDISSEMENT_FIGURES_FROM_PYRAMID_SQL = f"""
 SELECT a.slug, a.name_fr, a.name_ar, a.population_2024, coalesce(counted.complaints, 0)
 FROM districts_authority a
 LEFT JOIN (
     SELECT arrondissement_id, sum(complaints) AS complaints
-    FROM planning_heatcell
-    WHERE zoom = {PYRAMID_MIN_ZOOM}
-      AND (is_open OR NOT %(open_only)s)
-      AND (%(category_id)s::bigint IS NULL OR category_id = %(category_id)s)
-      AND (%(arrondissement_id)s::bigint IS NULL OR arrondissement_id = %(arrondissement_id)s)
+    FROM (
+        SELECT h.arrondissement_id, h.complaints
+        FROM planning_heatcell h
+        WHERE %(first_week)s::date IS NULL AND {PYRAMID_WHERE}
+        UNION ALL
+        SELECT h.arrondissement_id, h.complaints
+        FROM planning_heatweekcell h
+        WHERE %(first_week)s::date IS NOT NULL AND h.week >= %(first_week)s AND {PYRAMID_WHERE}
+        UNION ALL
+        SELECT c.arrondissement_id, 1
+        FROM issues_complaint c
+        WHERE %(edge_from)s::timestamptz IS NOT NULL
+          AND c.created_at >= %(edge_from)s AND c.created_at < %(edge_to)s AND {SELECTION_WHERE}
+    ) AS parts
     GROUP BY 1
 ) AS counted ON counted.arrondissement_id = a.id
 WHERE a.kind = 'arrondissement'
@@ -213,8 +307,11 @@ def arrondissement_figures(selection: Selection) -> list[dict]:
     """Complaints located in each arrondissement, absolute and per 10,000 inhabitants (2024
     census population, HCP RGPH 2024). Read from the pyramid of counts when it can answer."""
     if reads_pyramid(selection):
+        received = received_span(selection)
+        # The weekly pyramid's coarsest level is the heat map's first zoom.
+        zoom = PYRAMID_MIN_ZOOM if received.first_week is None else MIN_ZOOM
         sql = ARRONDISSEMENT_FIGURES_FROM_PYRAMID_SQL
-        params = selection.sql_params() | {"open_only": selection.open_only}
+        params = pyramid_params(selection, zoom=zoom, bounds=None, received=received)
     else:
         sql, params = ARRONDISSEMENT_FIGURES_SQL, selection.sql_params()
     with connection.cursor() as cursor:

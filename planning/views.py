@@ -52,20 +52,16 @@ def snapped_bounds(zoom: int, bbox) -> selectors.Bounds | None:
 
 
 def heat_json_for(form: HeatMapForm) -> str:
-    """The heat map's answer as JSON text. Read from the pyramid of counts when it can answer
-    (exact at every moment, never cached); a window of dates is counted from the complaints and
-    cached as text under the data version."""
-    selection = form.selection()
+    """The heat map's answer as JSON text, read from the pyramids of counts: exact at every
+    moment and cheap, so never cached (nothing to invalidate when a report arrives)."""
     zoom = min(max(form.cleaned_data["zoom"], selectors.MIN_ZOOM), selectors.MAX_ZOOM)
-    bounds = snapped_bounds(zoom, form.cleaned_data["bbox"])
-
-    def compute() -> str:
-        cells = selectors.heat_cells(selection, zoom=zoom, bounds=bounds)
-        return json.dumps(cells, separators=(",", ":"))
-
-    if selectors.reads_pyramid(selection):
-        return compute()  # exact at every moment, and cheap: nothing to cache or invalidate
-    return selectors.cached("heat", selection, compute, zoom, bounds)
+    cells = selectors.heat_cells(
+        form.selection(),
+        zoom=zoom,
+        bounds=snapped_bounds(zoom, form.cleaned_data["bbox"]),
+        week=form.cleaned_data["week"],
+    )
+    return json.dumps(cells, separators=(",", ":"))
 
 
 # The figures that depend on the selection alone, by name (also the export names).
@@ -77,7 +73,7 @@ FIGURES = {
 
 
 def figure(name: str, selection: Selection) -> list[dict]:
-    """The per-arrondissement counts read from the pyramid are exact and cheap: never cached."""
+    """The per-arrondissement counts read from the pyramids are exact and cheap: never cached."""
     if name == "arrondissements" and selectors.reads_pyramid(selection):
         return FIGURES[name](selection)
     return selectors.cached(name, selection, lambda: FIGURES[name](selection))
@@ -117,6 +113,9 @@ class HeatMapView(APIView):
             *SELECTION_PARAMETERS,
             OpenApiParameter("zoom", int, description="map zoom, 10–18 (default 12)"),
             OpenApiParameter("bbox", str, description="west,south,east,north (WGS 84)"),
+            OpenApiParameter(
+                "week", str, description="only the week received starting this Monday (YYYY-MM-DD)"
+            ),
         ],
         responses={200: HeatMapAnswer},
     )

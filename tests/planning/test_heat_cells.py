@@ -1,32 +1,41 @@
-"""The heat map's pyramid of counts (planning.HeatCell) stays equal to an independent count of
-the complaints after any sequence of writes, through the services or behind their back."""
+"""The heat map's pyramids of counts (planning.HeatCell, and HeatWeekCell by week received) stay
+equal to an independent count of the complaints after any sequence of writes, through the
+services or behind their back."""
 
 from __future__ import annotations
 
 import math
 import random
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.utils import timezone
 
 from districts.models import Authority, Category
 from issues.models import Complaint
 from issues.services import reopen, reroute, transition
-from planning.models import HeatCell
-from planning.selectors import EARTH_RADIUS, MAX_ZOOM, PYRAMID_MIN_ZOOM, cell_metres
+from planning.models import HeatCell, HeatWeekCell
+from planning.selectors import EARTH_RADIUS, MAX_ZOOM, MIN_ZOOM, PYRAMID_MIN_ZOOM, cell_metres
 from planning.services import rebuild_heat_cells
 from tests.factories import ComplaintFactory, UserFactory
 
 S = Complaint.Status
 
 
-def expected_cells() -> Counter:
-    """Every complaint counted in its cell at every zoom, computed here in Python."""
+def monday_of(complaint: Complaint):
+    received = timezone.localdate(complaint.created_at)
+    return received - timedelta(days=received.weekday())
+
+
+def expected_cells(*, by_week: bool = False) -> Counter:
+    """Every complaint counted in its cell at every zoom (and in its week), computed here in
+    Python."""
     counts = Counter()
     for complaint in Complaint.objects.all():
         lon, lat = complaint.location.x, complaint.location.y
-        for zoom in range(PYRAMID_MIN_ZOOM, MAX_ZOOM + 1):
+        for zoom in range(MIN_ZOOM if by_week else PYRAMID_MIN_ZOOM, MAX_ZOOM + 1):
             size = cell_metres(zoom)
             gx = math.floor(math.radians(lon) * EARTH_RADIUS / size)
             gy = math.floor(
@@ -40,21 +49,24 @@ def expected_cells() -> Counter:
                 complaint.arrondissement_id,
                 complaint.status in Complaint.OPEN_STATUSES,
             )
-            counts[key] += 1
+            counts[(*key, monday_of(complaint)) if by_week else key] += 1
     return counts
 
 
-def stored_cells() -> Counter:
-    rows = HeatCell.objects.values_list(
-        "zoom", "gx", "gy", "category_id", "arrondissement_id", "is_open", "complaints"
-    )
-    return Counter({tuple(row[:6]): row[6] for row in rows})
+def stored_cells(*, by_week: bool = False) -> Counter:
+    fields = ["zoom", "gx", "gy", "category_id", "arrondissement_id", "is_open"]
+    if by_week:
+        rows = HeatWeekCell.objects.values_list(*fields, "week", "complaints")
+    else:
+        rows = HeatCell.objects.values_list(*fields, "complaints")
+    return Counter({tuple(row[:-1]): row[-1] for row in rows})
 
 
 def assert_pyramid_matches_complaints():
-    stored = stored_cells()
-    assert all(count > 0 for count in stored.values())  # empty cells are deleted
-    assert stored == expected_cells()
+    for by_week in (False, True):
+        stored = stored_cells(by_week=by_week)
+        assert all(count > 0 for count in stored.values())  # empty cells are deleted
+        assert stored == expected_cells(by_week=by_week)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -67,7 +79,9 @@ def test_the_pyramid_equals_a_direct_count_after_a_random_sequence_of_writes(
     places = ["anfa", "maarif", "sidi-moumen", "hay-hassani", "mers-sultan"]
     maarif = Authority.objects.get(slug="maarif")
     for _ in range(25):
-        action = rng.choice(["file", "file", "file", "move", "close", "reopen", "reroute", "drop"])
+        action = rng.choice(
+            ["file", "file", "file", "move", "backdate", "close", "reopen", "reroute", "drop"]
+        )
         complaints = list(Complaint.objects.order_by("id"))
         if action == "file" or not complaints:
             file_at(rng.choice(places), east_m=rng.uniform(-300, 300), code=rng.choice(codes))
@@ -78,6 +92,10 @@ def test_the_pyramid_equals_a_direct_count_after_a_random_sequence_of_writes(
             Complaint.objects.filter(pk=complaint.pk).update(
                 location=Point(centre.x + rng.uniform(-0.002, 0.002), centre.y, srid=4326),
                 category=Category.objects.get(code=rng.choice(codes)),
+            )
+        elif action == "backdate":  # a correction of the date received, possibly a week back
+            Complaint.objects.filter(pk=complaint.pk).update(
+                created_at=complaint.created_at - timedelta(hours=rng.choice([1, 30, 200]))
             )
         elif action == "close" and complaint.status == S.SUBMITTED:
             transition(complaint=complaint, to_status=S.REJECTED, actor=agent, public_message="Non")
@@ -119,12 +137,14 @@ def test_a_bulk_update_and_a_bulk_delete_are_counted(file_at):
 def test_the_rebuild_gives_back_the_same_cells(file_at):
     for step in range(4):
         file_at("hay-hassani", east_m=step * 400, code="noise")
-    before = stored_cells()
+    before = stored_cells(), stored_cells(by_week=True)
     HeatCell.objects.update(complaints=99)
+    HeatWeekCell.objects.update(complaints=99)
 
     rebuild_heat_cells()
 
-    assert stored_cells() == before == expected_cells()
+    assert (stored_cells(), stored_cells(by_week=True)) == before
+    assert before == (expected_cells(), expected_cells(by_week=True))
 
 
 @pytest.mark.parametrize(

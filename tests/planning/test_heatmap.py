@@ -1,16 +1,17 @@
-"""The heat map's cells: counted in PostGIS, sized by zoom, filtered, private, cached."""
+"""The heat map's cells: read from the pyramids of counts, sized by zoom, filtered, private."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
 
 from issues.models import Complaint
 from issues.services import transition
+from planning.selection import last_weeks, local_midnight
 from planning.selectors import cell_metres
 from tests.factories import ComplaintFactory, UserFactory
 
@@ -147,26 +148,60 @@ def test_the_heat_map_follows_every_change_at_once(client, file_at):
     assert heat(client, status="all")["total"] == 3
 
 
-def test_a_window_of_dates_is_cached_and_replaced_when_complaints_change(
-    client, file_at, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        first = file_at("anfa")
+# A Wednesday, so that every window starts in the middle of a week, and a Monday.
+@pytest.mark.parametrize("today", [date(2026, 11, 25), date(2026, 11, 23)])
+def test_windows_and_weeks_equal_a_count_of_the_complaints(client, file_at, today):
+    """Read from the weekly pyramid (whole weeks) and the complaints of the days before a
+    window's first Monday: exact to the minute around the city's midnight."""
+    received = []
+    for days in (30, 90, 365):
+        since = local_midnight(today - timedelta(days=days))
+        received += [since - timedelta(minutes=30), since + timedelta(minutes=30)]
+    received += [
+        local_midnight(today) - timedelta(days=d, hours=h)
+        for d, h in [(0, -9), (2, 3), (6, 1), (13, 0), (40, 5), (200, 0), (500, 0)]
+    ]
+    for index, moment in enumerate(received):
+        complaint = file_at("anfa", east_m=index * 150)
+        Complaint.objects.filter(pk=complaint.pk).update(created_at=moment)
+
+    with time_machine.travel(local_midnight(today) + timedelta(hours=20), tick=False):
+        for days in (30, 90, 365):
+            since = local_midnight(today - timedelta(days=days))
+            expected = sum(moment >= since for moment in received)
+            assert heat(client, days=str(days))["total"] == expected
+            rows = client.get("/api/v1/figures/arrondissements/", {"days": days}).json()
+            assert sum(row["complaints"] for row in rows) == expected
+        weeks = last_weeks()
+        for week in weeks:
+            start, end = local_midnight(week), local_midnight(week + timedelta(weeks=1))
+            expected = sum(start <= moment < end for moment in received)
+            assert heat(client, week=week.isoformat(), zoom=15)["total"] == expected
+        in_slider = sum(moment >= local_midnight(weeks[0]) for moment in received)
+        assert sum(heat(client, week=w.isoformat())["total"] for w in weeks) == in_slider
+
+
+def test_a_window_follows_every_change_at_once(client, file_at):
+    """Nothing cached: a row written behind the services' back is counted at once."""
+    first = file_at("anfa")
     assert heat(client, days=30)["total"] == 1
 
-    # Written behind the services' back: the cached answer stands (it is a cache).
     ComplaintFactory(
         arrondissement=first.arrondissement, location=first.location, category=first.category
     )
-    assert heat(client, days=30)["total"] == 1
-
-    with django_capture_on_commit_callbacks(execute=True):
-        file_at("maarif")
-    assert heat(client, days=30)["total"] == 3
-
-    with django_capture_on_commit_callbacks(execute=True):
-        transition(complaint=first, to_status=S.REJECTED, actor=UserFactory(), public_message="Non")
     assert heat(client, days=30)["total"] == 2
+    transition(complaint=first, to_status=S.REJECTED, actor=UserFactory(), public_message="Non")
+    assert heat(client, days=30)["total"] == 1
+    assert heat(client, days=30, status="all")["total"] == 2
+
+
+@pytest.mark.parametrize("week", ["2026-11-24", "2099-01-05", "24/11/2026", "semaine"])
+def test_a_week_that_is_not_a_past_monday_is_refused(client, casablanca, week):
+    with time_machine.travel(date(2026, 11, 25), tick=False):
+        response = client.get("/api/v1/heatmap/", {"week": week}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "week"
 
 
 @pytest.mark.parametrize(

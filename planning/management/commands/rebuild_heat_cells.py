@@ -1,5 +1,5 @@
-"""Recomputes the heat map's pyramid of counts from the complaints (they are kept exact by
-triggers; this is for a load made with the triggers disabled, or as a check)."""
+"""Recomputes the heat map's pyramids of counts (all time and by week) from the complaints
+(triggers keep them exact; this is for a load made with the triggers disabled, or as a check)."""
 
 from django.core.management.base import BaseCommand
 
@@ -10,5 +10,7 @@ class Command(BaseCommand):
     help = __doc__
 
     def handle(self, *args, **options):
-        rows = rebuild_heat_cells()
-        self.stdout.write(f"heat cells: {rows:,} rows rebuilt from the complaints")
+        cells, week_cells = rebuild_heat_cells()
+        self.stdout.write(
+            f"heat cells: {cells:,} rows, by week: {week_cells:,} rows, rebuilt from the complaints"
+        )
