@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -26,7 +27,7 @@ from districts.maps import tile_attribution
 from staff import selectors as staff_selectors
 
 from . import selectors
-from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm
+from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm, last_weeks
 
 SELECTION_PARAMETERS = [
     OpenApiParameter("status", str, enum=["open", "all"], description="open (default) or all"),
@@ -178,18 +179,28 @@ def _page_config(extra: dict) -> dict:
 
 def heat_map(request: HttpRequest) -> HttpResponse:
     form = HeatMapForm(request.GET or None)
+    weeks = last_weeks()
     return render(
         request,
         "planning/heat_map.html",
         {
             "form": form,
+            "slider_weeks": len(weeks),
             "page_config": _page_config(
                 {
                     "heatUrl": reverse("api-v1:heatmap"),
+                    "weeks": [
+                        {"monday": week.isoformat(), "label": date_format(week, "j M Y")}
+                        for week in weeks
+                    ],
                     "messages": {
                         "cell": _("cells of about %(metres)s m"),
                         "total": _("reports in view"),
                         "suppressed": _("left out to protect reporters"),
+                        "week": _("Received in the week of %(date)s"),
+                        "allWeeks": _("Received: as chosen above"),
+                        "play": _("Play the last 52 weeks"),
+                        "pause": _("Pause"),
                     },
                 }
             ),

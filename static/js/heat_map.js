@@ -1,5 +1,6 @@
 /* Public heat map: asks the server for aggregated cells of the visible area whenever the map
-   moves or a filter changes, and draws them with Leaflet.heat. */
+   moves or a filter changes, and draws them with Leaflet.heat. The week player shows one week
+   received at a time (the last 52), by hand with the slider or played in turn. */
 "use strict";
 
 (function () {
@@ -19,12 +20,64 @@
   var filters = document.getElementById("heat-filters");
   var legend = document.getElementById("heat-legend");
   var latest = 0;
+  var weeks = cfg.weeks;
+  var player = document.getElementById("week-player");
+  var slider = document.getElementById("week-slider");
+  var weekLabel = document.getElementById("week-label");
+  var weekToggle = document.getElementById("week-toggle");
+  var playButton = document.getElementById("week-play");
+  var weekMode = false;
+  var playing = false;
+
+  function chosenWeek() {
+    return weekMode ? weeks[Number(slider.value)] : null;
+  }
+
+  function pageParams() {
+    var params = new URLSearchParams(new FormData(filters));
+    if (weekMode) params.set("week", chosenWeek().monday);
+    return params;
+  }
 
   function query() {
-    var params = new URLSearchParams(new FormData(filters));
+    var params = pageParams();
     params.set("zoom", map.getZoom());
     params.set("bbox", map.getBounds().toBBoxString());
     return params;
+  }
+
+  function describeWeek() {
+    var week = chosenWeek();
+    weekLabel.textContent = week ? text.week.replace("%(date)s", week.label) : text.allWeeks;
+    slider.setAttribute("aria-valuetext", week ? week.label : text.allWeeks);
+    playButton.textContent = playing ? text.pause : text.play;
+    playButton.setAttribute("aria-pressed", String(playing));
+  }
+
+  // One week at a time replaces the window of dates chosen above (disabled meanwhile).
+  function setWeekMode(on) {
+    weekMode = on;
+    slider.disabled = !on;
+    filters.elements.days.disabled = on;
+    weekToggle.setAttribute("aria-pressed", String(on));
+    if (!on) playing = false;
+    describeWeek();
+  }
+
+  // Each step waits for the previous week's answer: a slow network slows the playing down
+  // rather than piling up requests.
+  function step() {
+    if (!playing) return;
+    if (Number(slider.value) >= weeks.length - 1) {
+      playing = false;
+      describeWeek();
+      return;
+    }
+    slider.value = Number(slider.value) + 1;
+    describeWeek();
+    load().then(function () {
+      setTimeout(step, 900);
+    });
   }
 
   function show(data, params) {
@@ -48,18 +101,48 @@
     legend.dataset.loaded = params.toString();
     legend.dataset.zoom = params.get("zoom");
     legend.dataset.cells = data.cells.length;
+    legend.dataset.week = params.get("week") || "";
   }
 
   function load() {
     var params = query();
     var ticket = ++latest;
-    CasaMap.getJSON(cfg.heatUrl + "?" + params.toString()).then(function (result) {
+    history.replaceState(null, "", "?" + pageParams().toString());
+    return CasaMap.getJSON(cfg.heatUrl + "?" + params.toString()).then(function (result) {
       if (ticket !== latest || result.status !== 200) return; // a newer request is on its way
       show(result.body, params);
     });
-    var pageParams = new URLSearchParams(new FormData(filters));
-    history.replaceState(null, "", "?" + pageParams.toString());
   }
 
   filters.addEventListener("change", load);
+  slider.addEventListener("input", function () {
+    describeWeek();
+    load();
+  });
+  weekToggle.addEventListener("click", function () {
+    setWeekMode(!weekMode);
+    load();
+  });
+  playButton.addEventListener("click", function () {
+    if (playing) {
+      playing = false;
+      describeWeek();
+      return;
+    }
+    if (!weekMode || Number(slider.value) >= weeks.length - 1) slider.value = 0;
+    setWeekMode(true);
+    playing = true;
+    describeWeek();
+    load().then(function () {
+      setTimeout(step, 900);
+    });
+  });
+
+  var linkedWeek = new URLSearchParams(location.search).get("week");
+  var linkedIndex = weeks.findIndex(function (week) {
+    return week.monday === linkedWeek;
+  });
+  if (linkedIndex >= 0) slider.value = linkedIndex;
+  setWeekMode(linkedIndex >= 0);
+  player.hidden = false;
 })();

@@ -1,11 +1,17 @@
-"""The heat map and the planners' page in a real browser: layers drawn, filters refetch."""
+"""The heat map and the planners' page in a real browser: layers drawn, filters refetch, the
+week player steps through the weeks."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from districts.models import Category
+from issues.models import Complaint
 from issues.services import create_complaint
+from planning.selection import last_weeks
 
 pytestmark = pytest.mark.e2e
 
@@ -62,3 +68,45 @@ def test_planning_page_draws_the_choropleth_hotspots_and_chart(live_city, report
     page.wait_for_function(
         "document.getElementById('choropleth-legend').dataset.measure === 'complaints'"
     )
+
+
+def test_the_week_player_shows_one_week_received_at_a_time(live_city, point_in, page):
+    """Three reports this week, two a fortnight ago, one more than a year ago (outside the 52
+    weeks): by hand with the keyboard, then played to this week."""
+    now = timezone.now()
+    for back, count in [(timedelta(0), 3), (timedelta(weeks=2), 2), (timedelta(weeks=60), 1)]:
+        for _ in range(count):
+            complaint = create_complaint(
+                category=Category.objects.get(code="roads-potholes"),
+                location=point_in("anfa"),
+                title="Nid-de-poule",
+                description="Exemple de test.",
+            )
+            Complaint.objects.filter(pk=complaint.pk).update(created_at=now - back)
+    weeks = last_weeks()
+    total = "document.getElementById('heat-total').textContent"
+
+    page.goto(live_city.url + "/map/heat/")
+    page.wait_for_function(f"{total} === '6'")
+    page.get_by_role("button", name="Une semaine à la fois").click()
+    page.wait_for_function(f"{total} === '3'")
+    assert page.locator("#heat-legend").get_attribute("data-week") == weeks[-1].isoformat()
+    assert page.locator("select[name=days]").is_disabled()
+
+    page.locator("#week-slider").focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"{total} === '0'")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"{total} === '2'")
+    assert page.locator("#heat-legend").get_attribute("data-week") == weeks[-3].isoformat()
+    assert "Reçus la semaine du" in page.locator("#week-label").inner_text()
+    assert f"week={weeks[-3].isoformat()}" in page.url
+
+    play = page.locator("#week-play")
+    play.click()
+    assert play.get_attribute("aria-pressed") == "true"
+    page.wait_for_function(
+        "() => document.getElementById('week-play').getAttribute('aria-pressed') === 'false'"
+    )
+    assert page.locator("#heat-legend").get_attribute("data-week") == weeks[-1].isoformat()
+    assert page.locator("#heat-total").inner_text() == "3"
