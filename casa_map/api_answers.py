@@ -96,6 +96,11 @@ class HotspotAnswer(serializers.Serializer):
     lat = serializers.FloatField()
     lon = serializers.FloatField()
     radius_m = serializers.IntegerField()
+    method = serializers.ChoiceField(
+        choices=["dbscan", "grid"],
+        help_text="dbscan: exact, over every report; grid: the same rule over squares of the "
+        "map's grid, for selections too large for DBSCAN (ages from the week received)",
+    )
 
 
 class ArrondissementFiguresAnswer(NamesSerializer):

@@ -231,10 +231,10 @@ PRIVACY_MIN_COUNT = env.int("PRIVACY_MIN_COUNT", default=3)
 # Hotspots: DBSCAN clusters of at least HOTSPOT_MIN_COUNT complaints within HOTSPOT_METRES.
 HOTSPOT_METRES = env.int("HOTSPOT_METRES", default=100)
 HOTSPOT_MIN_COUNT = env.int("HOTSPOT_MIN_COUNT", default=5)
-# DBSCAN over more complaints than this is refused (the user is asked to narrow the selection),
-# and a search running longer than HOTSPOT_TIMEOUT_MS is stopped (see planning.selectors).
-HOTSPOT_MAX_COMPLAINTS = env.int("HOTSPOT_MAX_COMPLAINTS", default=200_000)
-HOTSPOT_TIMEOUT_MS = env.int("HOTSPOT_TIMEOUT_MS", default=15_000)
+# Exact DBSCAN runs on selections of at most HOTSPOT_MAX_COMPLAINTS and is stopped after
+# HOTSPOT_TIMEOUT_MS; beyond either, the same rule runs over grid cells (planning.selectors).
+HOTSPOT_MAX_COMPLAINTS = env.int("HOTSPOT_MAX_COMPLAINTS", default=50_000)
+HOTSPOT_TIMEOUT_MS = env.int("HOTSPOT_TIMEOUT_MS", default=1_500)
 
 LOGGING = {
     "version": 1,

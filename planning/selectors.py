@@ -19,7 +19,6 @@ from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from psycopg2.errors import QueryCanceled
 
 from districts.models import Authority, Category
@@ -375,6 +374,7 @@ class Hotspot:
     lon: float
     radius_m: int
     newest_references: tuple[str, ...]
+    method: str  # "dbscan" (every complaint) or "grid" (cells of the pyramid)
 
     def public(self) -> dict:
         """What anyone may see: no reference, no exact member position."""
@@ -387,6 +387,7 @@ class Hotspot:
             "lat": self.lat,
             "lon": self.lon,
             "radius_m": self.radius_m,
+            "method": self.method,
         }
 
 
@@ -401,35 +402,40 @@ def hotspots_query(selection: Selection, *, metres: float, min_count: int, limit
     }
 
 
-class TooManyForHotspots(Exception):
-    """The selection is too large for DBSCAN to answer in reasonable time."""
-
-    message = _(
-        "Too many reports to look for hotspots in one go: choose a category, an "
-        "arrondissement or a shorter period."
-    )
-
-
-SELECTION_COUNT_SQL = f"SELECT count(*) FROM issues_complaint c WHERE {SELECTION_WHERE}"
+class DbscanTooSlow(Exception):
+    """ST_ClusterDBSCAN ran longer than HOTSPOT_TIMEOUT_MS and was stopped."""
 
 
 def hotspots(
     selection: Selection, *, metres: float, min_count: int, limit: int = 50
 ) -> list[Hotspot]:
-    """Clusters of complaints (ST_ClusterDBSCAN: at least `min_count` within `metres` of each
-    other), biggest first, each with its dominant category, size, age and extent.
+    """Clusters of at least `min_count` complaints within `metres` of each other, biggest first,
+    each with its dominant category, size, age and extent: exact DBSCAN over the complaints
+    while the selection holds at most HOTSPOT_MAX_COMPLAINTS and DBSCAN answers within
+    HOTSPOT_TIMEOUT_MS, otherwise the same density rule over the pyramid's cells
+    (grid_hotspots), whatever the number of complaints."""
+    if selection_size(selection) <= settings.HOTSPOT_MAX_COMPLAINTS:
+        try:
+            return dbscan_hotspots(selection, metres=metres, min_count=min_count, limit=limit)
+        except DbscanTooSlow:
+            pass
+    return grid_hotspots(selection, metres=metres, min_count=min_count, limit=limit)
 
-    DBSCAN's cost grows with the number of points times their density (each point meets every
-    neighbour within `metres`): 1.3 s for 77,000 open complaints, 45 s for a million, and PostGIS
-    does not interrupt it midway. So a selection of more than HOTSPOT_MAX_COMPLAINTS is refused
-    (TooManyForHotspots) before it starts, and any run longer than HOTSPOT_TIMEOUT_MS is stopped
-    at PostgreSQL's next check."""
+
+def selection_size(selection: Selection) -> int:
+    return sum(row["complaints"] for row in arrondissement_figures(selection))
+
+
+def dbscan_hotspots(
+    selection: Selection, *, metres: float, min_count: int, limit: int = 50
+) -> list[Hotspot]:
+    """ST_ClusterDBSCAN over every complaint of the selection. Its cost grows with the number
+    of points times their density (each point meets every neighbour within `metres`): 1.3 s for
+    77,000 open complaints, 45 s for a million, and PostGIS does not interrupt it midway; a run
+    longer than HOTSPOT_TIMEOUT_MS is stopped at PostgreSQL's next check (DbscanTooSlow)."""
     sql, params = hotspots_query(selection, metres=metres, min_count=min_count, limit=limit)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(SELECTION_COUNT_SQL, selection.sql_params())
-            if cursor.fetchone()[0] > settings.HOTSPOT_MAX_COMPLAINTS:
-                raise TooManyForHotspots()
             # Inside an outer transaction this block is a savepoint, and releasing a savepoint
             # keeps a SET LOCAL: the caller's timeout is put back once DBSCAN has answered.
             cursor.execute("SHOW statement_timeout")
@@ -440,7 +446,7 @@ def hotspots(
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [caller_timeout])
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):
-            raise TooManyForHotspots() from error
+            raise DbscanTooSlow() from error
         raise
     categories = Category.objects.in_bulk([row[1] for row in rows])
     now = timezone.now()
@@ -454,6 +460,7 @@ def hotspots(
             lon=round(lon, 6),
             radius_m=int(radius),
             newest_references=tuple(newest),
+            method="dbscan",
         )
         for (
             complaints,
@@ -466,6 +473,178 @@ def hotspots(
             newest,
         ) in rows
     ]
+
+
+# DBSCAN's rule on the cells of one level of the weekly pyramid instead of on complaints. A cell
+# is a core cell when the cells whose centres lie within `reach` cells of its own (reach = the
+# DBSCAN distance in cell widths) hold at least min_count complaints; core cells within reach of
+# each other form one hotspot (ST_ClusterDBSCAN over the cells' grid indexes, minpoints 1);
+# every other non-empty cell within reach of a core cell joins the nearest one's hotspot, as a
+# DBSCAN border point does. Counts, categories and weeks are summed from the pyramid's rows:
+# no complaint row is read but the few days of a window before its first whole week.
+GRID_HOTSPOTS_SQL = f"""
+WITH counted AS MATERIALIZED (
+    SELECT h.gx, h.gy, h.category_id, h.week, h.complaints
+    FROM planning_heatweekcell h
+    WHERE h.week >= %(first_week)s AND {PYRAMID_WHERE}
+    UNION ALL
+    SELECT {CELL_OF_COMPLAINT_SQL}, c.category_id, planning_week_of(c.created_at), 1
+    FROM issues_complaint c
+    WHERE %(edge_from)s::timestamptz IS NOT NULL
+      AND c.created_at >= %(edge_from)s AND c.created_at < %(edge_to)s
+      AND {SELECTION_WHERE} AND {IN_BOX_SQL}
+), cells AS MATERIALIZED (
+    SELECT gx, gy, sum(complaints) AS complaints FROM counted GROUP BY 1, 2
+), offsets AS (
+    SELECT dx, dy
+    FROM generate_series(-floor(%(reach)s)::integer, floor(%(reach)s)::integer) AS dx,
+         generate_series(-floor(%(reach)s)::integer, floor(%(reach)s)::integer) AS dy
+    WHERE dx * dx + dy * dy <= %(reach)s * %(reach)s
+), core AS MATERIALIZED (
+    SELECT gx, gy,
+           ST_ClusterDBSCAN(ST_MakePoint(gx, gy), eps := %(reach)s, minpoints := 1) OVER ()
+               AS cluster
+    FROM (
+        SELECT c.gx, c.gy
+        FROM cells c
+        CROSS JOIN offsets o
+        JOIN cells n ON n.gx = c.gx + o.dx AND n.gy = c.gy + o.dy
+        GROUP BY 1, 2
+        HAVING sum(n.complaints) >= %(min_count)s
+    ) AS dense
+), border AS (
+    SELECT DISTINCT ON (c.gx, c.gy) c.gx, c.gy, k.cluster
+    FROM cells c
+    CROSS JOIN offsets o
+    JOIN core k ON k.gx = c.gx + o.dx AND k.gy = c.gy + o.dy
+    WHERE NOT EXISTS (SELECT FROM core WHERE core.gx = c.gx AND core.gy = c.gy)
+    ORDER BY c.gx, c.gy, o.dx * o.dx + o.dy * o.dy, k.cluster
+), members AS MATERIALIZED (
+    SELECT m.cluster, x.gx, x.gy, x.category_id, x.week, x.complaints
+    FROM (SELECT gx, gy, cluster FROM core UNION ALL SELECT gx, gy, cluster FROM border) AS m
+    JOIN counted x ON x.gx = m.gx AND x.gy = m.gy
+), clusters AS (
+    SELECT cluster, sum(complaints) AS complaints, min(week) AS oldest_week,
+           (sum((gx + 0.5) * complaints) / sum(complaints))::float AS centre_x,
+           (sum((gy + 0.5) * complaints) / sum(complaints))::float AS centre_y,
+           min(gx) AS min_gx, max(gx) AS max_gx, min(gy) AS min_gy, max(gy) AS max_gy
+    FROM members
+    GROUP BY 1
+    ORDER BY 2 DESC, 3, 1
+    LIMIT %(limit)s
+), by_category AS (
+    SELECT DISTINCT ON (cluster) cluster, category_id
+    FROM (SELECT cluster, category_id, sum(complaints) AS n FROM members GROUP BY 1, 2) AS t
+    ORDER BY cluster, n DESC, category_id
+), by_week AS (
+    SELECT cluster, week,
+           sum(sum(complaints)) OVER (PARTITION BY cluster ORDER BY week) AS running
+    FROM members
+    GROUP BY 1, 2
+), median_week AS (
+    SELECT DISTINCT ON (b.cluster) b.cluster, b.week
+    FROM by_week b JOIN clusters k ON k.cluster = b.cluster
+    WHERE 2 * b.running >= k.complaints
+    ORDER BY b.cluster, b.week
+), extent AS (
+    SELECT m.cluster,
+           max(sqrt((m.gx + 0.5 - k.centre_x) ^ 2 + (m.gy + 0.5 - k.centre_y) ^ 2)) AS cells
+    FROM (SELECT DISTINCT cluster, gx, gy FROM members) AS m
+    JOIN clusters k ON k.cluster = m.cluster
+    GROUP BY 1
+)
+SELECT k.complaints, c.category_id, k.oldest_week, w.week, k.centre_x, k.centre_y,
+       e.cells, k.min_gx, k.max_gx, k.min_gy, k.max_gy
+FROM clusters k
+JOIN by_category c ON c.cluster = k.cluster
+JOIN median_week w ON w.cluster = k.cluster
+JOIN extent e ON e.cluster = k.cluster
+ORDER BY k.complaints DESC, k.oldest_week, k.cluster
+"""
+
+# The newest complaints of the selection in a hotspot's box, for the staff's links.
+NEWEST_IN_BOX_SQL = f"""
+SELECT c.reference
+FROM issues_complaint c
+WHERE {SELECTION_WHERE} AND {IN_BOX_SQL}
+ORDER BY c.created_at DESC, c.id DESC
+LIMIT 20
+"""
+
+
+def grid_level(metres: float) -> int:
+    """The finest level of the weekly pyramid whose cells are at least half the DBSCAN
+    distance wide: a core cell's neighbourhood then spans one or two cells each way."""
+    scale = math.cos(math.radians(CITY_LATITUDE))
+    for zoom in range(MAX_ZOOM, MIN_ZOOM - 1, -1):
+        if cell_metres(zoom) * scale >= metres / 2:
+            return zoom
+    return MIN_ZOOM
+
+
+def grid_hotspots(
+    selection: Selection, *, metres: float, min_count: int, limit: int = 50
+) -> list[Hotspot]:
+    """DBSCAN's rule applied to the cells of the weekly pyramid (GRID_HOTSPOTS_SQL): its cost
+    follows the number of non-empty cells, not of complaints, so the whole city at a million
+    open reports is answered. Ages are counted from the Monday of the week received."""
+    zoom = grid_level(metres)
+    true_width = cell_metres(zoom) * math.cos(math.radians(CITY_LATITUDE))
+    received = received_span(selection)
+    if received.first_week is None:
+        received = Received(first_week=date.min)
+    params = {
+        **pyramid_params(selection, zoom=zoom, bounds=None, received=received),
+        "reach": metres / true_width,
+        "min_count": max(min_count, settings.PRIVACY_MIN_COUNT),
+        "limit": limit,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(GRID_HOTSPOTS_SQL, params)
+        rows = cursor.fetchall()
+    categories = Category.objects.in_bulk([row[1] for row in rows])
+    today = timezone.localdate()
+    size = params["size"]
+    found = []
+    for complaints, category_id, oldest, median, x, y, extent, *box in rows:
+        min_gx, max_gx, min_gy, max_gy = box
+        lat, lon = _grid_to_degrees(x, y, size)
+        south, west = _grid_to_degrees(min_gx, min_gy, size)
+        north, east = _grid_to_degrees(max_gx + 1, max_gy + 1, size)
+        found.append(
+            Hotspot(
+                complaints=int(complaints),
+                category=categories[category_id],
+                oldest_days=(today - oldest).days,
+                median_age_days=(today - median).days,
+                lat=round(lat, 6),
+                lon=round(lon, 6),
+                # To the farthest member cell's far corner.
+                radius_m=math.ceil((extent + math.sqrt(2) / 2) * true_width),
+                newest_references=_newest_in_box(selection, Bounds(west, south, east, north)),
+                method="grid",
+            )
+        )
+    return found
+
+
+def _grid_to_degrees(gx: float, gy: float, size: float) -> tuple[float, float]:
+    """(lat, lon) of a point of the EPSG:3857 grid given in cell widths."""
+    lon = math.degrees(gx * size / EARTH_RADIUS)
+    lat = math.degrees(2 * math.atan(math.exp(gy * size / EARTH_RADIUS)) - math.pi / 2)
+    return lat, lon
+
+
+def _newest_in_box(selection: Selection, box: Bounds) -> tuple[str, ...]:
+    params = selection.sql_params() | {
+        "west": box.west,
+        "south": box.south,
+        "east": box.east,
+        "north": box.north,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(NEWEST_IN_BOX_SQL, params)
+        return tuple(row[0] for row in cursor.fetchall())
 
 
 WEEKLY_TRENDS_SQL = f"""

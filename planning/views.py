@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casa_map.api_answers import ArrondissementFiguresAnswer, HeatMapAnswer, HotspotAnswer
-from casa_map.api_errors import ErrorSerializer, invalid_parameter, invalid_parameter_body
+from casa_map.api_errors import invalid_parameter, invalid_parameter_body
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
 from staff import selectors as staff_selectors
@@ -80,28 +80,13 @@ def figure(name: str, selection: Selection) -> list[dict]:
     return selectors.cached(name, selection, lambda: FIGURES[name](selection))
 
 
-TOO_MANY = "too-many"
-
-
 def hotspots_for(selection: Selection, metres: int, min_count: int) -> list[selectors.Hotspot]:
-    """Raises TooManyForHotspots; that answer is cached too, so nobody waits for it twice."""
-
-    def compute():
-        try:
-            return selectors.hotspots(selection, metres=metres, min_count=min_count)
-        except selectors.TooManyForHotspots:
-            return TOO_MANY
-
-    found = selectors.cached("hotspots", selection, compute, metres, min_count)
-    if found == TOO_MANY:
-        raise selectors.TooManyForHotspots()
-    return found
-
-
-def too_many_response() -> Response:
-    return Response(
-        {"error": str(selectors.TooManyForHotspots.message), "code": "selection_too_large"},
-        status=422,
+    return selectors.cached(
+        "hotspots",
+        selection,
+        lambda: selectors.hotspots(selection, metres=metres, min_count=min_count),
+        metres,
+        min_count,
     )
 
 
@@ -128,8 +113,10 @@ class HeatMapView(APIView):
 
 
 class HotspotsView(APIView):
-    """Clusters of complaints (PostGIS ST_ClusterDBSCAN): at least `min_count` complaints each
-    within `metres` of another; biggest first, with dominant category, age and radius."""
+    """Clusters of complaints: at least `min_count` complaints each within `metres` of another;
+    biggest first, with dominant category, age and radius. Exact (PostGIS ST_ClusterDBSCAN,
+    `method` "dbscan") for selections DBSCAN answers quickly, the same rule over grid cells
+    (`method` "grid") beyond, up to the whole city."""
 
     @extend_schema(
         parameters=[
@@ -137,21 +124,15 @@ class HotspotsView(APIView):
             OpenApiParameter("metres", int, description="DBSCAN distance, 10–1000 m"),
             OpenApiParameter("min_count", int, description="DBSCAN minimum, 2–1000"),
         ],
-        responses={
-            200: HotspotAnswer(many=True),
-            422: OpenApiResponse(ErrorSerializer, description="selection too large; narrow it"),
-        },
+        responses={200: HotspotAnswer(many=True)},
     )
     def get(self, request: Request) -> Response:
         form = HotspotForm(request.query_params)
         if not form.is_valid():
             return invalid_parameter(form)
-        try:
-            found = hotspots_for(
-                form.selection(), form.cleaned_data["metres"], form.cleaned_data["min_count"]
-            )
-        except selectors.TooManyForHotspots:
-            return too_many_response()
+        found = hotspots_for(
+            form.selection(), form.cleaned_data["metres"], form.cleaned_data["min_count"]
+        )
         return Response([hotspot.public() for hotspot in found])
 
 
@@ -209,11 +190,7 @@ def heat_map(request: HttpRequest) -> HttpResponse:
 
 
 def _figures(selection: Selection, metres: int, min_count: int) -> dict:
-    """Every figure of the page; "hotspots" is None when the selection is too large for them."""
-    try:
-        found = hotspots_for(selection, metres, min_count)
-    except selectors.TooManyForHotspots:
-        found = None
+    found = hotspots_for(selection, metres, min_count)
     return {name: figure(name, selection) for name in FIGURES} | {"hotspots": found}
 
 
@@ -240,7 +217,7 @@ def planning(request: HttpRequest) -> HttpResponse:
     metres, min_count = form.cleaned_data["metres"], form.cleaned_data["min_count"]
     figures = _figures(selection, metres, min_count)
     is_staff_member = _is_staff(request)
-    links = _staff_links(request, figures["hotspots"] or []) if is_staff_member else {}
+    links = _staff_links(request, figures["hotspots"]) if is_staff_member else {}
     return render(
         request,
         "planning/planning.html",
@@ -250,12 +227,15 @@ def planning(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "staff_links": links,
             "is_staff_member": is_staff_member,
-            "too_many_message": selectors.TooManyForHotspots.message,
+            "grid_metres": round(
+                selectors.cell_metres(selectors.grid_level(metres))
+                * math.cos(math.radians(selectors.CITY_LATITUDE))
+            ),
             "query": selection.query_string() + f"&metres={metres}&min_count={min_count}",
             "page_config": _page_config(
                 {
                     "arrondissements": figures["arrondissements"],
-                    "hotspots": [hotspot.public() for hotspot in figures["hotspots"] or []],
+                    "hotspots": [hotspot.public() for hotspot in figures["hotspots"]],
                     "trends": figures["trends"],
                     "messages": {
                         "received": _("Received"),
@@ -314,8 +294,6 @@ def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         raise Http404()
     try:
         rows = _export_rows(name, request)
-    except selectors.TooManyForHotspots:
-        return JsonResponse(too_many_response().data, status=422)
     except InvalidExport as invalid:
         return JsonResponse(invalid_parameter_body(invalid.form), status=400)
     stamp = timezone.localdate().isoformat()

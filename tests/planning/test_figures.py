@@ -225,11 +225,13 @@ def test_geojson_export_is_valid_json_even_when_empty(client, casablanca):
     assert data == {"type": "FeatureCollection", "features": []}
 
 
-def test_a_hotspot_search_that_runs_too_long_is_stopped_with_advice(client, file_at, settings):
-    """The search is made slow for certain, on any machine: a temporary view named like the
+def test_a_dbscan_search_that_runs_too_long_gives_way_to_the_grid(client, file_at, settings):
+    """DBSCAN is made slow for certain, on any machine: a temporary view named like the
     complaints table (PostgreSQL looks in pg_temp first) sleeps 300 ms in every statement that
-    reads it, so DBSCAN cannot answer within the 50 ms allowed and PostgreSQL cancels it."""
-    file_at("anfa")
+    reads it, so DBSCAN cannot answer within the 50 ms allowed and PostgreSQL cancels it; the
+    grid, which reads the pyramid of counts, answers instead."""
+    for step in range(4):
+        file_at("anfa", east_m=step * 5)
     settings.HOTSPOT_TIMEOUT_MS = 50
     with connection.cursor() as cursor:
         cursor.execute(
@@ -237,13 +239,12 @@ def test_a_hotspot_search_that_runs_too_long_is_stopped_with_advice(client, file
             "WHERE (SELECT true FROM pg_sleep(0.3))"
         )
 
-    api = client.get("/api/v1/hotspots/")
-    page = client.get("/planning/").content.decode()
+    api = client.get("/api/v1/hotspots/", {"min_count": 3})
+    page = client.get("/planning/", {"min_count": 3}).content.decode()
 
-    assert api.status_code == 422
-    assert api.json()["code"] == "selection_too_large"
-    assert "choisissez une catégorie" in api.json()["error"]
-    assert 'id="hotspots-too-many"' in page and 'id="arrondissement-table"' in page
+    assert api.status_code == 200
+    assert [(row["method"], row["complaints"]) for row in api.json()] == [("grid", 4)]
+    assert 'id="hotspots-by-grid"' in page and 'id="hotspot-table"' in page
 
 
 def test_a_hotspot_search_gives_back_the_callers_statement_timeout(file_at, settings):
@@ -258,12 +259,17 @@ def test_a_hotspot_search_gives_back_the_callers_statement_timeout(file_at, sett
         assert cursor.fetchone()[0] == "40s"
 
 
-def test_a_hotspot_search_over_too_many_complaints_is_refused_before_it_starts(
-    client, file_at, settings
-):
+def test_a_selection_larger_than_dbscan_allows_is_clustered_on_the_grid(client, file_at, settings):
     for step in range(6):
         file_at("anfa", east_m=step * 5)
+    file_at("maarif")
     settings.HOTSPOT_MAX_COMPLAINTS = 5
 
-    assert client.get("/api/v1/hotspots/").status_code == 422
-    assert client.get("/api/v1/hotspots/", {"arrondissement": "maarif"}).status_code == 200
+    grid = client.get("/api/v1/hotspots/", {"min_count": 3}).json()
+    exact = client.get("/api/v1/hotspots/", {"min_count": 3, "arrondissement": "anfa"})
+
+    assert [(row["method"], row["complaints"]) for row in grid] == [("grid", 6)]
+    assert exact.status_code == 200 and exact.json() == grid  # 6 > 5: the grid again
+    settings.HOTSPOT_MAX_COMPLAINTS = 6  # (another min_count: not the answer cached above)
+    exact = client.get("/api/v1/hotspots/", {"min_count": 4, "arrondissement": "anfa"}).json()
+    assert [(row["method"], row["complaints"]) for row in exact] == [("dbscan", 6)]

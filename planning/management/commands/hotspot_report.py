@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from planning.reports import hotspot_report
 from planning.selection import HotspotForm
-from planning.selectors import TooManyForHotspots
 
 
 class Command(BaseCommand):
@@ -38,14 +37,11 @@ class Command(BaseCommand):
                 for name, messages in form.errors.items()
             )
             raise CommandError(problems)
-        try:
-            html = hotspot_report(
-                form.selection(),
-                metres=form.cleaned_data["metres"],
-                min_count=form.cleaned_data["min_count"],
-            )
-        except TooManyForHotspots as too_many:
-            raise CommandError(str(too_many.message)) from too_many
+        html = hotspot_report(
+            form.selection(),
+            metres=form.cleaned_data["metres"],
+            min_count=form.cleaned_data["min_count"],
+        )
         path = Path(out)
         path.write_text(html, encoding="utf-8")
         self.stdout.write(f"report written to {path} ({len(html.encode()) // 1024} KB)")
