@@ -85,10 +85,12 @@ SELECT round(degrees(2 * atan(exp((gy + 0.5) * %(size)s / {EARTH_RADIUS})) - pi(
 FROM cells
 """
 
-CELL_OF_COMPLAINT_SQL = f"""
-floor(radians(ST_X(c.location)) * {EARTH_RADIUS} / %(size)s)::integer AS gx,
-floor(ln(tan(pi() / 4 + radians(ST_Y(c.location)) / 2)) * {EARTH_RADIUS} / %(size)s)::integer
-    AS gy"""
+CELL_X_SQL = f"floor(radians(ST_X(c.location)) * {EARTH_RADIUS} / %(size)s)::integer"
+CELL_Y_SQL = (
+    f"floor(ln(tan(pi() / 4 + radians(ST_Y(c.location)) / 2)) * {EARTH_RADIUS}"
+    " / %(size)s)::integer"
+)
+CELL_OF_COMPLAINT_SQL = f"{CELL_X_SQL} AS gx, {CELL_Y_SQL} AS gy"
 
 IN_BOX_SQL = """(%(west)s::float IS NULL
      OR c.location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326))"""
@@ -426,6 +428,23 @@ def selection_size(selection: Selection) -> int:
     return sum(row["complaints"] for row in arrondissement_figures(selection))
 
 
+def _fetch_with_settings(sql: str, params: dict, **values) -> list[tuple]:
+    """The rows of one statement run with PostgreSQL settings changed for it alone. Inside an
+    outer transaction the block is a savepoint, and releasing a savepoint keeps a SET LOCAL: the
+    caller's values are put back once the statement has answered."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        callers = {}
+        for name, value in values.items():
+            cursor.execute("SELECT current_setting(%s)", [name])
+            callers[name] = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, str(value)])
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        for name, value in callers.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    return rows
+
+
 def dbscan_hotspots(
     selection: Selection, *, metres: float, min_count: int, limit: int = 50
 ) -> list[Hotspot]:
@@ -435,15 +454,7 @@ def dbscan_hotspots(
     longer than HOTSPOT_TIMEOUT_MS is stopped at PostgreSQL's next check (DbscanTooSlow)."""
     sql, params = hotspots_query(selection, metres=metres, min_count=min_count, limit=limit)
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Inside an outer transaction this block is a savepoint, and releasing a savepoint
-            # keeps a SET LOCAL: the caller's timeout is put back once DBSCAN has answered.
-            cursor.execute("SHOW statement_timeout")
-            caller_timeout = cursor.fetchone()[0]
-            cursor.execute("SET LOCAL statement_timeout = %s", [settings.HOTSPOT_TIMEOUT_MS])
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [caller_timeout])
+        rows = _fetch_with_settings(sql, params, statement_timeout=settings.HOTSPOT_TIMEOUT_MS)
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):
             raise DbscanTooSlow() from error
@@ -475,91 +486,107 @@ def dbscan_hotspots(
     ]
 
 
-# DBSCAN's rule on the cells of one level of the weekly pyramid instead of on complaints. A cell
-# is a core cell when the cells whose centres lie within `reach` cells of its own (reach = the
-# DBSCAN distance in cell widths) hold at least min_count complaints; core cells within reach of
-# each other form one hotspot (ST_ClusterDBSCAN over the cells' grid indexes, minpoints 1);
-# every other non-empty cell within reach of a core cell joins the nearest one's hotspot, as a
-# DBSCAN border point does. Counts, categories and weeks are summed from the pyramid's rows:
-# no complaint row is read but the few days of a window before its first whole week.
+# DBSCAN's rule on the cells of one level of the pyramids instead of on complaints. A cell is a
+# core cell when the cells whose centres lie within `reach` cells of its own (reach = the DBSCAN
+# distance in cell widths) hold at least min_count complaints; core cells within reach of each
+# other form one hotspot (ST_ClusterDBSCAN over the cells' grid indexes, minpoints 1); every
+# other non-empty cell within reach of a core cell joins the nearest one's hotspot, as a DBSCAN
+# border point does. Counts and categories come from the rows PYRAMID_ROWS_SQL selects (all
+# time, or a window), the weeks of the biggest hotspots' cells from the weekly pyramid: no
+# complaint row is read but the few days of a window before its first whole week.
 GRID_HOTSPOTS_SQL = f"""
-WITH counted AS MATERIALIZED (
-    SELECT h.gx, h.gy, h.category_id, h.week, h.complaints
-    FROM planning_heatweekcell h
-    WHERE h.week >= %(first_week)s AND {PYRAMID_WHERE}
-    UNION ALL
-    SELECT {CELL_OF_COMPLAINT_SQL}, c.category_id, planning_week_of(c.created_at), 1
-    FROM issues_complaint c
-    WHERE %(edge_from)s::timestamptz IS NOT NULL
-      AND c.created_at >= %(edge_from)s AND c.created_at < %(edge_to)s
-      AND {SELECTION_WHERE} AND {IN_BOX_SQL}
+WITH counted AS MATERIALIZED ({PYRAMID_ROWS_SQL}
 ), cells AS MATERIALIZED (
     SELECT gx, gy, sum(complaints) AS complaints FROM counted GROUP BY 1, 2
-), offsets AS (
+), offsets AS MATERIALIZED (
     SELECT dx, dy
     FROM generate_series(-floor(%(reach)s)::integer, floor(%(reach)s)::integer) AS dx,
          generate_series(-floor(%(reach)s)::integer, floor(%(reach)s)::integer) AS dy
     WHERE dx * dx + dy * dy <= %(reach)s * %(reach)s
+), nearby AS (
+    -- Each cell's complaints added to every cell within reach: one pass, no join.
+    SELECT c.gx + o.dx AS gx, c.gy + o.dy AS gy, sum(c.complaints) AS complaints
+    FROM cells c CROSS JOIN offsets o
+    GROUP BY 1, 2
 ), core AS MATERIALIZED (
-    SELECT gx, gy,
-           ST_ClusterDBSCAN(ST_MakePoint(gx, gy), eps := %(reach)s, minpoints := 1) OVER ()
+    SELECT n.gx, n.gy,
+           ST_ClusterDBSCAN(ST_MakePoint(n.gx, n.gy), eps := %(reach)s, minpoints := 1) OVER ()
                AS cluster
-    FROM (
-        SELECT c.gx, c.gy
-        FROM cells c
-        CROSS JOIN offsets o
-        JOIN cells n ON n.gx = c.gx + o.dx AND n.gy = c.gy + o.dy
-        GROUP BY 1, 2
-        HAVING sum(n.complaints) >= %(min_count)s
-    ) AS dense
+    FROM nearby n
+    JOIN cells c ON c.gx = n.gx AND c.gy = n.gy
+    WHERE n.complaints >= %(min_count)s
 ), border AS (
-    SELECT DISTINCT ON (c.gx, c.gy) c.gx, c.gy, k.cluster
-    FROM cells c
-    CROSS JOIN offsets o
-    JOIN core k ON k.gx = c.gx + o.dx AND k.gy = c.gy + o.dy
-    WHERE NOT EXISTS (SELECT FROM core WHERE core.gx = c.gx AND core.gy = c.gy)
-    ORDER BY c.gx, c.gy, o.dx * o.dx + o.dy * o.dy, k.cluster
+    SELECT reached.gx, reached.gy, reached.cluster
+    FROM (
+        SELECT DISTINCT ON (1, 2) k.gx + o.dx AS gx, k.gy + o.dy AS gy, k.cluster
+        FROM core k CROSS JOIN offsets o
+        ORDER BY 1, 2, o.dx * o.dx + o.dy * o.dy, k.cluster
+    ) AS reached
+    JOIN cells c ON c.gx = reached.gx AND c.gy = reached.gy
+    WHERE NOT EXISTS (SELECT FROM core WHERE core.gx = reached.gx AND core.gy = reached.gy)
 ), members AS MATERIALIZED (
-    SELECT m.cluster, x.gx, x.gy, x.category_id, x.week, x.complaints
+    SELECT m.cluster, m.gx, m.gy, c.complaints
     FROM (SELECT gx, gy, cluster FROM core UNION ALL SELECT gx, gy, cluster FROM border) AS m
-    JOIN counted x ON x.gx = m.gx AND x.gy = m.gy
-), clusters AS (
-    SELECT cluster, sum(complaints) AS complaints, min(week) AS oldest_week,
+    JOIN cells c ON c.gx = m.gx AND c.gy = m.gy
+), clusters AS MATERIALIZED (
+    SELECT cluster, sum(complaints) AS complaints,
            (sum((gx + 0.5) * complaints) / sum(complaints))::float AS centre_x,
            (sum((gy + 0.5) * complaints) / sum(complaints))::float AS centre_y,
            min(gx) AS min_gx, max(gx) AS max_gx, min(gy) AS min_gy, max(gy) AS max_gy
     FROM members
     GROUP BY 1
-    ORDER BY 2 DESC, 3, 1
+    ORDER BY 2 DESC, 1
     LIMIT %(limit)s
+), top_members AS MATERIALIZED (
+    SELECT m.* FROM members m JOIN clusters k ON k.cluster = m.cluster
 ), by_category AS (
     SELECT DISTINCT ON (cluster) cluster, category_id
-    FROM (SELECT cluster, category_id, sum(complaints) AS n FROM members GROUP BY 1, 2) AS t
+    FROM (
+        SELECT m.cluster, x.category_id, sum(x.complaints) AS n
+        FROM counted x JOIN top_members m ON m.gx = x.gx AND m.gy = x.gy
+        GROUP BY 1, 2
+    ) AS t
     ORDER BY cluster, n DESC, category_id
+), weeks AS (
+    SELECT m.cluster, h.week, sum(h.complaints) AS complaints
+    FROM planning_heatweekcell h
+    JOIN top_members m ON m.gx = h.gx AND m.gy = h.gy
+    WHERE h.week >= coalesce(%(first_week)s, '-infinity'::date) AND {PYRAMID_WHERE}
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT m.cluster, planning_week_of(c.created_at), count(*)
+    FROM issues_complaint c
+    JOIN top_members m ON m.gx = {CELL_X_SQL} AND m.gy = {CELL_Y_SQL}
+    WHERE %(edge_from)s::timestamptz IS NOT NULL
+      AND c.created_at >= %(edge_from)s AND c.created_at < %(edge_to)s AND {SELECTION_WHERE}
+    GROUP BY 1, 2
 ), by_week AS (
     SELECT cluster, week,
            sum(sum(complaints)) OVER (PARTITION BY cluster ORDER BY week) AS running
-    FROM members
+    FROM weeks
     GROUP BY 1, 2
-), median_week AS (
-    SELECT DISTINCT ON (b.cluster) b.cluster, b.week
-    FROM by_week b JOIN clusters k ON k.cluster = b.cluster
+), ages AS (
+    SELECT DISTINCT ON (b.cluster) b.cluster, o.oldest, b.week AS median
+    FROM by_week b
+    JOIN clusters k ON k.cluster = b.cluster
+    JOIN (SELECT cluster, min(week) AS oldest FROM weeks GROUP BY 1) AS o
+        ON o.cluster = b.cluster
     WHERE 2 * b.running >= k.complaints
     ORDER BY b.cluster, b.week
 ), extent AS (
     SELECT m.cluster,
            max(sqrt((m.gx + 0.5 - k.centre_x) ^ 2 + (m.gy + 0.5 - k.centre_y) ^ 2)) AS cells
-    FROM (SELECT DISTINCT cluster, gx, gy FROM members) AS m
+    FROM top_members m
     JOIN clusters k ON k.cluster = m.cluster
     GROUP BY 1
 )
-SELECT k.complaints, c.category_id, k.oldest_week, w.week, k.centre_x, k.centre_y,
+SELECT k.complaints, c.category_id, a.oldest, a.median, k.centre_x, k.centre_y,
        e.cells, k.min_gx, k.max_gx, k.min_gy, k.max_gy
 FROM clusters k
 JOIN by_category c ON c.cluster = k.cluster
-JOIN median_week w ON w.cluster = k.cluster
+JOIN ages a ON a.cluster = k.cluster
 JOIN extent e ON e.cluster = k.cluster
-ORDER BY k.complaints DESC, k.oldest_week, k.cluster
+ORDER BY k.complaints DESC, a.oldest, k.cluster
 """
 
 # The newest complaints of the selection in a hotspot's box, for the staff's links.
@@ -591,17 +618,15 @@ def grid_hotspots(
     zoom = grid_level(metres)
     true_width = cell_metres(zoom) * math.cos(math.radians(CITY_LATITUDE))
     received = received_span(selection)
-    if received.first_week is None:
-        received = Received(first_week=date.min)
     params = {
         **pyramid_params(selection, zoom=zoom, bounds=None, received=received),
         "reach": metres / true_width,
         "min_count": max(min_count, settings.PRIVACY_MIN_COUNT),
         "limit": limit,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(GRID_HOTSPOTS_SQL, params)
-        rows = cursor.fetchall()
+    # Its aggregates of ~10⁶ rows stay in memory rather than spill to disk (3.6 → 2.6 s for
+    # the whole city at 50 m, BENCHMARKS.md).
+    rows = _fetch_with_settings(GRID_HOTSPOTS_SQL, params, work_mem="64MB")
     categories = Category.objects.in_bulk([row[1] for row in rows])
     today = timezone.localdate()
     size = params["size"]
