@@ -1,6 +1,9 @@
-"""One number that changes after every committed change the services make to complaints.
-Readers that cache figures about complaints (the planners' aggregates) put it in their cache key,
-so any change makes every old figure unreachable at once, with no scan to invalidate."""
+"""Numbers that change after every committed change the services make to complaints: one for the
+whole city, one per arrondissement and one per category. Readers that cache figures about
+complaints (the planners' aggregates) put the narrowest number that covers their selection in
+their cache key, so a change makes the old figures it affects unreachable at once, with no scan
+to invalidate, and leaves the others alone: a new report in Anfa does not touch a figure cached
+for Sidi Moumen."""
 
 from __future__ import annotations
 
@@ -8,17 +11,38 @@ import time
 
 from django.core.cache import cache
 
-KEY = "complaints-data-version"
+CITY = "city"
+PREFIX = "complaints-data-version"
 
 
-def current() -> int:
+def arrondissement_scope(arrondissement_id: int) -> str:
+    return f"arrondissement:{arrondissement_id}"
+
+
+def category_scope(category_id: int) -> str:
+    return f"category:{category_id}"
+
+
+def scopes_of(complaint) -> tuple[str, ...]:
+    """What a change to this complaint can change: its arrondissement's and category's figures
+    (and the city's, always)."""
+    return (
+        arrondissement_scope(complaint.arrondissement_id),
+        category_scope(complaint.category_id),
+    )
+
+
+def current(scope: str = CITY) -> int:
     # Started from the clock, not 1: if the cache loses the key, the new number cannot be one
     # whose figures are still cached.
-    return cache.get_or_set(KEY, time.time_ns, timeout=None)
+    return cache.get_or_set(f"{PREFIX}:{scope}", time.time_ns, timeout=None)
 
 
-def bump() -> None:
-    try:
-        cache.incr(KEY)
-    except ValueError:  # not cached (evicted, or a new cache): any fresh number invalidates
-        cache.set(KEY, time.time_ns(), timeout=None)
+def bump(*scopes: str) -> None:
+    """The city's number and those of `scopes` change."""
+    for scope in (CITY, *scopes):
+        key = f"{PREFIX}:{scope}"
+        try:
+            cache.incr(key)
+        except ValueError:  # not cached (evicted, or a new cache): any fresh number invalidates
+            cache.set(key, time.time_ns(), timeout=None)

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -119,7 +120,7 @@ def create_complaint(
         for stored in stored_files:
             stored.delete(save=False)
         raise
-    transaction.on_commit(data_version.bump)
+    transaction.on_commit(partial(data_version.bump, *data_version.scopes_of(complaint)))
     transaction.on_commit(lambda: notifications.complaint_submitted(complaint.pk))
     return complaint
 
@@ -209,7 +210,7 @@ def _record(
     authority=None,
     is_public: bool = True,
 ) -> Event:
-    transaction.on_commit(data_version.bump)
+    transaction.on_commit(partial(data_version.bump, *data_version.scopes_of(complaint)))
     event = Event.objects.create(
         complaint=complaint,
         kind=kind,
@@ -462,7 +463,7 @@ def rate(*, complaint: Complaint, rating: int, comment: str = "") -> None:
     Complaint.objects.filter(pk=complaint.pk).update(
         satisfaction=rating, satisfaction_comment=comment.strip()[:1000]
     )
-    transaction.on_commit(data_version.bump)
+    transaction.on_commit(partial(data_version.bump, *data_version.scopes_of(complaint)))
     complaint.refresh_from_db(fields=["satisfaction", "satisfaction_comment"])
 
 

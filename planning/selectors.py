@@ -2,8 +2,10 @@
 per arrondissement (absolute and per 10,000 inhabitants), hotspots (DBSCAN clusters), weekly
 trends and each authority's performance. Nothing here reads a reporter's field.
 
-Results are cached (see `cached`) under issues.data_version, which every committed change to
-a complaint bumps, and under today's date.
+The heat map and the per-arrondissement counts read the pyramids of counts (planning.models),
+exact at every moment and never cached. The other figures are cached (see `cached`) under the
+data version of what the selection covers (issues.data_version: an arrondissement, a category or
+the city), which every committed change to one of its complaints bumps, and under today's date.
 """
 
 from __future__ import annotations
@@ -40,15 +42,20 @@ PYRAMID_MIN_ZOOM = 8
 CITY_LATITUDE = 33.57
 
 
-def cached(name: str, selection: Selection, compute: Callable[[], object], *extra) -> object:
-    """`compute()`, or its cached result for the same selection and `extra` arguments, data
-    version and day."""
+def cached(
+    name: str, selection: Selection, compute: Callable[[], object], *extra, city_wide=False
+) -> object:
+    """`compute()`, or its cached result for the same selection and `extra` arguments, day and
+    data version: that of the selection's arrondissement, else of its category, else the city's
+    (`city_wide`: the city's whatever the selection, for figures that read beyond it)."""
     variant = hashlib.sha256(repr((selection.cache_key(), extra)).encode()).hexdigest()[:32]
+    scope = data_version.CITY if city_wide else version_scope(selection)
     key = ":".join(
         [
             "planning",
             name,
-            str(data_version.current()),
+            scope,
+            str(data_version.current(scope)),
             timezone.localdate().isoformat(),
             variant,
         ]
@@ -58,6 +65,15 @@ def cached(name: str, selection: Selection, compute: Callable[[], object], *extr
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def version_scope(selection: Selection) -> str:
+    """The narrowest data version that changes whenever the selection's complaints do."""
+    if selection.arrondissement is not None:
+        return data_version.arrondissement_scope(selection.arrondissement.pk)
+    if selection.category is not None:
+        return data_version.category_scope(selection.category.pk)
+    return data_version.CITY
 
 
 def sensitive_category_ids() -> list[int]:

@@ -74,10 +74,13 @@ FIGURES = {
 
 
 def figure(name: str, selection: Selection) -> list[dict]:
-    """The per-arrondissement counts read from the pyramids are exact and cheap: never cached."""
+    """The per-arrondissement counts read from the pyramids are exact and cheap: never cached.
+    Performance reads every authority's queue tallies, whatever the selection."""
     if name == "arrondissements" and selectors.reads_pyramid(selection):
         return FIGURES[name](selection)
-    return selectors.cached(name, selection, lambda: FIGURES[name](selection))
+    return selectors.cached(
+        name, selection, lambda: FIGURES[name](selection), city_wide=name == "performance"
+    )
 
 
 def hotspots_for(selection: Selection, metres: int, min_count: int) -> list[selectors.Hotspot]:
