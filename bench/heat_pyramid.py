@@ -1,12 +1,15 @@
-"""The heat map while the city keeps reporting: at least N open complaints (default 1,000,000),
-a writer filing reports through create_complaint (default 5 a second) during every measurement,
-and the heat-map endpoint timed through the real view (Django's test client, in process, no
-cache emptied or warmed by hand) at city and street zoom, with no filter, one category, one
-arrondissement, and the last 30 days. The floor, in the same run: the aggregation the heat map
-ran before the pyramid (HEAT_CELLS_SQL over the complaints), bare.
+"""Maps while the city keeps reporting (issue #12): at least N open complaints (default
+1,000,000), a writer filing reports through create_complaint (default 5 a second) during every
+measurement, and the real endpoints timed through Django's test client, in process, with no
+cache emptied or warmed by hand:
 
-Then the price of the pyramid on filing: create_complaint timed with the heat-cell triggers on
-and off (one complaint per sample, committed).
+- the heat map at city and street zoom with no filter, one category, one arrondissement, the
+  last 30 days and one week (the week player), next to the floor: the aggregation the heat map
+  ran before the pyramids (HEAT_CELLS_SQL over the complaints), bare, in the same run;
+- the public map at city zoom (clusters) and street zoom (pins): time, KB and features;
+- city-wide hotspots, cold (the cache emptied before each call), and how the grid hotspots
+  compare with exact DBSCAN on a selection where both run;
+- the price of the pyramids on filing: create_complaint with the heat-cell triggers on and off.
 
     DATABASE_URL=postgis:///casa_map_bench .venv/bin/python -m bench.heat_pyramid
 """
@@ -16,6 +19,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,8 +32,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from bench.complaints import Writer, top_up_open  # noqa: E402
 from bench.measure import bare, percentiles, timed  # noqa: E402
@@ -37,15 +44,112 @@ from districts.selectors import random_points_in_city  # noqa: E402
 from issues.models import Complaint  # noqa: E402
 from issues.services import create_complaint  # noqa: E402
 from planning import selectors  # noqa: E402
-from planning.models import HeatCell  # noqa: E402
-from planning.selection import Selection  # noqa: E402
+from planning.hotspot_comparison import compare_hotspot_methods  # noqa: E402
+from planning.models import HeatCell, HeatWeekCell  # noqa: E402
+from planning.selection import Selection, last_weeks  # noqa: E402
 from planning.views import snapped_bounds  # noqa: E402
 
 HEAT_TRIGGERS = [
-    "planning_complaint_heat_cells_insert",
-    "planning_complaint_heat_cells_delete",
-    "planning_complaint_heat_cells_update",
+    f"planning_complaint_heat_{table}_{operation}"
+    for table in ("cells", "weeks")
+    for operation in ("insert", "delete", "update")
 ]
+
+
+def heat_maps(client, options, densest, potholes, hay_hassani) -> None:
+    lat, lon = densest
+    bbox = (lon - 0.0047, lat - 0.0022, lon + 0.0047, lat + 0.0022)
+    box = ",".join(f"{v:.6f}" for v in bbox)
+    zooms = {"city zoom 12": (12, None, ""), "street zoom 17": (17, bbox, f"&bbox={box}")}
+    today = timezone.localdate()
+    week = last_weeks()[-4]
+    filters = {
+        "no filter": ({}, ""),
+        "one category": ({"category": potholes}, f"&category={potholes.code}"),
+        "one arrondissement": ({"arrondissement": hay_hassani}, "&arrondissement=hay-hassani"),
+        "last 30 days": ({"since": today - timedelta(days=30)}, "&days=30"),
+        f"one week ({week})": ({"since": week}, f"&week={week}"),
+    }
+    for zoom_name, (zoom, view_box, box_query) in zooms.items():
+        bounds = snapped_bounds(zoom, view_box)
+        for filter_name, (fields, query) in filters.items():
+            # The floor for one week counts every complaint received since its Monday (the
+            # previous heat map had no upper bound): a lower floor than the week alone.
+            _sql, params = selectors.heat_cells_query(Selection(**fields), zoom=zoom, bounds=bounds)
+            floor = timed(bare(selectors.HEAT_CELLS_SQL, params), options.repeats)
+            url = f"/api/v1/heatmap/?zoom={zoom}{box_query}{query}"
+            samples = timed(lambda url=url: client.get(url), options.repeats)
+            answer = client.get(url).json()
+            print(f"heat map {zoom_name}, {filter_name} ({len(answer['cells']):,} cells)")
+            print(f"  floor  previous SQL over complaints  {percentiles(floor)}")
+            print(f"  view   pyramids, writes streaming    {percentiles(samples)}")
+
+
+def public_maps(client, options, densest) -> None:
+    lat, lon = densest
+    # A phone's view at zoom 16 and 17 (412 × 915 px) on the densest street.
+    for zoom, half_width, half_height in [(16, 0.0045, 0.0041), (17, 0.0022, 0.0021)]:
+        box = f"{lon - half_width},{lat - half_height},{lon + half_width},{lat + half_height}"
+        url = f"/api/v1/map/complaints/?zoom={zoom}&bbox={box}"
+        _report_map(client, url, f"public map street zoom {zoom} (pins)", options)
+    for zoom in (11, 13):
+        url = f"/api/v1/map/complaints/?zoom={zoom}"
+        _report_map(client, url, f"public map city zoom {zoom} (clusters)", options)
+
+
+def _report_map(client, url, name, options) -> None:
+    samples = timed(lambda: client.get(url), options.repeats)
+    response = client.get(url)
+    body = response.json()
+    print(
+        f"{name}: {len(response.content) / 1024:,.0f} KB, {len(body['features']):,} features, "
+        f"{body['total']:,} reports"
+    )
+    print(f"  view   writes streaming              {percentiles(samples)}")
+
+
+def hotspots_city_wide(client, options) -> None:
+    for min_count in (200, 50, settings.HOTSPOT_MIN_COUNT):
+        url = f"/api/v1/hotspots/?metres=100&min_count={min_count}"
+
+        def cold(url=url):
+            cache.clear()
+            return client.get(url)
+
+        samples = timed(cold, 3)
+        found = cold().json()
+        biggest = found[0]["complaints"] if found else 0
+        print(
+            f"hotspots whole city, 100 m, min {min_count}: {len(found)} found "
+            f"(method {found[0]['method'] if found else '-'}, biggest {biggest:,})"
+        )
+        print(f"  view   cold, writes streaming        {percentiles(samples)}")
+
+
+def compare_methods(potholes) -> None:
+    """Both methods on one category city-wide, where exact DBSCAN still answers."""
+    settings.HOTSPOT_TIMEOUT_MS = 600_000
+    selection = Selection(category=potholes)
+    for min_count in (20, 50):
+        started = time.perf_counter()
+        selectors.dbscan_hotspots(selection, metres=100, min_count=min_count)
+        exact_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        selectors.grid_hotspots(selection, metres=100, min_count=min_count)
+        grid_ms = (time.perf_counter() - started) * 1000
+        figures = compare_hotspot_methods(selection, metres=100, min_count=min_count)
+        print(
+            f"hotspots {potholes.code} ({selectors.selection_size(selection):,} open), 100 m, "
+            f"min {min_count}: DBSCAN {exact_ms:,.0f} ms, grid {grid_ms:,.0f} ms"
+        )
+        print(
+            f"  DBSCAN {figures['dbscan_hotspots']} hotspots ({figures['dbscan_members']:,} "
+            f"reports), grid {figures['grid_hotspots']}; DBSCAN reports within a grid hotspot "
+            f"{figures['covered_share']:.1%}; centre distance median "
+            f"{figures['centre_distance_median_m']:.0f} m, max "
+            f"{figures['centre_distance_max_m']:.0f} m; reports in hotspots grid/DBSCAN "
+            f"{figures['complaints_ratio']:.2f}"
+        )
 
 
 def main() -> None:
@@ -59,45 +163,26 @@ def main() -> None:
     open_now = top_up_open(options.open, seed=11)
     print(
         f"complaints: {Complaint.objects.count():,}, open: {open_now:,}; "
-        f"heat cells: {HeatCell.objects.count():,} rows"
+        f"heat cells: {HeatCell.objects.count():,} rows, by week: "
+        f"{HeatWeekCell.objects.count():,} rows"
     )
     client = Client()
     potholes = Category.objects.get(code="roads-potholes")
     hay_hassani = Authority.objects.get(slug="hay-hassani")
+    # The densest 80 m square of the city: the street views look there.
     lat, lon, _ = max(selectors.heat_cells(Selection(), zoom=15)["cells"], key=lambda c: c[2])
-    bbox = (lon - 0.0047, lat - 0.0022, lon + 0.0047, lat + 0.0022)
-    box = ",".join(f"{v:.6f}" for v in bbox)
-    zooms = {"city zoom 12": (12, None, ""), "street zoom 17": (17, bbox, f"&bbox={box}")}
-    filters = {
-        "no filter": ({}, ""),
-        "one category": ({"category": potholes}, f"&category={potholes.code}"),
-        "one arrondissement": ({"arrondissement": hay_hassani}, "&arrondissement=hay-hassani"),
-    }
+    densest = (lat, lon)
     writer = Writer(options.writes_per_second)
     writer.start()
     try:
-        for zoom_name, (zoom, view_box, box_query) in zooms.items():
-            bounds = snapped_bounds(zoom, view_box)
-            for filter_name, (fields, query) in filters.items():
-                old_sql = selectors.HEAT_CELLS_SQL
-                _sql, params = selectors.heat_cells_query(
-                    Selection(**fields), zoom=zoom, bounds=bounds
-                )
-                floor = timed(bare(old_sql, params), options.repeats)
-                url = f"/api/v1/heatmap/?zoom={zoom}{box_query}{query}"
-                samples = timed(lambda url=url: client.get(url), options.repeats)
-                answer = client.get(url).json()
-                print(f"heat map {zoom_name}, {filter_name} ({len(answer['cells']):,} cells)")
-                print(f"  floor  previous SQL over complaints  {percentiles(floor)}")
-                print(f"  view   pyramid, writes streaming     {percentiles(samples)}")
-            url = f"/api/v1/heatmap/?zoom={zoom}{box_query}&days=30"
-            window = timed(lambda url=url: client.get(url), options.repeats)
-            print(f"heat map {zoom_name}, last 30 days (counted from complaints, cached)")
-            print(f"  view   writes streaming               {percentiles(window)}")
+        heat_maps(client, options, densest, potholes, hay_hassani)
+        public_maps(client, options, densest)
+        hotspots_city_wide(client, options)
     finally:
         writer.stopped.set()
         writer.join()
-    print(f"writer filed {writer.filed} reports during the heat-map measurements")
+    print(f"writer filed {writer.filed} reports during these measurements")
+    compare_methods(potholes)
 
     points = iter(random_points_in_city(4 * options.repeats + 2, seed=123))
     filed = []
@@ -126,11 +211,12 @@ def main() -> None:
             # The complaints filed without the triggers are counted in now.
             cursor.execute(
                 "SELECT planning_heat_cells_add(location, category_id, arrondissement_id, "
-                "status, 1) FROM issues_complaint WHERE id = ANY(%s)",
+                "status, 1), planning_heat_weeks_add(location, created_at, category_id, "
+                "arrondissement_id, status, 1) FROM issues_complaint WHERE id = ANY(%s)",
                 [filed],
             )
     print("create_complaint, one report committed per sample")
-    print(f"  with the heat-cell triggers          {percentiles(with_pyramid)}")
+    print(f"  with the six heat-cell triggers      {percentiles(with_pyramid)}")
     print(f"  without them                         {percentiles(without)}")
 
 

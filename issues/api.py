@@ -7,6 +7,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -71,9 +72,10 @@ class PublicMapForm(HeatMapForm):
 
 
 class OpenComplaintsView(APIView):
-    """Every open report for the public map. Below street zoom (16): clusters, one per square
-    of 64 screen pixels, counted from the heat map's pyramid of counts (click one to zoom in);
-    from street zoom: single pins in the box (the newest 2,000). Privacy as on the heat map:
+    """Every open report for the public map: clusters, one per square of 64 screen pixels,
+    counted from the heat map's pyramid of counts (click one to zoom in), below street zoom (16)
+    or wherever the view holds more than 2,000 reports; otherwise every report in the box as a
+    single pin. Privacy as on the heat map:
     sensitive categories (noise) never show as a lone pin, nor in a cluster with fewer than
     PRIVACY_MIN_COUNT of them."""
 
@@ -92,19 +94,20 @@ class OpenComplaintsView(APIView):
             return invalid_parameter(form)
         zoom, box = form.cleaned_data["zoom"], form.cleaned_data["bbox"]
         selection = form.selection()
-        if zoom >= PINS_FROM_ZOOM:
-            pins = selectors.open_complaints_geojson(
-                category=selection.category.code if selection.category else None,
-                arrondissement=selection.arrondissement.slug if selection.arrondissement else None,
-                box=box,
-                hidden_categories=planning_selectors.sensitive_category_ids(),
-            )
-            return Response(pins | {"mode": "pins", "total": len(pins["features"])})
         cells = planning_selectors.heat_cells(
             selection,
             zoom=max(zoom - CLUSTER_ZOOM_STEP, planning_selectors.PYRAMID_MIN_ZOOM),
             bounds=planning_selectors.Bounds(*box) if box else None,
         )
+        in_view = cells["total"] + cells["suppressed"]
+        if zoom >= PINS_FROM_ZOOM and in_view <= selectors.PUBLIC_MAP_PIN_LIMIT:
+            pins = selectors.open_complaints_geojson_text(
+                category=selection.category.code if selection.category else None,
+                arrondissement=selection.arrondissement.slug if selection.arrondissement else None,
+                box=box,
+                hidden_categories=planning_selectors.sensitive_category_ids(),
+            )
+            return HttpResponse(pins, content_type="application/json")
         return Response(
             {
                 "type": "FeatureCollection",

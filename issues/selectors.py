@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 
@@ -82,6 +81,8 @@ def reports_of(user: AbstractBaseUser) -> QuerySet[Complaint]:
 OPEN_COMPLAINTS_GEOJSON_SQL = """
 SELECT json_build_object(
     'type', 'FeatureCollection',
+    'mode', 'pins',
+    'total', count(*),
     'features', coalesce(json_agg(json_build_object(
         'type', 'Feature',
         'geometry', ST_AsGeoJSON(c.location, 6)::json,
@@ -96,7 +97,7 @@ SELECT json_build_object(
             'demo', c.is_demo
         )
     ) ORDER BY c.created_at DESC), '[]'::json)
-)
+)::text
 FROM (
     SELECT * FROM issues_complaint
     WHERE status = ANY(%(statuses)s)
@@ -115,16 +116,17 @@ JOIN districts_authority arr ON arr.id = c.arrondissement_id
 """
 
 
-def open_complaints_geojson(
+def open_complaints_geojson_text(
     *,
     category: str | None = None,
     arrondissement: str | None = None,
     box: tuple[float, float, float, float] | None = None,
     hidden_categories: Sequence[int] = (),
-) -> dict:
-    """Single open complaints as GeoJSON pins, built in one SQL statement (no personal
-    fields): the newest PUBLIC_MAP_PIN_LIMIT inside `box` (west, south, east, north), without
-    the `hidden_categories` (privacy: a lone pin of a noise complaint points at a neighbour)."""
+) -> str:
+    """Single open complaints as a GeoJSON text of pins (`mode` "pins", `total`), built in one
+    SQL statement and sent as it is (no personal fields): the newest PUBLIC_MAP_PIN_LIMIT
+    inside `box` (west, south, east, north), without the `hidden_categories` (privacy: a lone
+    pin of a noise complaint points at a neighbour)."""
     west, south, east, north = box or (None, None, None, None)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -141,8 +143,7 @@ def open_complaints_geojson(
                 "limit": PUBLIC_MAP_PIN_LIMIT,
             },
         )
-        value = cursor.fetchone()[0]
-    return value if isinstance(value, dict) else json.loads(value)
+        return cursor.fetchone()[0]
 
 
 def count_from_tallies(*, statuses: Sequence[str] | None = None, authority_id=None) -> int:

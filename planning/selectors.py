@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -688,23 +688,33 @@ def _newest_in_box(selection: Selection, box: Bounds) -> tuple[str, ...]:
         return tuple(row[0] for row in cursor.fetchall())
 
 
+# Received per week from the weekly pyramid's coarsest level (and the days of a window before its
+# first whole week, from the complaints); resolved per week counted from the complaints.
 WEEKLY_TRENDS_SQL = f"""
 WITH weeks AS (
-    SELECT generate_series(
-        date_trunc('week', %(start)s::timestamp), date_trunc('week', %(today)s::timestamp),
-        interval '1 week') AS week
+    SELECT generate_series(%(trend_start)s::date, %(this_week)s::date, interval '1 week')::date
+        AS week
 ), opened AS (
-    SELECT date_trunc('week', c.created_at AT TIME ZONE %(zone)s) AS week, count(*) AS n
-    FROM issues_complaint c
-    WHERE {SELECTION_WHERE} AND c.created_at >= %(start)s::date
+    SELECT week, sum(complaints) AS n
+    FROM (
+        SELECT h.week, h.complaints
+        FROM planning_heatweekcell h
+        WHERE h.week >= %(first_week)s AND {PYRAMID_WHERE}
+        UNION ALL
+        SELECT planning_week_of(c.created_at), 1
+        FROM issues_complaint c
+        WHERE %(edge_from)s::timestamptz IS NOT NULL
+          AND c.created_at >= %(edge_from)s AND c.created_at < %(edge_to)s
+          AND {SELECTION_WHERE}
+    ) AS received
     GROUP BY 1
 ), resolved AS (
-    SELECT date_trunc('week', c.resolved_at AT TIME ZONE %(zone)s) AS week, count(*) AS n
+    SELECT planning_week_of(c.resolved_at) AS week, count(*) AS n
     FROM issues_complaint c
-    WHERE {SELECTION_WHERE} AND c.resolved_at >= %(start)s::date
+    WHERE {SELECTION_WHERE} AND c.resolved_at >= %(resolved_from)s
     GROUP BY 1
 )
-SELECT weeks.week::date, coalesce(opened.n, 0), coalesce(resolved.n, 0)
+SELECT weeks.week, coalesce(opened.n, 0), coalesce(resolved.n, 0)
 FROM weeks
 LEFT JOIN opened ON opened.week = weeks.week
 LEFT JOIN resolved ON resolved.week = weeks.week
@@ -713,16 +723,20 @@ ORDER BY 1
 
 
 def weekly_trends(selection: Selection, *, weeks: int = 26) -> list[dict]:
-    """Complaints received and resolved per week (Monday), over the last `weeks` weeks. Every
-    status counts here: a complaint resolved since is still one received that week."""
-    today = timezone.localdate()
-    start = today - timedelta(weeks=weeks - 1)
-    params = {
-        **selection.sql_params(),
-        "statuses": list(Complaint.Status.values),
-        "start": start,
-        "today": today,
-        "zone": settings.TIME_ZONE,
+    """Complaints received and resolved per week (Monday), over the last `weeks` whole weeks.
+    Every status counts here: a complaint resolved since is still one received that week."""
+    this_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    trend_start = this_week - timedelta(weeks=weeks - 1)
+    every_status = replace(selection, statuses=tuple(Complaint.Status.values))
+    received = received_span(every_status)
+    if received.first_week is None or received.first_week <= trend_start:
+        received = Received(first_week=trend_start)
+    params = pyramid_params(every_status, zoom=MIN_ZOOM, bounds=None, received=received) | {
+        "trend_start": trend_start,
+        "this_week": this_week,
+        "resolved_from": max(
+            local_midnight(trend_start), received.edge_from or local_midnight(trend_start)
+        ),
     }
     with connection.cursor() as cursor:
         cursor.execute(WEEKLY_TRENDS_SQL, params)

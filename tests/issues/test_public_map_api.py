@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from issues import selectors
 from issues.models import Complaint
 from issues.services import transition
 from tests.factories import UserFactory
@@ -61,6 +62,22 @@ def test_from_street_zoom_single_pins_in_the_box(client, file_at, point_in):
     references = sorted(f["properties"]["reference"] for f in data["features"])
     assert references == sorted(complaint.reference for complaint in near)
     assert data["total"] == 3
+
+
+def test_a_street_view_holding_more_reports_than_pins_shows_clusters(
+    client, file_at, point_in, monkeypatch
+):
+    """Never a truncated set of pins: every report stays counted on the map."""
+    monkeypatch.setattr(selectors, "PUBLIC_MAP_PIN_LIMIT", 2)
+    for step in range(3):
+        file_at("anfa", east_m=step * 20)
+
+    data = map_data(client, zoom=17, bbox=box_around(point_in("anfa")))
+
+    assert data["mode"] == "clusters"
+    assert data["total"] == 3
+    monkeypatch.setattr(selectors, "PUBLIC_MAP_PIN_LIMIT", 3)
+    assert map_data(client, zoom=17, bbox=box_around(point_in("anfa")))["mode"] == "pins"
 
 
 def test_a_lone_sensitive_report_is_never_a_pin_nor_a_small_cluster(client, file_at, point_in):
