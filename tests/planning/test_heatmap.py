@@ -8,11 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from issues.models import Complaint
 from issues.services import transition
-from planning.selection import last_weeks, local_midnight
-from planning.selectors import cell_metres
+from planning.selection import Selection, last_weeks, local_midnight
+from planning.selectors import cell_metres, weekly_trends
 from tests.factories import ComplaintFactory, UserFactory
 
 S = Complaint.Status
@@ -148,6 +149,11 @@ def test_the_heat_map_follows_every_change_at_once(client, file_at):
     assert heat(client, status="all")["total"] == 3
 
 
+def monday_of(moment):
+    day = timezone.localdate(moment)
+    return day - timedelta(days=day.weekday())
+
+
 # A Wednesday, so that every window starts in the middle of a week, and a Monday.
 @pytest.mark.parametrize("today", [date(2026, 11, 25), date(2026, 11, 23)])
 def test_windows_and_weeks_equal_a_count_of_the_complaints(client, file_at, today):
@@ -179,6 +185,16 @@ def test_windows_and_weeks_equal_a_count_of_the_complaints(client, file_at, toda
             assert heat(client, week=week.isoformat(), zoom=15)["total"] == expected
         in_slider = sum(moment >= local_midnight(weeks[0]) for moment in received)
         assert sum(heat(client, week=w.isoformat())["total"] for w in weeks) == in_slider
+
+        for days in (30, 365):  # the trend chart: weeks from the pyramid, the edge counted
+            since = today - timedelta(days=days)
+            trend = weekly_trends(Selection(since=since), weeks=26)
+            expected = Counter(
+                monday_of(moment).isoformat()
+                for moment in received
+                if moment >= local_midnight(since) and monday_of(moment) >= weeks[-26]
+            )
+            assert {row["week"]: row["received"] for row in trend if row["received"]} == expected
 
 
 def test_a_window_follows_every_change_at_once(client, file_at):
