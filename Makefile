@@ -74,7 +74,6 @@ bench: system $(VENV)/.installed .env messages
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.places
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.queue
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.heatmap
-	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.heat_pyramid
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.api
 
 lint: $(VENV)/.installed

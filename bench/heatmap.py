@@ -1,17 +1,17 @@
-"""Heat map and hotspots at scale: makes sure at least N open complaints (default 1,000,000) are
-in the database — topping up with generated open ones, part of them gathered around a few
-hundred spots so that hotspots exist — then times, through the real endpoints (Django's test
-client, in process):
+"""Maps while the city keeps reporting (issue #12): at least N open complaints (default
+1,000,000), a writer filing reports through create_complaint (default 5 a second) during every
+measurement, and the real endpoints timed through Django's test client, in process, with no
+cache emptied or warmed by hand:
 
-- the heat-map endpoint at city zoom (whole city) and at street zoom (a snapped visible box),
-  cold (cache emptied before each call) and warm (cached);
-- the hotspot endpoint (ST_ClusterDBSCAN) for one category, cold and warm, and for the whole
-  city, where it is stopped by HOTSPOT_TIMEOUT_MS;
+- the heat map at city and street zoom with no filter, one category, one arrondissement, the
+  last 30 days and one week (the week player), next to the floor: the aggregation the heat map
+  ran before the pyramids (HEAT_CELLS_SQL over the complaints), bare, in the same run;
+- the public map at city zoom (clusters) and street zoom (pins): time, KB and features;
+- city-wide hotspots, cold (the cache emptied before each call), and how the grid hotspots
+  compare with exact DBSCAN on a selection where both run;
+- the price of the pyramids on filing: create_complaint with the heat-cell triggers on and off.
 
-each next to its floor: the bare aggregation SQL (the very statement the endpoint runs),
-executed with a cursor in the same process. Prints figures; asserts nothing about time.
-
-    DATABASE_URL=postgis:///casa_map_bench .venv/bin/python -m bench.heatmap [--open 1000000]
+    DATABASE_URL=postgis:///casa_map_bench .venv/bin/python -m bench.heatmap
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import argparse
 import os
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,93 +33,192 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from bench.complaints import top_up_open  # noqa: E402
+from bench.complaints import Writer, top_up_open  # noqa: E402
 from bench.measure import bare, percentiles, timed  # noqa: E402
-from districts.models import Category  # noqa: E402
+from districts.models import Authority, Category  # noqa: E402
+from districts.selectors import random_points_in_city  # noqa: E402
 from issues.models import Complaint  # noqa: E402
+from issues.services import create_complaint  # noqa: E402
 from planning import selectors  # noqa: E402
-from planning.selection import Selection  # noqa: E402
+from planning.hotspot_comparison import compare_hotspot_methods  # noqa: E402
+from planning.models import HeatCell, HeatWeekCell  # noqa: E402
+from planning.selection import Selection, last_weeks  # noqa: E402
 from planning.views import snapped_bounds  # noqa: E402
 
+HEAT_TRIGGERS = [
+    f"planning_complaint_heat_{table}_{operation}"
+    for table in ("cells", "weeks")
+    for operation in ("insert", "delete", "update")
+]
 
-def endpoint(client: Client, url: str, *, cold: bool):
-    def run():
-        if cold:
+
+def heat_maps(client, options, densest, potholes, hay_hassani) -> None:
+    lat, lon = densest
+    bbox = (lon - 0.0047, lat - 0.0022, lon + 0.0047, lat + 0.0022)
+    box = ",".join(f"{v:.6f}" for v in bbox)
+    zooms = {"city zoom 12": (12, None, ""), "street zoom 17": (17, bbox, f"&bbox={box}")}
+    today = timezone.localdate()
+    week = last_weeks()[-4]
+    filters = {
+        "no filter": ({}, ""),
+        "one category": ({"category": potholes}, f"&category={potholes.code}"),
+        "one arrondissement": ({"arrondissement": hay_hassani}, "&arrondissement=hay-hassani"),
+        "last 30 days": ({"since": today - timedelta(days=30)}, "&days=30"),
+        f"one week ({week})": ({"since": week}, f"&week={week}"),
+    }
+    for zoom_name, (zoom, view_box, box_query) in zooms.items():
+        bounds = snapped_bounds(zoom, view_box)
+        for filter_name, (fields, query) in filters.items():
+            # The floor for one week counts every complaint received since its Monday (the
+            # previous heat map had no upper bound): a lower floor than the week alone.
+            _sql, params = selectors.heat_cells_query(Selection(**fields), zoom=zoom, bounds=bounds)
+            floor = timed(bare(selectors.HEAT_CELLS_SQL, params), options.repeats)
+            url = f"/api/v1/heatmap/?zoom={zoom}{box_query}{query}"
+            samples = timed(lambda url=url: client.get(url), options.repeats)
+            answer = client.get(url).json()
+            print(f"heat map {zoom_name}, {filter_name} ({len(answer['cells']):,} cells)")
+            print(f"  floor  previous SQL over complaints  {percentiles(floor)}")
+            print(f"  view   pyramids, writes streaming    {percentiles(samples)}")
+
+
+def public_maps(client, options, densest, ordinary) -> None:
+    # A phone's view at zoom 16 and 17 (412 × 915 px) on the densest street (more reports than
+    # pins allowed: clusters) and on an ordinary one (pins).
+    for where, (lat, lon) in [("densest street", densest), ("ordinary street", ordinary)]:
+        for zoom, half_width, half_height in [(16, 0.0045, 0.0041), (17, 0.0022, 0.0021)]:
+            box = f"{lon - half_width},{lat - half_height},{lon + half_width},{lat + half_height}"
+            url = f"/api/v1/map/complaints/?zoom={zoom}&bbox={box}"
+            _report_map(client, url, f"public map zoom {zoom}, {where}", options)
+    for zoom in (11, 13):
+        url = f"/api/v1/map/complaints/?zoom={zoom}"
+        _report_map(client, url, f"public map city zoom {zoom}", options)
+
+
+def _report_map(client, url, name, options) -> None:
+    samples = timed(lambda: client.get(url), options.repeats)
+    response = client.get(url)
+    body = response.json()
+    print(
+        f"{name} ({body['mode']}): {len(response.content) / 1024:,.0f} KB, "
+        f"{len(body['features']):,} features, {body['total']:,} reports"
+    )
+    print(f"  view   writes streaming              {percentiles(samples)}")
+
+
+def hotspots_city_wide(client, options) -> None:
+    for min_count in (200, 50, settings.HOTSPOT_MIN_COUNT):
+        url = f"/api/v1/hotspots/?metres=100&min_count={min_count}"
+
+        def cold(url=url):
             cache.clear()
-        response = client.get(url)
-        assert response.status_code == 200, response.content[:200]
+            return client.get(url)
 
-    return run
+        samples = timed(cold, 3)
+        found = cold().json()
+        biggest = found[0]["complaints"] if found else 0
+        print(
+            f"hotspots whole city, 100 m, min {min_count}: {len(found)} found "
+            f"(method {found[0]['method'] if found else '-'}, biggest {biggest:,})"
+        )
+        print(f"  view   cold, writes streaming        {percentiles(samples)}")
+
+
+def compare_methods(potholes) -> None:
+    """Both methods on one category city-wide, where exact DBSCAN still answers."""
+    settings.HOTSPOT_TIMEOUT_MS = 600_000
+    selection = Selection(category=potholes)
+    for min_count in (20, 50):
+        started = time.perf_counter()
+        selectors.dbscan_hotspots(selection, metres=100, min_count=min_count)
+        exact_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        selectors.grid_hotspots(selection, metres=100, min_count=min_count)
+        grid_ms = (time.perf_counter() - started) * 1000
+        figures = compare_hotspot_methods(selection, metres=100, min_count=min_count)
+        print(
+            f"hotspots {potholes.code} ({selectors.selection_size(selection):,} open), 100 m, "
+            f"min {min_count}: DBSCAN {exact_ms:,.0f} ms, grid {grid_ms:,.0f} ms"
+        )
+        print(
+            f"  DBSCAN {figures['dbscan_hotspots']} hotspots ({figures['dbscan_members']:,} "
+            f"reports), grid {figures['grid_hotspots']}; DBSCAN reports within a grid hotspot "
+            f"{figures['covered_share']:.1%}; centre distance median "
+            f"{figures['centre_distance_median_m']:.0f} m, max "
+            f"{figures['centre_distance_max_m']:.0f} m; reports in hotspots grid/DBSCAN "
+            f"{figures['complaints_ratio']:.2f}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--open", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--writes-per-second", type=float, default=5.0)
     options = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
-    open_now = top_up_open(options.open, seed=options.seed)
-    print(f"complaints: {Complaint.objects.count():,}, open: {open_now:,}")
-
+    open_now = top_up_open(options.open, seed=11)
+    print(
+        f"complaints: {Complaint.objects.count():,}, open: {open_now:,}; "
+        f"heat cells: {HeatCell.objects.count():,} rows, by week: "
+        f"{HeatWeekCell.objects.count():,} rows"
+    )
     client = Client()
-    selection = Selection()
-    # A street-level view (about 1,400 x 800 pixels at zoom 17) on the densest spot.
-    lat, lon, _ = max(selectors.heat_cells(selection, zoom=15)["cells"], key=lambda c: c[2])
-    bbox = (lon - 0.0047, lat - 0.0022, lon + 0.0047, lat + 0.0022)
-    views = {
-        "city zoom 12": (12, None, "/api/v1/heatmap/?zoom=12"),
-        "street zoom 17": (
-            17,
-            snapped_bounds(17, bbox),
-            "/api/v1/heatmap/?zoom=17&bbox=" + ",".join(f"{v:.6f}" for v in bbox),
-        ),
-    }
-    for name, (zoom, bounds, url) in views.items():
-        sql, params = selectors.heat_cells_query(selection, zoom=zoom, bounds=bounds)
-        floor = timed(bare(sql, params), options.repeats)
-        cold = timed(endpoint(client, url, cold=True), options.repeats)
-        warm = timed(endpoint(client, url, cold=False), options.repeats * 10)
-        cells = len(client.get(url).json()["cells"])
-        ratio = sorted(cold)[len(cold) // 2] / sorted(floor)[len(floor) // 2]
-        print(f"heat map {name} ({cells:,} cells)")
-        print(f"  floor  bare aggregation SQL   {percentiles(floor)}")
-        print(f"  cold   endpoint, no cache     {percentiles(cold)}   ({ratio:.2f}x floor)")
-        print(f"  warm   endpoint, cached       {percentiles(warm)}")
+    potholes = Category.objects.get(code="roads-potholes")
+    hay_hassani = Authority.objects.get(slug="hay-hassani")
+    # The densest 80 m square of the city and the median one: the street views look there.
+    squares = sorted(selectors.heat_cells(Selection(), zoom=15)["cells"], key=lambda c: c[2])
+    densest, ordinary = tuple(squares[-1][:2]), tuple(squares[len(squares) // 2][:2])
+    writer = Writer(options.writes_per_second)
+    writer.start()
+    try:
+        heat_maps(client, options, densest, potholes, hay_hassani)
+        public_maps(client, options, densest, ordinary)
+        hotspots_city_wide(client, options)
+    finally:
+        writer.stopped.set()
+        writer.join()
+    print(f"writer filed {writer.filed} reports during these measurements")
+    compare_methods(potholes)
 
-    # Hotspots for one category (about 1/13 of the open complaints), then for the whole city,
-    # which DBSCAN cannot do within HOTSPOT_TIMEOUT_MS at this density (the endpoint says so).
-    metres, min_count = settings.HOTSPOT_METRES, 20
-    category = Category.objects.get(code="roads-potholes")
-    one_category = Selection(category=category)
-    count = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES, category=category)
-    url = f"/api/v1/hotspots/?category={category.code}&metres={metres}&min_count={min_count}"
-    sql, params = selectors.hotspots_query(one_category, metres=metres, min_count=min_count)
-    floor = timed(bare(sql, params), 3)
-    cold = timed(endpoint(client, url, cold=True), 3)
-    warm = timed(endpoint(client, url, cold=False), options.repeats * 10)
-    found = len(client.get(url).json())
-    ratio = sorted(cold)[len(cold) // 2] / sorted(floor)[len(floor) // 2]
-    print(
-        f"hotspots {category.code} ({count.count():,} open), DBSCAN {metres} m / "
-        f"{min_count} complaints ({found} listed)"
-    )
-    print(f"  floor  bare DBSCAN SQL        {percentiles(floor)}")
-    print(f"  cold   endpoint, no cache     {percentiles(cold)}   ({ratio:.2f}x floor)")
-    print(f"  warm   endpoint, cached       {percentiles(warm)}")
+    points = iter(random_points_in_city(4 * options.repeats + 2, seed=123))
+    filed = []
 
-    cache.clear()
-    started = time.perf_counter()
-    response = client.get(f"/api/v1/hotspots/?metres={metres}&min_count={min_count}")
-    elapsed = time.perf_counter() - started
-    print(
-        f"hotspots whole city ({open_now:,} open): HTTP {response.status_code} after "
-        f"{elapsed:.1f} s (timeout {settings.HOTSPOT_TIMEOUT_MS / 1000:.0f} s) "
-        f"{response.json().get('code', '') if response.status_code != 200 else ''}"
-    )
+    def file_one():
+        complaint = create_complaint(
+            category=potholes,
+            location=next(points),
+            title="[Bench] Nid-de-poule",
+            description="Signalement généré par le benchmark, pas un vrai signalement.",
+            is_demo=True,
+        )
+        filed.append(complaint.pk)
+
+    with_pyramid = timed(file_one, options.repeats)
+    with connection.cursor() as cursor:
+        for trigger in HEAT_TRIGGERS:
+            cursor.execute(f"ALTER TABLE issues_complaint DISABLE TRIGGER {trigger}")
+    filed.clear()
+    try:
+        without = timed(file_one, options.repeats)
+    finally:
+        with connection.cursor() as cursor:
+            for trigger in HEAT_TRIGGERS:
+                cursor.execute(f"ALTER TABLE issues_complaint ENABLE TRIGGER {trigger}")
+            # The complaints filed without the triggers are counted in now.
+            cursor.execute(
+                "SELECT planning_heat_cells_add(location, category_id, arrondissement_id, "
+                "status, 1), planning_heat_weeks_add(location, created_at, category_id, "
+                "arrondissement_id, status, 1) FROM issues_complaint WHERE id = ANY(%s)",
+                [filed],
+            )
+    print("create_complaint, one report committed per sample")
+    print(f"  with the six heat-cell triggers      {percentiles(with_pyramid)}")
+    print(f"  without them                         {percentiles(without)}")
 
 
 if __name__ == "__main__":

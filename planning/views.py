@@ -38,11 +38,12 @@ SELECTION_PARAMETERS = [
 
 
 def snapped_bounds(zoom: int, bbox) -> selectors.Bounds | None:
-    """The visible box widened to a grid of four 256-pixel tiles at this zoom, so that small pans
-    ask for (and cache) the same cells. Up to zoom 13 the whole city is served at once."""
+    """The visible box widened to whole 256-pixel tiles at this zoom (no more: the answer is
+    not cached, so a wider box would only send more cells). Up to zoom 13 the whole city is
+    served at once."""
     if bbox is None or zoom <= 13:
         return None
-    step = 360 / 2**zoom * 4
+    step = 360 / 2**zoom
     west, south, east, north = bbox
     return selectors.Bounds(
         math.floor(west / step) * step,
