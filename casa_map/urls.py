@@ -119,6 +119,7 @@ urlpatterns = [
     path("track/<str:reference>/support/", issues_views.support, name="support"),
     path("track/<str:reference>/reopen/", issues_views.reopen, name="reopen"),
     path("track/<str:reference>/rate/", issues_views.rate, name="rate"),
+    path("media/<path:name>", issues_views.attachment_file, name="attachment-file"),
     path("my/reports/", issues_views.my_reports, name="my-reports"),
     path("accounts/", include(accounts)),
     path("staff/", staff_views.queue, name="staff-queue"),

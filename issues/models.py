@@ -271,6 +271,11 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.file.name
 
+    @property
+    def content_type(self) -> str:
+        """Photos are re-encoded as JPEG when received (issues.attachments), PDFs kept as sent."""
+        return "application/pdf" if self.kind == self.Kind.PDF else "image/jpeg"
+
 
 class Support(models.Model):
     """A "me too" on an open complaint, counted once per account and once per device."""

@@ -10,7 +10,8 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db import connection
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models.fields.files import FieldFile
 
 from districts.models import Category
 
@@ -43,6 +44,18 @@ def public_complaint(reference: str) -> Complaint:
         )
         .get(reference=reference.strip().upper())
     )
+
+
+def attachment_file(name: str) -> tuple[Attachment, FieldFile]:
+    """The stored file (or thumbnail) called `name`, only if an attachment row names it: the
+    path never reaches the storage unless the database handed it out. Raises
+    Attachment.DoesNotExist."""
+    attachment = (
+        Attachment.objects.select_related("complaint")
+        .filter(Q(file=name) | Q(thumbnail=name))
+        .get()
+    )
+    return attachment, attachment.file if attachment.file.name == name else attachment.thumbnail
 
 
 def search_window(point: Point, metres: float) -> Polygon:

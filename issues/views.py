@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -24,7 +24,7 @@ from . import selectors, services
 from .attachments import AttachmentRejected, prepare
 from .errors import InvalidComplaint, InvalidTransition, SupportRefused
 from .forms import ReportForm
-from .models import Complaint
+from .models import Attachment, Complaint
 
 DEVICE_COOKIE = "casa_device"
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
@@ -270,6 +270,27 @@ def public_map(request: HttpRequest) -> HttpResponse:
             },
         },
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def attachment_file(request: HttpRequest, name: str) -> FileResponse:
+    """A stored photo or PDF, with the type it was stored as; PDFs download rather than open in
+    the site's origin."""
+    try:
+        attachment, stored = selectors.attachment_file(name)
+        opened = stored.open("rb")
+    except (Attachment.DoesNotExist, FileNotFoundError) as missing:
+        raise Http404(_("Nothing is at this address.")) from missing
+    is_pdf = attachment.content_type == "application/pdf"
+    response = FileResponse(
+        opened,
+        content_type=attachment.content_type,
+        as_attachment=is_pdf,
+        filename=f"{attachment.complaint.reference}.pdf" if is_pdf else None,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _public_or_404(reference: str) -> Complaint:
