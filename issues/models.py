@@ -265,6 +265,11 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # /media/<name> finds the row by its stored name (issues.selectors.attachment_file).
+        indexes = [
+            models.Index(fields=["file"], name="attachment_file_name"),
+            models.Index(fields=["thumbnail"], name="attachment_thumbnail_name"),
+        ]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
