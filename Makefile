@@ -19,10 +19,11 @@ else
 ENSURE_DB := true
 endif
 
-.PHONY: help run test setup system system-browser db messages migrate seed lint format bench vendor clean
+.PHONY: help run worker beat test setup system system-browser db messages migrate seed lint format bench vendor clean
 
 help:
 	@echo "make run    install what is missing, set up and seed the database, serve on http://$(HOST):$(PORT)"
+	@echo "make worker a Celery worker on CELERY_BROKER_URL (default: the local Redis) for make run"
 	@echo "make test   install what is missing (Chromium too) and run the whole test suite on PostGIS"
 	@echo "make bench  run the benchmarks in bench/ (see BENCHMARKS.md)"
 	@echo "make lint   ruff check + format check"
@@ -59,6 +60,16 @@ setup: system $(VENV)/.installed .env db messages seed
 
 run: setup
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Without a broker, `make run` sends e-mails in process after each commit; with one, start this
+# beside it: CELERY_BROKER_URL=redis://127.0.0.1:6379/1 make run  +  make worker  (+ make beat).
+BROKER ?= $(or $(CELERY_BROKER_URL),redis://127.0.0.1:6379/1)
+worker: $(VENV)/.installed .env db
+	CELERY_BROKER_URL=$(BROKER) $(VENV)/bin/celery -A casa_map worker --concurrency 2 --loglevel INFO
+
+beat: $(VENV)/.installed .env db
+	CELERY_BROKER_URL=$(BROKER) $(VENV)/bin/celery -A casa_map beat --loglevel INFO \
+		--schedule $(VENV)/celerybeat-schedule
 
 test: system-browser $(VENV)/.installed .env db messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -6,6 +6,7 @@ Production values come only from the environment; the defaults are safe for a lo
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -133,6 +134,16 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# SMTP in production (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); a worker never
+# waits more than EMAIL_TIMEOUT seconds on the mail server before retrying later.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# For the file backend (a local record of what was sent): one file per message.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Casa Map <no-reply@casamap.local>")
@@ -236,10 +247,41 @@ HOTSPOT_MIN_COUNT = env.int("HOTSPOT_MIN_COUNT", default=5)
 HOTSPOT_MAX_COMPLAINTS = env.int("HOTSPOT_MAX_COMPLAINTS", default=50_000)
 HOTSPOT_TIMEOUT_MS = env.int("HOTSPOT_TIMEOUT_MS", default=1_500)
 
+# Background work (casa_map/celery.py). No broker: tasks run in this process after the commit
+# that queued them (runserver, tests, a one-process install). A broker: workers run them, a
+# task is acknowledged only once done (a killed worker's task is delivered again), one at a time.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing must not hold a citizen's request when Redis is down: three quick tries, then the
+# owed e-mail waits for the sweeper (issues.tasks.send_owed_emails).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "send-owed-emails": {"task": "issues.tasks.send_owed_emails", "schedule": 300.0},
+    "send-overdue-digests": {
+        "task": "staff.tasks.send_overdue_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "warm-planning-figures": {"task": "planning.tasks.warm_planning_figures", "schedule": 600.0},
+}
+
+# Every handler masks e-mail addresses and phone numbers (casa_map/logs.py); Celery workers keep
+# this configuration instead of installing their own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "casa_map.logs.RedactPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

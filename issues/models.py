@@ -341,3 +341,29 @@ class Event(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+
+
+class OwedEmail(models.Model):
+    """An e-mail the site owes someone, recorded in the transaction that made it due and marked
+    once dealt with: a retried or re-queued task never sends it twice, and one the broker never
+    received is found again by the sweeper (issues.tasks.send_owed_emails). It holds no address
+    and no text; the message is built when sent."""
+
+    key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.BooleanField(
+        default=False, help_text=_("Nothing to send by then (no address, or the report is gone).")
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="owed_email_pending"
+            )
+        ]
+        verbose_name = _("owed e-mail")
+        verbose_name_plural = _("owed e-mails")
+
+    def __str__(self) -> str:
+        return self.key

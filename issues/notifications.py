@@ -1,22 +1,38 @@
-"""E-mails to citizens, in the language they reported in. Sent after the database commit; a mail
-failure is logged and never undoes what was saved."""
+"""E-mails to citizens, in the language they reported in, sent once each.
+
+A service that makes an e-mail due calls `owe(key)` inside its transaction: the OwedEmail row
+commits with the report or the status change, and the worker is handed its key after the commit.
+`deliver(key)` builds and sends the message under a lock on that row and marks it sent, so a
+retried task, a duplicate delivery from the broker or the sweeper finds it sent and stops. A mail
+failure never undoes what was saved: the task retries with backoff (issues.tasks).
+"""
 
 from __future__ import annotations
 
 import logging
-import smtplib
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
 
+import kombu.exceptions
+import redis.exceptions
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
-from .models import Complaint, Event
+from .models import Complaint, Event, OwedEmail
 
 logger = logging.getLogger(__name__)
 
+SUBMITTED = "submitted"
+UPDATE = "update"
+# Raised by publishing when the broker cannot be reached.
+BROKER_DOWN = (kombu.exceptions.OperationalError, redis.exceptions.RedisError, OSError)
 
-def _recipient(complaint: Complaint) -> str:
+
+def recipient(complaint: Complaint) -> str:
     if complaint.contact_email:
         return complaint.contact_email
     if complaint.reporter is not None:
@@ -24,30 +40,86 @@ def _recipient(complaint: Complaint) -> str:
     return ""
 
 
-def _send(complaint: Complaint, template: str, context: dict) -> bool:
-    recipient = _recipient(complaint)
-    if not recipient:
-        return False
+def owe_acknowledgement(complaint: Complaint) -> None:
+    if recipient(complaint):
+        owe(f"{SUBMITTED}:{complaint.pk}")
+
+
+def owe_public_update(event: Event) -> None:
+    """A status change or message the citizen should hear about."""
+    if recipient(event.complaint):
+        owe(f"{UPDATE}:{event.pk}")
+
+
+def owe(key: str) -> None:
+    """Records an owed e-mail in the caller's transaction; the worker gets it after the commit."""
+    OwedEmail.objects.get_or_create(key=key)
+    transaction.on_commit(partial(hand_to_worker, key))
+
+
+def hand_to_worker(key: str) -> None:
+    """Never raises: with the broker down, the e-mail stays owed and the sweeper sends it."""
+    from .tasks import send_owed_email
+
+    try:
+        send_owed_email.delay(key)
+    except BROKER_DOWN as error:
+        logger.warning("e-mail %s left for the sweeper: broker unreachable (%s)", key, error)
+
+
+def send_once(key: str, build: Callable[[], EmailMessage | None]) -> bool:
+    """Sends what `build()` returns unless the e-mail `key` was already dealt with; True if sent.
+    Concurrent attempts wait on the row's lock. A failing send raises and leaves it owed."""
+    with transaction.atomic():
+        owed, _created = OwedEmail.objects.select_for_update().get_or_create(key=key)
+        if owed.sent_at is not None:
+            return False
+        message = build()
+        if message is not None:
+            message.send()
+        owed.sent_at = timezone.now()
+        owed.skipped = message is None
+        owed.save(update_fields=["sent_at", "skipped"])
+    return message is not None
+
+
+def deliver(key: str) -> bool:
+    kind, _, object_id = key.partition(":")
+    builders = {SUBMITTED: _acknowledgement, UPDATE: _public_update}
+    return send_once(key, partial(builders[kind], int(object_id)))
+
+
+def owed_keys(*, older_than: timedelta, limit: int = 1000) -> list[str]:
+    """Keys of e-mails still owed `older_than` after they became due, oldest first."""
+    return list(
+        OwedEmail.objects.filter(sent_at__isnull=True, created_at__lt=timezone.now() - older_than)
+        .order_by("created_at", "id")
+        .values_list("key", flat=True)[:limit]
+    )
+
+
+def _acknowledgement(complaint_id: int) -> EmailMessage | None:
+    complaint = (
+        Complaint.objects.select_related("authority", "reporter").filter(pk=complaint_id).first()
+    )
+    return _message(complaint, "submitted", {}) if complaint else None
+
+
+def _public_update(event_id: int) -> EmailMessage | None:
+    event = (
+        Event.objects.select_related("complaint__authority", "complaint__reporter")
+        .filter(pk=event_id)
+        .first()
+    )
+    return _message(event.complaint, "update", {"event": event}) if event else None
+
+
+def _message(complaint: Complaint, template: str, context: dict) -> EmailMessage | None:
+    address = recipient(complaint)
+    if not address:
+        return None
     with translation.override(complaint.language):
         context = {"complaint": complaint, "site_url": settings.SITE_URL, **context}
         subject = render_to_string(f"issues/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"issues/email/{template}_body.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-    except (smtplib.SMTPException, OSError):
-        logger.exception("could not e-mail %s about %s", template, complaint.reference)
-        return False
-    return True
-
-
-def complaint_submitted(complaint_id: int) -> bool:
-    complaint = Complaint.objects.select_related("authority", "reporter").get(pk=complaint_id)
-    return _send(complaint, "submitted", {})
-
-
-def public_update(event_id: int) -> bool:
-    """A status change or message the citizen should hear about."""
-    event = Event.objects.select_related("complaint__authority", "complaint__reporter").get(
-        pk=event_id
-    )
-    return _send(event.complaint, "update", {"event": event})
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])

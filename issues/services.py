@@ -116,12 +116,12 @@ def create_complaint(
                 actor=complaint.reporter,
                 created_at=now,
             )
+            notifications.owe_acknowledgement(complaint)
     except BaseException:
         for stored in stored_files:
             stored.delete(save=False)
         raise
     transaction.on_commit(partial(data_version.bump, *data_version.scopes_of(complaint)))
-    transaction.on_commit(lambda: notifications.complaint_submitted(complaint.pk))
     return complaint
 
 
@@ -223,7 +223,7 @@ def _record(
         is_public=is_public,
     )
     if is_public and (to_status or event.public_message):
-        transaction.on_commit(lambda: notifications.public_update(event.pk))
+        notifications.owe_public_update(event)
     return event
 
 

@@ -814,3 +814,31 @@ def authority_performance(selection: Selection, *, today: date | None = None) ->
 
 def _round(value) -> float | None:
     return None if value is None else round(float(value), 1)
+
+
+# The figures that depend on the selection alone, by name (also the export names).
+FIGURES = {
+    "arrondissements": arrondissement_figures,
+    "trends": weekly_trends,
+    "performance": authority_performance,
+}
+
+
+def figure(name: str, selection: Selection) -> list[dict]:
+    """The per-arrondissement counts read from the pyramids are exact and cheap: never cached.
+    Performance reads every authority's queue tallies, whatever the selection."""
+    if name == "arrondissements" and reads_pyramid(selection):
+        return FIGURES[name](selection)
+    return cached(
+        name, selection, lambda: FIGURES[name](selection), city_wide=name == "performance"
+    )
+
+
+def cached_hotspots(selection: Selection, metres: int, min_count: int) -> list[Hotspot]:
+    return cached(
+        "hotspots",
+        selection,
+        lambda: hotspots(selection, metres=metres, min_count=min_count),
+        metres,
+        min_count,
+    )

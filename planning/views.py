@@ -66,34 +66,6 @@ def heat_json_for(form: HeatMapForm) -> str:
     return json.dumps(cells, separators=(",", ":"))
 
 
-# The figures that depend on the selection alone, by name (also the export names).
-FIGURES = {
-    "arrondissements": selectors.arrondissement_figures,
-    "trends": selectors.weekly_trends,
-    "performance": selectors.authority_performance,
-}
-
-
-def figure(name: str, selection: Selection) -> list[dict]:
-    """The per-arrondissement counts read from the pyramids are exact and cheap: never cached.
-    Performance reads every authority's queue tallies, whatever the selection."""
-    if name == "arrondissements" and selectors.reads_pyramid(selection):
-        return FIGURES[name](selection)
-    return selectors.cached(
-        name, selection, lambda: FIGURES[name](selection), city_wide=name == "performance"
-    )
-
-
-def hotspots_for(selection: Selection, metres: int, min_count: int) -> list[selectors.Hotspot]:
-    return selectors.cached(
-        "hotspots",
-        selection,
-        lambda: selectors.hotspots(selection, metres=metres, min_count=min_count),
-        metres,
-        min_count,
-    )
-
-
 class HeatMapView(APIView):
     """Open complaints aggregated into square cells (EPSG:3857) whose size follows the zoom:
     `cells` = [[lat, lon, complaints], …] of the cell centres. Never one point per complaint."""
@@ -134,7 +106,7 @@ class HotspotsView(APIView):
         form = HotspotForm(request.query_params)
         if not form.is_valid():
             return invalid_parameter(form)
-        found = hotspots_for(
+        found = selectors.cached_hotspots(
             form.selection(), form.cleaned_data["metres"], form.cleaned_data["min_count"]
         )
         return Response([hotspot.public() for hotspot in found])
@@ -150,7 +122,7 @@ class ArrondissementFiguresView(APIView):
         form = SelectionForm(request.query_params)
         if not form.is_valid():
             return invalid_parameter(form)
-        return Response(figure("arrondissements", form.selection()))
+        return Response(selectors.figure("arrondissements", form.selection()))
 
 
 def _page_config(extra: dict) -> dict:
@@ -194,8 +166,10 @@ def heat_map(request: HttpRequest) -> HttpResponse:
 
 
 def _figures(selection: Selection, metres: int, min_count: int) -> dict:
-    found = hotspots_for(selection, metres, min_count)
-    return {name: figure(name, selection) for name in FIGURES} | {"hotspots": found}
+    found = selectors.cached_hotspots(selection, metres, min_count)
+    return {name: selectors.figure(name, selection) for name in selectors.FIGURES} | {
+        "hotspots": found
+    }
 
 
 def _staff_links(request: HttpRequest, found: list[selectors.Hotspot]) -> dict[str, str]:
@@ -262,7 +236,7 @@ def _is_staff(request: HttpRequest) -> bool:
     return True
 
 
-EXPORTS = ("heat", "hotspots", *FIGURES)
+EXPORTS = ("heat", "hotspots", *selectors.FIGURES)
 SPATIAL_EXPORTS = ("heat", "arrondissements", "hotspots")
 
 
@@ -284,9 +258,11 @@ def _export_rows(name: str, request: HttpRequest) -> list[dict]:
             for lat, lon, n in data["cells"]
         ]
     if name == "hotspots":
-        found = hotspots_for(selection, form.cleaned_data["metres"], form.cleaned_data["min_count"])
+        found = selectors.cached_hotspots(
+            selection, form.cleaned_data["metres"], form.cleaned_data["min_count"]
+        )
         return [hotspot.public() for hotspot in found]
-    return figure(name, selection)
+    return selectors.figure(name, selection)
 
 
 def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:

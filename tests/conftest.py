@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from shapely.geometry import shape
 
+from casa_map import celery_app
 from districts.models import Assignment, Authority, Category, Prefecture, ServiceArea
 from districts.reference_data import seed_city
 from issues.services import create_complaint
@@ -69,6 +71,21 @@ def default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@contextmanager
+def celery_broker(url: str, queue: str = "celery"):
+    """Tasks published to a real broker at `url` (queue `queue`) instead of running in process,
+    as in production; the app's connection pools are dropped on the way in and out."""
+    conf = celery_app.conf
+    saved = {key: conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
+    conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
+    celery_app._after_fork()  # what Celery does after a fork: forget pooled connections
+    try:
+        yield
+    finally:
+        conf.update(saved)
+        celery_app._after_fork()
 
 
 @pytest.fixture(scope="session")

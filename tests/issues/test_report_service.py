@@ -148,7 +148,7 @@ def test_closed_report_cannot_be_supported(point_in):
 
 
 def test_public_update_email_is_in_the_reporters_language(point_in):
-    from issues.notifications import public_update
+    from issues.notifications import deliver
 
     complaint = report(point_in("anfa"), contact_email="amal@example.org", language="ar")
     event = Event.objects.create(
@@ -161,7 +161,7 @@ def test_public_update_email_is_in_the_reporters_language(point_in):
     )
     mail.outbox.clear()
 
-    assert public_update(event.pk) is True
+    assert deliver(f"update:{event.pk}") is True
     message = mail.outbox[0]
     assert complaint.reference in message.subject
     assert "تمت برمجة التدخل." in message.body

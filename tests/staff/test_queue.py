@@ -148,6 +148,21 @@ def test_digest_emails_each_authority_its_overdue_list(report_in, anfa_manager):
     assert late.reference in message.body
 
 
+def test_a_digest_is_sent_once_a_day_even_when_the_task_runs_again(report_in):
+    Authority.objects.filter(slug="anfa").update(email="anfa@example.org")
+    with time_machine.travel(date(2026, 1, 5), tick=False):
+        report_in("anfa")
+    mail.outbox.clear()
+
+    first = send_overdue_digests(today=date(2026, 2, 1))
+    again = send_overdue_digests(today=date(2026, 2, 1))
+    next_day = send_overdue_digests(today=date(2026, 2, 2))
+
+    assert (first.sent, again.sent, again.already_sent) == ({"anfa": 1}, {}, ["anfa"])
+    assert next_day.sent == {"anfa": 1}
+    assert len(mail.outbox) == 2
+
+
 def test_digest_command_reports_what_it_did(report_in, capsys):
     Authority.objects.filter(slug="anfa").update(email="anfa@example.org")
     with time_machine.travel(date(2026, 1, 5), tick=False):

@@ -17,5 +17,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{slug}: overdue complaints but no e-mail address (set it in the admin)"
             )
+        for slug in report.already_sent:
+            self.stdout.write(f"{slug}: today's digest was already sent")
         for slug in report.failed:
             self.stderr.write(f"{slug}: the digest could not be sent")

@@ -1,0 +1,38 @@
+"""Background tasks for citizens' e-mails: one owed e-mail per task, and the sweeper."""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import notifications
+
+# Worth trying again later: the mail server or the database did not answer.
+TRANSIENT = (smtplib.SMTPException, OSError, OperationalError, InterfaceError)
+RETRY = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 30,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
+    "max_retries": 12,
+}
+# An owed e-mail not sent this long after it became due is handed to the worker again.
+SWEEP_AFTER = timedelta(minutes=5)
+
+
+@shared_task(**RETRY)
+def send_owed_email(key: str) -> bool:
+    return notifications.deliver(key)
+
+
+@shared_task(**RETRY)
+def send_owed_emails() -> int:
+    """The sweeper (every 5 minutes): e-mails whose task the broker lost or never received.
+    Sending one twice is harmless: the second finds it sent."""
+    keys = notifications.owed_keys(older_than=SWEEP_AFTER)
+    for key in keys:
+        send_owed_email.delay(key)
+    return len(keys)

@@ -1,0 +1,222 @@
+"""Citizens' e-mails go through the background worker, each sent once, none lost when the mail
+server, the broker or the worker fails."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from districts.models import Category
+from issues import notifications
+from issues.models import OwedEmail
+from issues.services import create_complaint, transition
+from issues.tasks import send_owed_email, send_owed_emails
+from tests.conftest import celery_broker
+from tests.issues.test_report_pages import report_data
+
+pytestmark = pytest.mark.usefixtures("casablanca")
+
+REDIS_TEST_DB = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def dead_mail_server(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    settings.EMAIL_TIMEOUT = 2
+    return settings
+
+
+def file_report(point, **fields):
+    values = {
+        "category": Category.objects.get(code="roads-potholes"),
+        "location": point,
+        "title": "Nid-de-poule",
+        "description": "Profond, devant l'école.",
+        "contact_email": "citoyen@example.org",
+    }
+    return create_complaint(**(values | fields))
+
+
+def test_the_acknowledgement_is_owed_with_the_report_and_sent_once(
+    point_in, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = file_report(point_in("anfa"))
+
+    owed = OwedEmail.objects.get(key=f"submitted:{complaint.pk}")
+    assert owed.sent_at is not None and not owed.skipped
+    assert [message.to for message in mail.outbox] == [["citoyen@example.org"]]
+
+    assert send_owed_email.apply(args=[owed.key]).get() is False  # a retried task, a redelivery
+    send_owed_emails.apply()
+    assert len(mail.outbox) == 1
+
+
+def test_a_status_change_owes_the_citizen_one_update(point_in, django_capture_on_commit_callbacks):
+    complaint = file_report(point_in("anfa"))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(
+            complaint=complaint,
+            to_status="acknowledged",
+            actor=None,
+            public_message="Pris en charge.",
+        )
+
+    assert len(mail.outbox) == 1
+    assert "Pris en charge." in mail.outbox[0].body
+    assert OwedEmail.objects.filter(key__startswith="update:", sent_at__isnull=False).count() == 1
+
+
+def test_nothing_is_owed_to_a_reporter_without_an_address(point_in):
+    file_report(point_in("anfa"), contact_email="")
+
+    assert not OwedEmail.objects.exists()
+
+
+def test_an_email_the_mail_server_refused_stays_owed_and_the_sweeper_sends_it(
+    point_in, dead_mail_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = file_report(point_in("anfa"))
+    owed = OwedEmail.objects.get(key=f"submitted:{complaint.pk}")
+    assert owed.sent_at is None
+
+    dead_mail_server.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_owed_emails.apply().get() == 0  # not yet: its own retries come first
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        assert send_owed_emails.apply().get() == 1
+
+    owed.refresh_from_db()
+    assert owed.sent_at is not None
+    assert [message.to for message in mail.outbox] == [["citoyen@example.org"]]
+
+
+def test_a_task_that_keeps_failing_is_logged_with_its_id_and_no_address(
+    point_in, dead_mail_server, caplog
+):
+    complaint = file_report(point_in("anfa"))
+
+    with caplog.at_level(logging.WARNING, logger="casa_map.tasks"):
+        result = send_owed_email.apply(args=[f"submitted:{complaint.pk}"])
+
+    assert result.failed()
+    failures = [r for r in caplog.records if "failed for good" in r.getMessage()]
+    assert len(failures) == 1
+    assert failures[0].levelno == logging.ERROR
+    assert f"submitted:{complaint.pk}" in failures[0].getMessage()
+    assert result.id in failures[0].getMessage()
+    assert "citoyen@example.org" not in caplog.text
+    assert OwedEmail.objects.get(key=f"submitted:{complaint.pk}").sent_at is None
+
+
+def test_with_the_broker_down_the_report_is_received_and_its_email_waits(
+    client, point_in, caplog, django_capture_on_commit_callbacks
+):
+    with (
+        celery_broker("redis://127.0.0.1:1/0"),
+        caplog.at_level(logging.WARNING),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            "/report/", report_data(point_in("anfa"), contact_email="citoyen@example.org")
+        )
+
+    assert response.status_code == 302
+    owed = OwedEmail.objects.get()
+    assert owed.sent_at is None
+    assert "left for the sweeper" in caplog.text
+    assert mail.outbox == []
+
+
+def database_url() -> str:
+    database = connection.settings_dict
+    user = f"{database['USER']}@" if database["USER"] else ""
+    host = database["HOST"] or ""
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    return f"postgis://{user}{host}{port}/{database['NAME']}"
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A real Celery worker process on the local Redis, on a queue of this test's own, against
+    this test's database, writing e-mails as files."""
+    queue = f"test-{uuid.uuid4().hex}"
+    outbox = tmp_path / "sent"
+    env = os.environ | {
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": REDIS_TEST_DB,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(outbox),
+        "CONN_MAX_AGE": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "casa_map", "worker", "-Q", queue]
+        + ["--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        yield queue, outbox
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=30)
+        redis.Redis.from_url(REDIS_TEST_DB).delete(queue)
+        print(errors.decode(errors="replace"))  # shown by pytest when the test fails
+
+
+def wait_for_files(folder: Path, count: int, deadline_seconds: float = 90) -> list[Path]:
+    """Polls until the worker has written `count` e-mails; the deadline only bounds a broken
+    run, it is not a speed requirement."""
+    give_up = time.monotonic() + deadline_seconds
+    files: list[Path] = []
+    while time.monotonic() < give_up:
+        files = sorted(folder.glob("*.log")) if folder.exists() else []
+        if len(files) >= count:
+            break
+        time.sleep(0.2)
+    return files
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_acknowledgement_once(point_in, worker, casablanca):
+    queue, outbox = worker
+
+    with celery_broker(REDIS_TEST_DB, queue):
+        complaint = file_report(point_in("anfa"))  # committed: on_commit publishes the task
+        sent = wait_for_files(outbox, 1)
+
+        assert len(sent) == 1
+        assert "To: citoyen@example.org" in sent[0].read_text()
+        assert complaint.reference in sent[0].read_text()
+        owed = OwedEmail.objects.get(key=f"submitted:{complaint.pk}")
+        assert owed.sent_at is not None
+
+        # Delivered twice more (a redelivery, the sweeper), then a second report's e-mail: the
+        # worker takes its queue in order, so once that one is out, the repeats were handled.
+        notifications.hand_to_worker(owed.key)
+        send_owed_email.delay(owed.key)
+        other = file_report(point_in("maarif"), contact_email="voisin@example.org")
+        sent = wait_for_files(outbox, 2)
+
+    assert len(sent) == 2
+    assert "To: voisin@example.org" in "".join(path.read_text() for path in sent)
+    assert OwedEmail.objects.get(key=f"submitted:{other.pk}").sent_at is not None
