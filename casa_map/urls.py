@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as accounts_views
 from accounts.forms import EmailAuthenticationForm
+from casa_map import views as site_views
 from districts import api as districts_api
 from districts import views as districts_views
 from issues import api as issues_api
@@ -94,6 +95,7 @@ accounts = [
 
 urlpatterns = [
     path("", districts_views.home, name="home"),
+    path("healthz", site_views.healthz, name="healthz"),
     path(
         "map/arrondissements/",
         districts_views.arrondissements_map_document,

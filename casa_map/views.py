@@ -3,7 +3,10 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
+
+from . import health
 
 
 def csrf_failure(request, reason=""):
@@ -28,3 +31,15 @@ def not_found(request, exception):
     """Programs get a 404 they can read; people get the site's page."""
     answer = machine_error(request, _("Nothing is at this address."), "not_found", 404)
     return answer or page_not_found(request, exception)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and container health checks: 200 when the database, the cache and the
+    broker answer, 503 naming what is down."""
+    checks = health.report()
+    down = sorted(name for name, state in checks.items() if state.startswith("down"))
+    return JsonResponse(
+        {"status": "down" if down else "ok", "down": down, "checks": checks},
+        status=503 if down else 200,
+    )
