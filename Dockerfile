@@ -18,4 +18,4 @@ RUN useradd --create-home casamap && mkdir -p /app/media && chown casamap /app/m
 USER casamap
 EXPOSE 8000
 ENTRYPOINT ["scripts/docker_entrypoint.sh"]
-CMD ["gunicorn", "casa_map.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "casa_map.wsgi", "--config", "gunicorn.conf.py"]

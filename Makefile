@@ -19,10 +19,12 @@ else
 ENSURE_DB := true
 endif
 
-.PHONY: help run worker beat test setup system system-browser db messages migrate seed lint format bench vendor clean
+.PHONY: help run serve worker beat backup restore test setup system system-browser db messages migrate seed lint format bench vendor clean
 
 help:
 	@echo "make run    install what is missing, set up and seed the database, serve on http://$(HOST):$(PORT)"
+	@echo "make serve  the production stack locally: gunicorn (DEBUG=false), Redis cache and broker, worker, beat"
+	@echo "make backup / make restore FILE=backups/<stamp>  database (pg_dump) and media archive"
 	@echo "make worker a Celery worker on CELERY_BROKER_URL (default: the local Redis) for make run"
 	@echo "make test   install what is missing (Chromium too) and run the whole test suite on PostGIS"
 	@echo "make bench  run the benchmarks in bench/ (see BENCHMARKS.md)"
@@ -60,6 +62,17 @@ setup: system $(VENV)/.installed .env db messages seed
 
 run: setup
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: setup
+	scripts/serve.sh
+
+BACKUP_DIR ?= backups
+backup: $(VENV)/.installed .env db
+	scripts/backup.sh $(BACKUP_DIR)
+
+restore: $(VENV)/.installed .env db
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/<stamp>" >&2; exit 2)
+	scripts/restore.sh $(FILE)
 
 # Without a broker, `make run` sends e-mails in process after each commit; with one, start this
 # beside it: CELERY_BROKER_URL=redis://127.0.0.1:6379/1 make run  +  make worker  (+ make beat).

@@ -9,6 +9,8 @@ never slip into a page unnoticed; assets we deliberately leave out are listed in
 from __future__ import annotations
 
 import base64
+import hashlib
+import re
 
 import folium
 from django.contrib.staticfiles import finders
@@ -78,3 +80,16 @@ def render_standalone(folium_map: folium.Map, *, inline: bool = False) -> str:
     `inline` are embedded in it (it then needs no server, only map tiles)."""
     use_local_assets(folium_map, inline=inline)
     return folium_map.get_root().render()
+
+
+INLINE_BLOCK = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+
+
+def inline_block_hashes(html: str) -> dict[str, list[str]]:
+    """CSP sources allowing exactly the inline <script> and <style> blocks folium wrote into
+    `html`, by their SHA-256 ({"script-src": ["'sha256-…'"], "style-src": […]})."""
+    sources: dict[str, list[str]] = {"script-src": [], "style-src": []}
+    for tag, body in INLINE_BLOCK.findall(html):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        sources[f"{tag}-src"].append(f"'sha256-{digest}'")
+    return sources

@@ -3,10 +3,13 @@
 Production values come only from the environment; the defaults are safe for a local machine.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_ratelimit",
+    "axes",
     "accounts",
     "districts",
     "issues",
@@ -57,6 +61,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casa_map.urls"
@@ -100,6 +107,23 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://casa-map")}
 # request, and nobody is signed out when the cache is emptied.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# django-axes: AXES_FAILURE_LIMIT wrong passwords for one address from one client lock that pair
+# out for AXES_COOLOFF_MINUTES. Not the client alone: Moroccan mobile networks put many citizens
+# behind one address (carrier-grade NAT).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "casa_map.clients.client_ip"
+AXES_VERBOSE = False  # its messages name the account and the address: personal data
+# Staff (and admin) sessions end after STAFF_SESSION_HOURS; citizens stay signed in for weeks.
+STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=8)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -123,8 +147,27 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Citizens' files: MEDIA_ROOT on a local disk or volume (default), or MEDIA_STORAGE=s3 for any
+# S3-compatible object store through django-storages (AWS_STORAGE_BUCKET_NAME,
+# AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). Files are private either way:
+# the site serves them itself (issues.views.attachment_file), never by a bucket URL.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+MEDIA_BACKENDS = {
+    "filesystem": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    },
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKENDS[MEDIA_STORAGE],
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
@@ -194,6 +237,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set (status, from_status and to_status share one; each "kind"
+    # has its own), so clients generate stable types.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "issues.models.ComplaintStatus",
+        "ComplaintKindEnum": "issues.models.ComplaintKind",
+        "EventKindEnum": "issues.models.Event.Kind",
+        "AttachmentKindEnum": "issues.models.Attachment.Kind",
+        "AuthorityKindEnum": "districts.models.Authority.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "casa_map.api_schema.document_errors",
@@ -209,6 +261,35 @@ MAP_TILE_ATTRIBUTION = env.str(
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     ),
 )
+
+
+# Content-Security-Policy on every response (django-csp): scripts and styles from this site only,
+# no inline script or style; map tiles from MAP_TILE_URL's origin. The one exception is the
+# folium document embedded by the home page, which allows its own inline scripts by hash
+# (districts.views.arrondissements_map_document).
+def tile_origin(url_template: str) -> str:
+    """https://{s}.tile.example.org/{z}/{x}/{y}.png → https://*.tile.example.org"""
+    parts = urlsplit(url_template.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", tile_origin(MAP_TILE_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
 
 # Place search: "gazetteer" (offline, our OSM gazetteer) or "nominatim" (geopy, production).
 GEOCODER = env.str("GEOCODER", default="gazetteer")
@@ -285,8 +366,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
+# Production behind TLS: SECURE_COOKIES=true (cookies over HTTPS only), SECURE_HSTS_SECONDS, and
+# SECURE_SSL_REDIRECT; behind a TLS-terminating proxy, TRUST_X_FORWARDED_PROTO=true so Django
+# knows the request came in over HTTPS (only if the proxy always sets that header).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain HTTP inside the deployment
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"

@@ -1,9 +1,12 @@
 """Casa Map's URL map: pages under language-neutral paths, the API under /api/v1/."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
 from accounts.forms import EmailAuthenticationForm
@@ -64,7 +67,15 @@ api_v1 = [
         name="arrondissement-figures",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    # Swagger UI (vendored by drf-spectacular-sidecar) sets inline styles from its scripts: the
+    # one page whose policy allows inline styles; scripts stay 'self' only.
+    path(
+        "docs/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-v1:schema")
+        ),
+        name="docs",
+    ),
 ]
 
 accounts = [
@@ -121,7 +132,11 @@ urlpatterns = [
     path("track/<str:reference>/support/", issues_views.support, name="support"),
     path("track/<str:reference>/reopen/", issues_views.reopen, name="reopen"),
     path("track/<str:reference>/rate/", issues_views.rate, name="rate"),
-    path("media/<path:name>", issues_views.attachment_file, name="attachment-file"),
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:name>",
+        issues_views.attachment_file,
+        name="attachment-file",
+    ),
     path("my/reports/", issues_views.my_reports, name="my-reports"),
     path("accounts/", include(accounts)),
     path("staff/", staff_views.queue, name="staff-queue"),

@@ -3,6 +3,7 @@ none of them can reach the reporter's account or contact details."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
@@ -74,6 +75,11 @@ class StaffEventSerializer(PublicEventSerializer):
         fields = [*PublicEventSerializer.Meta.fields, "is_public", "internal_note", "actor"]
 
 
+def served_path(stored) -> str:
+    """Where the site serves a stored file (never the storage's own URL, e.g. a bucket's)."""
+    return reverse("attachment-file", args=[stored.name])
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
     """The cleaned copies only (photos re-encoded without metadata), as absolute URLs."""
 
@@ -85,12 +91,12 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["kind", "stage", "url", "thumbnail_url", "created_at"]
 
     def get_url(self, attachment: Attachment) -> str:
-        return absolute(self.context.get("request"), attachment.file.url)
+        return absolute(self.context.get("request"), served_path(attachment.file))
 
     def get_thumbnail_url(self, attachment: Attachment) -> str | None:
         if not attachment.thumbnail:
             return None
-        return absolute(self.context.get("request"), attachment.thumbnail.url)
+        return absolute(self.context.get("request"), served_path(attachment.thumbnail))
 
 
 class PublicComplaintDetailSerializer(PublicComplaintFeatureSerializer):

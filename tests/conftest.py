@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.db import connection
 from shapely.geometry import shape
 
 from casa_map import celery_app
@@ -71,6 +72,15 @@ def default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def database_url() -> str:
+    """DATABASE_URL of the test database, for the processes a test starts (workers, scripts)."""
+    database = connection.settings_dict
+    user = f"{database['USER']}@" if database["USER"] else ""
+    host = database["HOST"] or ""
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    return f"postgis://{user}{host}{port}/{database['NAME']}"
 
 
 @contextmanager

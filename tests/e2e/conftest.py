@@ -42,5 +42,16 @@ def page(browser):
     # Tiles cannot load here; block them so each test is quick and the map must draw without them.
     context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
     page = context.new_page()
+    # Every browser test also checks the Content-Security-Policy: what it blocked is a failure.
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert page.csp_violations == [], "the page broke its Content-Security-Policy"

@@ -31,11 +31,11 @@ def reports(live_city, point_in):
 def test_heat_map_redraws_when_the_category_changes(live_city, reports, page):
     page.goto(live_city.url + "/map/heat/")
 
-    page.wait_for_function("document.getElementById('heat-total').textContent === '8'")
+    page.wait_for_function("() => document.getElementById('heat-total').textContent === '8'")
     assert page.locator("#heat-map canvas.leaflet-heatmap-layer").count() == 1
     assert page.locator("#heat-map .leaflet-overlay-pane path").count() >= 16
     page.select_option("select[name=category]", "roads-potholes")
-    page.wait_for_function("document.getElementById('heat-total').textContent === '5'")
+    page.wait_for_function("() => document.getElementById('heat-total').textContent === '5'")
     assert "category=roads-potholes" in page.locator("#heat-legend").get_attribute("data-loaded")
     assert page.locator("#heat-legend").get_attribute("data-cells") == "1"
     assert "category=roads-potholes" in page.url  # the view can be shared as a link
@@ -60,13 +60,13 @@ def test_heat_map_redraws_when_the_category_changes(live_city, reports, page):
 def test_planning_page_draws_the_choropleth_hotspots_and_chart(live_city, reports, page):
     page.goto(live_city.url + "/planning/?metres=50&min_count=3")
 
-    page.wait_for_function("document.getElementById('choropleth-legend').dataset.measure")
+    page.wait_for_function("() => document.getElementById('choropleth-legend').dataset.measure")
     assert page.locator("#planning-map").get_attribute("data-hotspots") == "2"
     assert page.locator("#hotspot-table tbody tr").count() == 2
     assert page.locator("#trends-chart").bounding_box()["height"] > 100
     page.check("input[name=measure][value=complaints]")
     page.wait_for_function(
-        "document.getElementById('choropleth-legend').dataset.measure === 'complaints'"
+        "() => document.getElementById('choropleth-legend').dataset.measure === 'complaints'"
     )
 
 
@@ -87,17 +87,17 @@ def test_the_week_player_shows_one_week_received_at_a_time(live_city, point_in, 
     total = "document.getElementById('heat-total').textContent"
 
     page.goto(live_city.url + "/map/heat/")
-    page.wait_for_function(f"{total} === '6'")
+    page.wait_for_function(f"() => {total} === '6'")
     page.get_by_role("button", name="Une semaine à la fois").click()
-    page.wait_for_function(f"{total} === '3'")
+    page.wait_for_function(f"() => {total} === '3'")
     assert page.locator("#heat-legend").get_attribute("data-week") == weeks[-1].isoformat()
     assert page.locator("select[name=days]").is_disabled()
 
     page.locator("#week-slider").focus()
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function(f"{total} === '0'")
+    page.wait_for_function(f"() => {total} === '0'")
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function(f"{total} === '2'")
+    page.wait_for_function(f"() => {total} === '2'")
     assert page.locator("#heat-legend").get_attribute("data-week") == weeks[-3].isoformat()
     assert "Reçus la semaine du" in page.locator("#week-label").inner_text()
     assert f"week={weeks[-3].isoformat()}" in page.url

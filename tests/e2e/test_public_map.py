@@ -31,28 +31,30 @@ def test_public_map_clusters_every_open_report_and_filters(live_city, page, poin
         file(slug, code, point_in)
     page.goto(live_city.url + "/map/")
 
-    page.wait_for_function("document.getElementById('map-count').textContent === '3'")
+    page.wait_for_function("() => document.getElementById('map-count').textContent === '3'")
     assert page.locator("#public-map").get_attribute("data-mode") == "clusters"
     assert page.locator("#public-map .marker-cluster").count() >= 1
     page.select_option("select[name=category]", "street-lighting")
-    page.wait_for_function("document.getElementById('map-count').textContent === '2'")
+    page.wait_for_function("() => document.getElementById('map-count').textContent === '2'")
     page.select_option("select[name=arrondissement]", "sbata")
-    page.wait_for_function("document.getElementById('map-count').textContent === '1'")
+    page.wait_for_function("() => document.getElementById('map-count').textContent === '1'")
 
 
 def test_clicking_clusters_zooms_in_down_to_single_pins(live_city, page, point_in):
     for step in range(3):
         file("hay-hassani", "roads-potholes", point_in, north_m=step * 15)
     page.goto(live_city.url + "/map/")
-    page.wait_for_function("document.getElementById('map-count').textContent === '3'")
+    page.wait_for_function("() => document.getElementById('map-count').textContent === '3'")
 
     for _ in range(6):  # each click zooms two levels in, until street zoom shows pins
         if page.locator("#public-map").get_attribute("data-mode") == "pins":
             break
         zoom = page.locator("#public-map").get_attribute("data-zoom")
-        page.wait_for_function("!document.querySelector('#public-map .leaflet-zoom-anim')")
+        page.wait_for_function("() => !document.querySelector('#public-map .leaflet-zoom-anim')")
         page.locator("#public-map .marker-cluster").first.click()
-        page.wait_for_function(f"document.getElementById('public-map').dataset.zoom !== '{zoom}'")
+        page.wait_for_function(
+            f"() => document.getElementById('public-map').dataset.zoom !== '{zoom}'"
+        )
 
     assert page.locator("#public-map").get_attribute("data-mode") == "pins"
-    page.wait_for_function("document.getElementById('map-count').textContent === '3'")
+    page.wait_for_function("() => document.getElementById('map-count').textContent === '3'")

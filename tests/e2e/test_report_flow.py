@@ -18,7 +18,7 @@ def drop_pin_in_the_middle_of_the_map(page) -> Point:
     page.locator("#report-map .leaflet-overlay-pane path").first.wait_for()
     box = page.locator("#report-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
+    page.wait_for_function("() => document.querySelector('input[name=lat]').value !== ''")
     lat = float(page.input_value("input[name=lat]"))
     lon = float(page.input_value("input[name=lon]"))
     return Point(lon, lat, srid=4326)
@@ -106,5 +106,5 @@ def test_place_search_moves_the_pin(live_city, page):
     page.fill("#place-search", "casa voyageurs")
     page.locator("#place-results button").first.click()
 
-    page.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
+    page.wait_for_function("() => document.querySelector('input[name=lat]').value !== ''")
     page.locator("#pin-where").filter(has_text="Arrondissement").wait_for()

@@ -17,7 +17,6 @@ import redis
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from districts.models import Category
@@ -25,7 +24,7 @@ from issues import notifications
 from issues.models import OwedEmail
 from issues.services import create_complaint, transition
 from issues.tasks import send_owed_email, send_owed_emails
-from tests.conftest import celery_broker
+from tests.conftest import celery_broker, database_url
 from tests.issues.test_report_pages import report_data
 
 pytestmark = pytest.mark.usefixtures("casablanca")
@@ -143,14 +142,6 @@ def test_with_the_broker_down_the_report_is_received_and_its_email_waits(
     assert owed.sent_at is None
     assert "left for the sweeper" in caplog.text
     assert mail.outbox == []
-
-
-def database_url() -> str:
-    database = connection.settings_dict
-    user = f"{database['USER']}@" if database["USER"] else ""
-    host = database["HOST"] or ""
-    port = f":{database['PORT']}" if database["PORT"] else ""
-    return f"postgis://{user}{host}{port}/{database['NAME']}"
 
 
 @pytest.fixture

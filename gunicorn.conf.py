@@ -1,0 +1,20 @@
+"""gunicorn settings for `make serve` and the compose `web` service (read from the environment)."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("WEB_THREADS", "1"))
+# A request still running after this is killed and answered 500 by nobody: keep it above the
+# slowest legitimate request (a city-wide hotspot search stops itself at HOTSPOT_TIMEOUT_MS).
+timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+graceful_timeout = 20
+# Queued connections beyond this are refused at once rather than left to time out.
+backlog = int(os.environ.get("WEB_BACKLOG", "256"))
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+# No client address in the access log (law 09-08: an IP address is personal data).
+access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
