@@ -107,6 +107,7 @@ accounts = [
 urlpatterns = [
     path("", districts_views.home, name="home"),
     path("healthz", site_views.healthz, name="healthz"),
+    path("livez", site_views.livez, name="livez"),
     path(
         "map/arrondissements/",
         districts_views.arrondissements_map_document,
@@ -157,3 +158,4 @@ urlpatterns = [
 ]
 
 handler404 = "casa_map.views.not_found"
+handler500 = "casa_map.views.server_error"

@@ -1,12 +1,20 @@
 """Site-wide error views, rendered in the visitor's language with the site's layout."""
 
+import errno
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
 
 from . import health
+
+logger = logging.getLogger(__name__)
 
 
 def csrf_failure(request, reason=""):
@@ -27,10 +35,61 @@ def machine_error(
     return None
 
 
+def outage_answer(error: BaseException | None) -> tuple[int, str, str]:
+    """(status, code, message) for an unhandled error: an outage — the database not answering,
+    the disk full — is not a bug, and the visitor is told that nothing was received."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return (
+            503,
+            "service_unavailable",
+            _(
+                "The service is briefly unavailable: nothing you just sent was received or "
+                "changed. Please try again in a minute."
+            ),
+        )
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            507,
+            "insufficient_storage",
+            _(
+                "Files cannot be stored right now: nothing you just sent was received. "
+                "Please try again later."
+            ),
+        )
+    return (
+        500,
+        "server_error",
+        _(
+            "An error occurred on our side. Nothing you sent before this error was lost; "
+            "please try again in a moment."
+        ),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 view, rendered without touching the database (it may be what failed)."""
+    status, code, message = outage_answer(sys.exc_info()[1])
+    if status != 500:
+        logger.error("answered %s %s to %s %s", status, code, request.method, request.path)
+    answer = machine_error(request, message, code, status)
+    if answer is None:
+        template = "500.html" if status == 500 else "outage.html"
+        answer = HttpResponse(render_to_string(template, {"message": message}), status=status)
+    if status != 500:
+        answer["Retry-After"] = "60"
+    return answer
+
+
 def not_found(request, exception):
     """Programs get a 404 they can read; people get the site's page."""
     answer = machine_error(request, _("Nothing is at this address."), "not_found", 404)
     return answer or page_not_found(request, exception)
+
+
+@never_cache
+def livez(request: HttpRequest) -> JsonResponse:
+    """The process answers (no service checked): liveness, and the load benchmark's floor."""
+    return JsonResponse({"status": "alive"})
 
 
 @never_cache

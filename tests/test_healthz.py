@@ -62,3 +62,11 @@ def test_a_cache_that_does_not_answer_is_named(client, settings):
 
     assert response.status_code == 503
     assert response.json()["down"] == ["cache"]
+
+
+def test_livez_answers_without_asking_any_service(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "alive"}

@@ -1,0 +1,89 @@
+"""An outage is answered as one: the database not answering → 503 with Retry-After, the disk full
+→ 507, in the visitor's language and the interface's form, and nothing half-saved."""
+
+from __future__ import annotations
+
+import errno
+from contextlib import contextmanager
+
+import psycopg2
+import pytest
+from django.core.files.storage import FileSystemStorage
+from django.db import connection
+from django.test import Client
+
+from issues.models import Attachment, Complaint
+from tests.issues.test_public_api import filing
+from tests.issues.test_report_pages import report_data
+from tests.media import photo_upload
+
+
+class FullDisk(FileSystemStorage):
+    """A storage whose disk is full (the failure is the disk's, so it is the one thing faked)."""
+
+    def _save(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@contextmanager
+def complaints_table_locked():
+    """Another session holds the complaints table: this one's statements give up after 200 ms,
+    as they would against a database that stopped answering."""
+    settings = connection.settings_dict
+    params = {k.lower(): v for k, v in settings.items() if k in ("HOST", "PORT", "USER") and v}
+    other = psycopg2.connect(dbname=settings["NAME"], **params)
+    with other.cursor() as cursor:
+        cursor.execute("LOCK TABLE issues_complaint IN ACCESS EXCLUSIVE MODE")
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '200ms'")
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_filing_through_the_api_while_the_database_does_not_answer(casablanca, point_in):
+    client = Client(raise_request_exception=False)
+
+    with complaints_table_locked():
+        response = client.post(
+            "/api/v1/complaints/", filing(point_in("anfa"), attachments=[photo_upload()])
+        )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert response.json()["code"] == "service_unavailable"
+    assert "rien de ce que vous venez d'envoyer" in response.json()["error"]
+    assert not Complaint.objects.exists() and not Attachment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_report_page_says_so_in_arabic(casablanca, point_in):
+    client = Client(raise_request_exception=False)
+    client.cookies["django_language"] = "ar"
+
+    with complaints_table_locked():
+        response = client.post("/report/", report_data(point_in("anfa")))
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert 'lang="ar"' in page and 'data-testid="outage"' in page
+    assert not Complaint.objects.exists()
+
+
+def test_a_full_disk_refuses_the_report_with_507_and_keeps_nothing(
+    casablanca, point_in, settings, media_in_tmp
+):
+    settings.STORAGES = settings.STORAGES | {"default": {"BACKEND": f"{__name__}.FullDisk"}}
+    client = Client(raise_request_exception=False)
+
+    response = client.post("/report/", report_data(point_in("anfa"), attachments=photo_upload()))
+
+    assert response.status_code == 507
+    assert "Les fichiers ne peuvent pas être enregistrés" in response.content.decode()
+    assert not Complaint.objects.exists()
+    assert not media_in_tmp.exists() or not any(media_in_tmp.rglob("*"))
