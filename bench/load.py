@@ -42,6 +42,7 @@ import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from PIL import Image  # noqa: E402
+from yarl import URL  # noqa: E402
 
 from bench.complaints import top_up_open  # noqa: E402
 from districts.models import Authority  # noqa: E402
@@ -167,10 +168,11 @@ class Stack:
 
 
 async def signed_in_session(base: str, **options) -> aiohttp.ClientSession:
-    session = aiohttp.ClientSession(**options)
+    # unsafe=True: keep cookies of a server named by its IP address (127.0.0.1).
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), **options)
     async with session.get(f"{base}/accounts/login/") as page:
         await page.read()
-    token = session.cookie_jar.filter_cookies(base).get("csrftoken").value
+    token = session.cookie_jar.filter_cookies(URL(base)).get("csrftoken").value
     async with session.post(
         f"{base}/accounts/login/",
         data={"username": AGENT, "password": AGENT_PASSWORD, "csrfmiddlewaretoken": token},
@@ -283,6 +285,7 @@ def main() -> None:
                 stack.url, references, points, photo
             ).items():
                 print(name)
+                asyncio.run(run_level(stack.url, request, signed_in, 1, 1))  # warm-up, unshown
                 for concurrency in levels:
                     level = asyncio.run(
                         run_level(stack.url, request, signed_in, concurrency, options.seconds)

@@ -16,5 +16,6 @@ cp "$modules/leaflet.markercluster/dist/"{leaflet.markercluster.js,MarkerCluster
 cp "$modules/leaflet.heat/dist/leaflet-heat.js" "$modules/leaflet.heat/LICENSE" "$vendor/leaflet.heat/"
 cp "$modules/chart.js/dist/chart.umd.min.js" "$modules/chart.js/LICENSE.md" "$vendor/chart.js/"
 # The source map is not shipped; its comment would make browsers (and collectstatic) look for it.
-sed -i "/sourceMappingURL/d" "$vendor/chart.js/chart.umd.min.js"
+sed -i "/sourceMappingURL/d" "$vendor/chart.js/chart.umd.min.js" "$vendor/leaflet/leaflet.js" \
+  "$vendor/leaflet.markercluster/leaflet.markercluster.js"
 echo "static/vendor refreshed"
