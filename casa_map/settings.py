@@ -103,9 +103,9 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://casa-map")}
-# Sessions are written to the database and read from the cache: one query less per signed-in
-# request, and nobody is signed out when the cache is emptied.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: with Redis down, a session saved after a report's commit
+# must not fail the response (cached_db would, and the citizen would be told "not received").
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # django-axes: AXES_FAILURE_LIMIT wrong passwords for one address from one client lock that pair
 # out for AXES_COOLOFF_MINUTES. Not the client alone: Moroccan mobile networks put many citizens

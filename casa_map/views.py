@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
+from redis.exceptions import RedisError
 
 from . import health
 
@@ -36,9 +37,11 @@ def machine_error(
 
 
 def outage_answer(error: BaseException | None) -> tuple[int, str, str]:
-    """(status, code, message) for an unhandled error: an outage — the database not answering,
-    the disk full — is not a bug, and the visitor is told that nothing was received."""
-    if isinstance(error, OperationalError | InterfaceError):
+    """(status, code, message) for an unhandled error: an outage — the database or Redis (cache,
+    rate limits) not answering, the disk full — is not a bug, and the visitor is told that
+    nothing was received. Nothing that runs after a report's commit can raise (services'
+    on_commit callbacks are robust), so this answer is never given for a saved report."""
+    if isinstance(error, OperationalError | InterfaceError | RedisError):
         return (
             503,
             "service_unavailable",

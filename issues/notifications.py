@@ -54,7 +54,7 @@ def owe_public_update(event: Event) -> None:
 def owe(key: str) -> None:
     """Records an owed e-mail in the caller's transaction; the worker gets it after the commit."""
     OwedEmail.objects.get_or_create(key=key)
-    transaction.on_commit(partial(hand_to_worker, key))
+    transaction.on_commit(lambda: hand_to_worker(key), robust=True)
 
 
 def hand_to_worker(key: str) -> None:

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -121,8 +120,19 @@ def create_complaint(
         for stored in stored_files:
             stored.delete(save=False)
         raise
-    transaction.on_commit(partial(data_version.bump, *data_version.scopes_of(complaint)))
+    bump_data_version_after_commit(complaint)
     return complaint
+
+
+def bump_data_version_after_commit(complaint: Complaint) -> None:
+    """After the commit, and robustly: the change is saved whatever happens next, so a cache
+    that does not answer (its figures are unreachable anyway) must not turn it into an error."""
+    scopes = data_version.scopes_of(complaint)
+
+    def bump_data_version() -> None:  # named: Django logs a robust callback's failure by name
+        data_version.bump(*scopes)
+
+    transaction.on_commit(bump_data_version, robust=True)
 
 
 def acknowledge_deadline(category: Category, start: date) -> date:
@@ -210,7 +220,7 @@ def _record(
     authority=None,
     is_public: bool = True,
 ) -> Event:
-    transaction.on_commit(partial(data_version.bump, *data_version.scopes_of(complaint)))
+    bump_data_version_after_commit(complaint)
     event = Event.objects.create(
         complaint=complaint,
         kind=kind,
@@ -463,7 +473,7 @@ def rate(*, complaint: Complaint, rating: int, comment: str = "") -> None:
     Complaint.objects.filter(pk=complaint.pk).update(
         satisfaction=rating, satisfaction_comment=comment.strip()[:1000]
     )
-    transaction.on_commit(partial(data_version.bump, *data_version.scopes_of(complaint)))
+    bump_data_version_after_commit(complaint)
     complaint.refresh_from_db(fields=["satisfaction", "satisfaction_comment"])
 
 

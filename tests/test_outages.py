@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from issues.models import Attachment, Complaint
+from tests.factories import UserFactory
 from tests.issues.test_public_api import filing
 from tests.issues.test_report_pages import report_data
 from tests.media import photo_upload
@@ -87,3 +88,51 @@ def test_a_full_disk_refuses_the_report_with_507_and_keeps_nothing(
     assert "Les fichiers ne peuvent pas être enregistrés" in response.content.decode()
     assert not Complaint.objects.exists()
     assert not media_in_tmp.exists() or not any(media_in_tmp.rglob("*"))
+
+
+@pytest.fixture
+def cache_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+
+
+def test_with_redis_down_a_signed_in_citizens_report_is_still_received(
+    casablanca, point_in, cache_down, django_capture_on_commit_callbacks
+):
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):  # the data-version bump fails here
+        response = client.post("/report/", report_data(point_in("anfa")))
+
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert response["Location"] == f"/report/{complaint.reference}/sent/"
+
+
+def test_with_redis_down_an_anonymous_report_is_refused_by_the_rate_limiter_with_503(
+    casablanca, point_in, cache_down
+):
+    client = Client(raise_request_exception=False)
+
+    response = client.post("/report/", report_data(point_in("anfa")))
+
+    assert response.status_code == 503
+    assert 'data-testid="outage"' in response.content.decode()
+    assert not Complaint.objects.exists()
+
+
+def test_with_redis_down_the_api_refuses_with_503_and_saves_nothing(
+    casablanca, point_in, cache_down
+):
+    client = Client(raise_request_exception=False)
+
+    response = client.post("/api/v1/complaints/", filing(point_in("anfa")))
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable"
+    assert not Complaint.objects.exists()
