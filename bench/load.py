@@ -19,6 +19,7 @@ import asyncio
 import io
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
@@ -54,6 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AGENT = "bench.agent.anfa@example.org"
 AGENT_PASSWORD = "bench-load-password-1"
 UNLIMITED = "1000000000/h"
+SERVE_LOG = Path(tempfile.gettempdir()) / "casa-map-load-serve.log"
 
 
 @dataclass
@@ -298,6 +300,8 @@ def main() -> None:
                         print(f"         {share:6.1%} of the floor's throughput at c={concurrency}")
         finally:
             stack.stop()
+            shutil.copy(Path(scratch) / "serve.log", SERVE_LOG)
+            print(f"(the stack's log: {SERVE_LOG})")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgis:///casa_map")}
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is checked before reuse: after a PostgreSQL restart, requests reconnect
+# instead of failing once per worker.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Debian 12 ships GDAL 3.6, which cannot block file/network access while resolving a spatial
 # reference. No untrusted input reaches GDAL: uploaded GeoJSON is parsed by shapely/GEOS and every
