@@ -29,7 +29,10 @@ class UnstorableTextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        where = first_unstorable_part(request)
+        try:
+            where = first_unstorable_part(request)
+        except JsonTooDeep:
+            return too_deep_response(request)
         if where is not None:
             return bad_text_response(request, where)
         return self.get_response(request)
@@ -68,22 +71,40 @@ def texts_of(request: HttpRequest) -> Iterator[tuple[str, str]]:
     elif JSON_MEDIA_TYPE.match(content_type):
         try:
             document = json.loads(request.body)
+        except RecursionError as error:
+            raise JsonTooDeep() from error
         except ValueError:
             return  # malformed JSON is the view's to refuse, with its own message
         yield from json_texts(document, "")
 
 
-def json_texts(value, where: str) -> Iterator[tuple[str, str]]:
+class JsonTooDeep(Exception):
+    """Nested deeper than MAX_JSON_DEPTH: no document of ours is, and parsers and walkers past
+    that depth exhaust Python's recursion limit (a 500) instead of answering."""
+
+
+MAX_JSON_DEPTH = 32
+
+
+def json_texts(value, where: str, depth: int = 0) -> Iterator[tuple[str, str]]:
+    if depth > MAX_JSON_DEPTH:
+        raise JsonTooDeep()
     if isinstance(value, str):
         yield where or "body", value
     elif isinstance(value, dict):
         for key, item in value.items():
             path = f"{where}.{key}" if where else str(key)
             yield path, str(key)
-            yield from json_texts(item, path)
+            yield from json_texts(item, path, depth + 1)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from json_texts(item, f"{where}[{index}]")
+            yield from json_texts(item, f"{where}[{index}]", depth + 1)
+
+
+def too_deep_response(request: HttpRequest) -> HttpResponse:
+    message = _("This JSON document is nested too deeply.")
+    answer = machine_error(request, message, "invalid_json", 400)
+    return answer or render(request, "400.html", {"message": message}, status=400)
 
 
 def bad_text_response(request: HttpRequest, where: str) -> HttpResponse:

@@ -142,3 +142,13 @@ def test_text_without_such_characters_goes_through(client, casablanca):
     response = client.get("/api/v1/places/", {"q": "Maârif المعاريف"})
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/complaints/", "/open311/v2/requests.json", "/report/"])
+@pytest.mark.parametrize("depth", [40, 5000])
+def test_json_nested_too_deeply_is_refused_not_a_500(client, casablanca, path, depth):
+    document = "[" * depth + "]" * depth  # well-formed, only too deep
+    response = client.generic("POST", path, document, content_type="application/json")
+
+    assert response.status_code == 400
+    assert Complaint.objects.count() == 0
