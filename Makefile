@@ -19,7 +19,7 @@ else
 ENSURE_DB := true
 endif
 
-.PHONY: help run serve worker beat backup restore test setup system system-browser db messages migrate seed lint format bench vendor clean
+.PHONY: help run serve worker beat backup restore test setup system system-browser db messages migrate seed lint format bench bench-data vendor clean
 
 help:
 	@echo "make run    install what is missing, set up and seed the database, serve on http://$(HOST):$(PORT)"
@@ -27,7 +27,8 @@ help:
 	@echo "make backup / make restore FILE=backups/<stamp>  database (pg_dump) and media archive"
 	@echo "make worker a Celery worker on CELERY_BROKER_URL (default: the local Redis) for make run"
 	@echo "make test   install what is missing (Chromium too) and run the whole test suite on PostGIS"
-	@echo "make bench  run the benchmarks in bench/ (see BENCHMARKS.md)"
+	@echo "make bench  load, fault and fuzz benchmarks on the production stack (RELIABILITY.md)"
+	@echo "make bench-data  the data-volume benchmarks on a million complaints (BENCHMARKS.md)"
 	@echo "make lint   ruff check + format check"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -88,9 +89,22 @@ test: system-browser $(VENV)/.installed .env db messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 BENCH_DB ?= casa_map_bench
+LOAD_DB ?= casa_map_load
 
-# Benchmarks run on their own scratch database (bench/queue.py loads a million complaints there).
+# Production under load, faults and bad input (issue #11; RELIABILITY.md): the stack of
+# `make serve` on its own database of 100,000 open complaints. bench.faults restarts this
+# machine's PostgreSQL and Redis: nothing else should run meanwhile. About 12 minutes here.
 bench: system $(VENV)/.installed .env messages
+	scripts/ensure_local_postgis.sh $(LOAD_DB)
+	DATABASE_URL=postgis:///$(LOAD_DB) $(MANAGE) migrate --no-input -v 0
+	DATABASE_URL=postgis:///$(LOAD_DB) $(MANAGE) seed_city
+	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.load
+	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.faults
+	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.fuzz
+
+# Data-volume benchmarks (BENCHMARKS.md): routing, place search, the staff queue, the maps and the
+# open API on a million complaints (loading them takes a quarter of an hour the first time).
+bench-data: system $(VENV)/.installed .env messages
 	scripts/ensure_local_postgis.sh $(BENCH_DB)
 	DATABASE_URL=postgis:///$(BENCH_DB) $(MANAGE) migrate --no-input -v 0
 	DATABASE_URL=postgis:///$(BENCH_DB) $(MANAGE) seed_city
