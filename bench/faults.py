@@ -266,12 +266,20 @@ def report(load: Load, since, media: Path, sent_dir: Path, swept: float) -> None
         ):
             photos_on_disk += 1
     owed = OwedEmail.objects.filter(created_at__gte=since)
-    # The file backend appends messages sent within the same second to one file.
+    # The file backend appends messages sent within the same second to one file, each followed
+    # by a line of 79 dashes.
     messages = [
         message
         for path in sorted(sent_dir.glob("*.log"))
-        for message in path.read_text(errors="replace").split("Message-ID:")[1:]
+        for message in path.read_text(errors="replace").split("-" * 79 + "\n")
+        if message.strip()
     ]
+    message_ids = Counter(
+        line.split(":", 1)[1].strip()
+        for message in messages
+        for line in message.splitlines()
+        if line.startswith("Message-ID:")
+    )
     mentions = Counter(
         reference for reference in references_stored for text in messages if reference in text
     )
@@ -293,11 +301,11 @@ def report(load: Load, since, media: Path, sent_dir: Path, swept: float) -> None
         f", still owed: {owed.filter(sent_at__isnull=True).count()} (sweeps took {swept:.0f} s)"
     )
     print(
-        f"e-mails written by the worker: {len(messages)}; reports mentioned once: "
-        f"{sum(1 for n in mentions.values() if n == 1)}, more than once: "
-        f"{sum(1 for n in mentions.values() if n > 1)}, never: "
-        f"{len(references_stored) - len(mentions)}"
+        f"e-mails written by the worker: {len(messages)}, distinct Message-IDs: "
+        f"{len(message_ids)}, delivered twice (same Message-ID): "
+        f"{sum(1 for n in message_ids.values() if n > 1)}"
     )
+    print(f"reports whose acknowledgement went out: {len(mentions)} of {len(references_stored)}")
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ import logging
 import re
 
 # E-mail addresses, and Moroccan phone numbers (+212 / 00212 / 0, then 5, 6 or 7 and 8 digits,
-# with or without spaces, dots or dashes).
+# with or without spaces, dots or dashes) standing alone, not inside a task id or a UUID.
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<!\d)(?:\+212|00212|0)[\s.-]?[5-7](?:[\s.-]?\d){8}(?!\d)")
+PHONE = re.compile(r"(?<![\w.-])(?:\+212|00212|0)[\s.-]?[5-7](?:[\s.-]?\d){8}(?![\w-])")
 
 
 def redact(text: str) -> str:

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from urllib.parse import urlsplit
 
 import kombu.exceptions
 import redis.exceptions
@@ -76,11 +77,20 @@ def send_once(key: str, build: Callable[[], EmailMessage | None]) -> bool:
             return False
         message = build()
         if message is not None:
+            message.extra_headers["Message-ID"] = message_id(key)
             message.send()
         owed.sent_at = timezone.now()
         owed.skipped = message is None
         owed.save(update_fields=["sent_at", "skipped"])
     return message is not None
+
+
+def message_id(key: str) -> str:
+    """The same Message-ID every time the e-mail `key` is sent. Sending and marking it sent
+    cannot be one atomic step: if a worker dies between the two, the message goes out twice,
+    and mail systems recognise the second copy by this header."""
+    domain = urlsplit(settings.SITE_URL).hostname or "casamap.local"
+    return f"<{key.replace(':', '.')}@{domain}>"
 
 
 def deliver(key: str) -> bool:

@@ -69,3 +69,10 @@ def test_filing_and_failing_to_e_mail_logs_no_personal_data(
     for personal in ("amal.b@example.ma", "0661234567", "Amal Benali"):
         assert personal not in written
     assert mail.outbox == []
+
+
+def test_ids_that_contain_phone_like_digits_are_left_alone(log_output):
+    task_id = "b5370fd1-dd40-0612-3456-bb19eac8bb4e"
+    logging.getLogger("anywhere").warning("task %s will retry", task_id)
+
+    assert task_id in log_output.getvalue()

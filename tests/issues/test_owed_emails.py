@@ -61,6 +61,7 @@ def test_the_acknowledgement_is_owed_with_the_report_and_sent_once(
     assert owed.sent_at is not None and not owed.skipped
     assert [message.to for message in mail.outbox] == [["citoyen@example.org"]]
 
+    assert mail.outbox[0].extra_headers["Message-ID"] == notifications.message_id(owed.key)
     assert send_owed_email.apply(args=[owed.key]).get() is False  # a retried task, a redelivery
     send_owed_emails.apply()
     assert len(mail.outbox) == 1
