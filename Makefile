@@ -19,7 +19,7 @@ else
 ENSURE_DB := true
 endif
 
-.PHONY: help run serve worker beat backup restore test setup system system-browser db messages migrate seed lint format bench bench-data vendor clean
+.PHONY: help run serve worker beat backup restore test setup system system-browser db messages migrate seed lint audit format bench bench-data vendor clean
 
 help:
 	@echo "make run    install what is missing, set up and seed the database, serve on http://$(HOST):$(PORT)"
@@ -113,6 +113,13 @@ bench-data: system $(VENV)/.installed .env messages
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.queue
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.heatmap
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.api
+
+# Known vulnerabilities of the pinned packages (PyPI's and OSV's advisories). Needs the open
+# internet: from the project's build machines (PyPI mirror only) the advisory source cannot be
+# reached, so this is not part of `make lint`.
+audit: $(VENV)/.installed
+	$(PY) -m pip install --quiet pip-audit==2.10.1
+	$(VENV)/bin/pip-audit -r requirements.txt -r requirements-dev.txt
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
