@@ -92,6 +92,17 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A kept connection is checked before reuse: after a PostgreSQL restart, requests reconnect
 # instead of failing once per worker.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Optional read replica (PostgreSQL streaming replication): the planners' aggregates and the
+# public map read from it (casa_map/routers.py). In tests it mirrors the test database.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL) | {
+        "ENGINE": "django.contrib.gis.db.backends.postgis",
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["casa_map.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Debian 12 ships GDAL 3.6, which cannot block file/network access while resolving a spatial
 # reference. No untrusted input reaches GDAL: uploaded GeoJSON is parsed by shapely/GEOS and every

@@ -9,10 +9,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.fields.files import FieldFile
 
+from casa_map.routers import replica_connection
 from districts.models import Category
 
 from .models import Attachment, Complaint, Event, QueueTally
@@ -141,7 +141,7 @@ def open_complaints_geojson_text(
     inside `box` (west, south, east, north), without the `hidden_categories` (privacy: a lone
     pin of a noise complaint points at a neighbour)."""
     west, south, east, north = box or (None, None, None, None)
-    with connection.cursor() as cursor:
+    with replica_connection().cursor() as cursor:
         cursor.execute(
             OPEN_COMPLAINTS_GEOJSON_SQL,
             {

@@ -18,11 +18,12 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from psycopg2.errors import QueryCanceled
 
+from casa_map.routers import replica_alias, replica_connection
 from districts.models import Authority, Category
 from issues import data_version
 from issues.models import Complaint, QueueTally
@@ -266,7 +267,7 @@ def heat_cells(
     one entry per non-empty grid cell (never one per complaint), of the complaints received in
     `week` (a Monday) if given."""
     sql, params = heat_cells_query(selection, zoom=zoom, bounds=bounds, week=week)
-    with connection.cursor() as cursor:
+    with replica_connection().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     cells = [[lat, lon, shown] for lat, lon, shown, _ in rows if shown > 0]
@@ -332,7 +333,7 @@ def arrondissement_figures(selection: Selection) -> list[dict]:
         params = pyramid_params(selection, zoom=zoom, bounds=None, received=received)
     else:
         sql, params = ARRONDISSEMENT_FIGURES_SQL, selection.sql_params()
-    with connection.cursor() as cursor:
+    with replica_connection().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [
@@ -449,7 +450,10 @@ def _fetch_with_settings(sql: str, params: dict, **values) -> list[tuple]:
     """The rows of one statement run with PostgreSQL settings changed for it alone. Inside an
     outer transaction the block is a savepoint, and releasing a savepoint keeps a SET LOCAL: the
     caller's values are put back once the statement has answered."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with (
+        transaction.atomic(using=replica_alias()),
+        replica_connection().cursor() as cursor,
+    ):
         callers = {}
         for name, value in values.items():
             cursor.execute("SELECT current_setting(%s)", [name])
@@ -684,7 +688,7 @@ def _newest_in_box(selection: Selection, box: Bounds) -> tuple[str, ...]:
         "east": box.east,
         "north": box.north,
     }
-    with connection.cursor() as cursor:
+    with replica_connection().cursor() as cursor:
         cursor.execute(NEWEST_IN_BOX_SQL, params)
         return tuple(row[0] for row in cursor.fetchall())
 
@@ -739,7 +743,7 @@ def weekly_trends(selection: Selection, *, weeks: int = 26) -> list[dict]:
             local_midnight(trend_start), received.edge_from or local_midnight(trend_start)
         ),
     }
-    with connection.cursor() as cursor:
+    with replica_connection().cursor() as cursor:
         cursor.execute(WEEKLY_TRENDS_SQL, params)
         rows = cursor.fetchall()
     return [
@@ -772,7 +776,7 @@ def authority_performance(selection: Selection, *, today: date | None = None) ->
     complaints that is overdue today."""
     today = today or timezone.localdate()
     params = {**selection.sql_params(), "statuses": list(Complaint.Status.values)}
-    with connection.cursor() as cursor:
+    with replica_connection().cursor() as cursor:
         cursor.execute(PERFORMANCE_SQL, params)
         rows = {row[0]: row[1:] for row in cursor.fetchall()}
     tallies = {
