@@ -74,13 +74,23 @@ def default_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
 
 
-def database_url() -> str:
-    """DATABASE_URL of the test database, for the processes a test starts (workers, scripts)."""
+def database_url(name: str | None = None) -> str:
+    """DATABASE_URL of the test database (or of database `name` on the same server), for the
+    processes a test starts (workers, scripts, another pytest)."""
     database = connection.settings_dict
     user = f"{database['USER']}@" if database["USER"] else ""
     host = database["HOST"] or ""
     port = f":{database['PORT']}" if database["PORT"] else ""
-    return f"postgis://{user}{host}{port}/{database['NAME']}"
+    return f"postgis://{user}{host}{port}/{name or database['NAME']}"
+
+
+def server_params() -> dict:
+    """psycopg2.connect() arguments for the test database's server, for a second session."""
+    return {
+        key.lower(): value
+        for key, value in connection.settings_dict.items()
+        if key in ("HOST", "PORT", "USER", "PASSWORD") and value
+    }
 
 
 @contextmanager

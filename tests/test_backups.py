@@ -10,11 +10,10 @@ import uuid
 import psycopg2
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from issues.attachments import prepare
 from issues.models import Attachment, Complaint, Event
-from tests.conftest import database_url
+from tests.conftest import database_url, server_params
 from tests.media import pdf_bytes, photo_upload, upload
 
 
@@ -29,14 +28,6 @@ def run(script: str, *args: str, env: dict) -> str:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout.strip().splitlines()[-1]
-
-
-def server_params() -> dict:
-    return {
-        key.lower(): value
-        for key, value in connection.settings_dict.items()
-        if key in ("HOST", "PORT", "USER", "PASSWORD") and value
-    }
 
 
 @pytest.fixture
@@ -55,12 +46,10 @@ def fresh_database():
 
 
 def rows_in(database: str) -> dict[str, list]:
-    params = {
-        key.lower(): value
-        for key, value in connection.settings_dict.items()
-        if key in ("HOST", "PORT", "USER", "PASSWORD") and value
-    }
-    with psycopg2.connect(dbname=database, **params) as restored, restored.cursor() as cursor:
+    with (
+        psycopg2.connect(dbname=database, **server_params()) as restored,
+        restored.cursor() as cursor,
+    ):
         cursor.execute("SELECT reference FROM issues_complaint ORDER BY reference")
         references = [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT id FROM issues_event ORDER BY id")
@@ -94,7 +83,7 @@ def test_a_backup_restored_into_a_fresh_database_has_everything(
         "restore.sh",
         backup,
         env={
-            "DATABASE_URL": database_url().rsplit("/", 1)[0] + f"/{fresh_database}",
+            "DATABASE_URL": database_url(fresh_database),
             "MEDIA_ROOT": str(restored_media),
         },
     )
@@ -117,7 +106,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_touched(tmp_path, fresh_
     result = subprocess.run(
         ["scripts/restore.sh", str(damaged)],
         cwd=settings.BASE_DIR,
-        env=os.environ | {"DATABASE_URL": database_url().rsplit("/", 1)[0] + f"/{fresh_database}"},
+        env=os.environ | {"DATABASE_URL": database_url(fresh_database)},
         capture_output=True,
         text=True,
         timeout=120,

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from issues.models import Attachment, Complaint
+from tests.conftest import server_params
 from tests.factories import UserFactory
 from tests.issues.test_public_api import filing
 from tests.issues.test_report_pages import report_data
@@ -30,9 +31,7 @@ class FullDisk(FileSystemStorage):
 def complaints_table_locked():
     """Another session holds the complaints table: this one's statements give up after 200 ms,
     as they would against a database that stopped answering."""
-    settings = connection.settings_dict
-    params = {k.lower(): v for k, v in settings.items() if k in ("HOST", "PORT", "USER") and v}
-    other = psycopg2.connect(dbname=settings["NAME"], **params)
+    other = psycopg2.connect(dbname=connection.settings_dict["NAME"], **server_params())
     with other.cursor() as cursor:
         cursor.execute("LOCK TABLE issues_complaint IN ACCESS EXCLUSIVE MODE")
     with connection.cursor() as cursor:

@@ -9,10 +9,10 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.db import connection
 
 from casa_map.routers import ReplicaRouter, replica_alias
 from planning.models import HeatCell
+from tests.conftest import database_url
 
 
 def test_without_a_replica_everything_reads_the_primary():
@@ -22,12 +22,7 @@ def test_without_a_replica_everything_reads_the_primary():
 
 
 def test_with_a_replica_the_router_sends_the_lagging_reads_there():
-    database = connection.settings_dict
-    user = f"{database['USER']}@" if database["USER"] else ""
-    host = database["HOST"] or ""
-    port = f":{database['PORT']}" if database["PORT"] else ""
-    # Its own database name, so its test database is not this run's.
-    url = f"postgis://{user}{host}{port}/casa_map_replica_check"
+    url = database_url("casa_map_replica_check")  # so its test database is not this run's
 
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "tests/replica/replica_reads.py", "-q"]
