@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -145,43 +147,56 @@ def test_with_the_broker_down_the_report_is_received_and_its_email_waits(
     assert mail.outbox == []
 
 
-@pytest.fixture
-def worker(tmp_path):
-    """A real Celery worker process on the local Redis, on a queue of this test's own, against
-    this test's database, writing e-mails as files."""
+@contextmanager
+def celery_worker_process(tmp_path: Path, *, pool: str, email_backend: str):
+    """A real Celery worker process on the local Redis, on a queue of its own, against this
+    test's database, writing e-mails as files in tmp_path/sent; yields (queue, outbox, process)."""
     queue = f"test-{uuid.uuid4().hex}"
     outbox = tmp_path / "sent"
+    log = tmp_path / "worker.log"
     env = os.environ | {
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": REDIS_TEST_DB,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_BACKEND": email_backend,
         "EMAIL_FILE_PATH": str(outbox),
         "CONN_MAX_AGE": "0",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "casa_map", "worker", "-Q", queue]
-        + ["--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "casa_map", "worker", "-Q", queue]
+            + ["--pool", pool, "--concurrency", "1"]
+            + ["--without-heartbeat", "--without-gossip", "--without-mingle"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield queue, outbox, process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            redis.Redis.from_url(REDIS_TEST_DB).delete(queue)
+            print(log.read_text(errors="replace"))  # shown by pytest when the test fails
+
+
+@pytest.fixture
+def worker(tmp_path):
+    with celery_worker_process(
+        tmp_path, pool="solo", email_backend="django.core.mail.backends.filebased.EmailBackend"
+    ) as (queue, outbox, _process):
         yield queue, outbox
-    finally:
-        process.terminate()
-        _, errors = process.communicate(timeout=30)
-        redis.Redis.from_url(REDIS_TEST_DB).delete(queue)
-        print(errors.decode(errors="replace"))  # shown by pytest when the test fails
 
 
-def wait_for_files(folder: Path, count: int, deadline_seconds: float = 90) -> list[Path]:
+def wait_for_files(
+    folder: Path, count: int, deadline_seconds: float = 90, pattern: str = "*.log"
+) -> list[Path]:
     """Polls until the worker has written `count` e-mails; the deadline only bounds a broken
     run, it is not a speed requirement."""
     give_up = time.monotonic() + deadline_seconds
     files: list[Path] = []
     while time.monotonic() < give_up:
-        files = sorted(folder.glob("*.log")) if folder.exists() else []
+        files = sorted(folder.glob(pattern)) if folder.exists() else []
         if len(files) >= count:
             break
         time.sleep(0.2)
@@ -212,3 +227,29 @@ def test_a_real_worker_sends_the_acknowledgement_once(point_in, worker, casablan
     assert len(sent) == 2
     assert "To: voisin@example.org" in "".join(path.read_text() for path in sent)
     assert OwedEmail.objects.get(key=f"submitted:{other.pk}").sent_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_killed_mid_send_leaves_the_email_to_be_sent_once(
+    point_in, casablanca, tmp_path
+):
+    """The pool process is killed while it is sending (the backend waits before writing):
+    the task was acknowledged late, so the broker hands it to the next process, which sends
+    the e-mail; it is sent once."""
+    with celery_worker_process(
+        tmp_path, pool="prefork", email_backend="tests.slow_mail.SlowFileBackend"
+    ) as (queue, outbox, process):
+        with celery_broker(REDIS_TEST_DB, queue):
+            complaint = file_report(point_in("anfa"))
+        started = wait_for_files(outbox, 1, pattern="started-*")
+        assert started, "the worker never began sending"
+        os.kill(int(started[0].name.removeprefix("started-")), signal.SIGKILL)
+
+        sent = wait_for_files(outbox, 1)
+
+        assert len(sent) == 1
+        assert complaint.reference in sent[0].read_text()
+        assert process.poll() is None  # the worker itself lives on, with a new pool process
+    owed = OwedEmail.objects.get(key=f"submitted:{complaint.pk}")
+    assert owed.sent_at is not None
+    assert len(list(outbox.glob("*.log"))) == 1
