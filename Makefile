@@ -91,13 +91,18 @@ test: system-browser $(VENV)/.installed .env db messages
 BENCH_DB ?= casa_map_bench
 LOAD_DB ?= casa_map_load
 
+# A benchmark's own database: created if missing, migrated, the city loaded.
+define bench_database
+	scripts/ensure_local_postgis.sh $(1)
+	DATABASE_URL=postgis:///$(1) $(MANAGE) migrate --no-input -v 0
+	DATABASE_URL=postgis:///$(1) $(MANAGE) seed_city
+endef
+
 # Production under load, faults and bad input (issue #11; RELIABILITY.md): the stack of
 # `make serve` on its own database of 100,000 open complaints. bench.faults restarts this
 # machine's PostgreSQL and Redis: nothing else should run meanwhile. About 12 minutes here.
 bench: system $(VENV)/.installed .env messages
-	scripts/ensure_local_postgis.sh $(LOAD_DB)
-	DATABASE_URL=postgis:///$(LOAD_DB) $(MANAGE) migrate --no-input -v 0
-	DATABASE_URL=postgis:///$(LOAD_DB) $(MANAGE) seed_city
+	$(call bench_database,$(LOAD_DB))
 	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.load
 	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.faults
 	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.fuzz
@@ -105,9 +110,7 @@ bench: system $(VENV)/.installed .env messages
 # Data-volume benchmarks (BENCHMARKS.md): routing, place search, the staff queue, the maps and the
 # open API on a million complaints (loading them takes a quarter of an hour the first time).
 bench-data: system $(VENV)/.installed .env messages
-	scripts/ensure_local_postgis.sh $(BENCH_DB)
-	DATABASE_URL=postgis:///$(BENCH_DB) $(MANAGE) migrate --no-input -v 0
-	DATABASE_URL=postgis:///$(BENCH_DB) $(MANAGE) seed_city
+	$(call bench_database,$(BENCH_DB))
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.routing
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.places
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.queue

@@ -54,7 +54,8 @@ def owe_public_update(event: Event) -> None:
 
 def owe(key: str) -> None:
     """Records an owed e-mail in the caller's transaction; the worker gets it after the commit."""
-    OwedEmail.objects.get_or_create(key=key)
+    # INSERT … ON CONFLICT DO NOTHING: idempotent in one statement on the filing path.
+    OwedEmail.objects.bulk_create([OwedEmail(key=key)], ignore_conflicts=True)
     transaction.on_commit(lambda: hand_to_worker(key), robust=True)
 
 

@@ -21,10 +21,9 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from districts.models import Category
 from issues import notifications
 from issues.models import OwedEmail
-from issues.services import create_complaint, transition
+from issues.services import transition
 from issues.tasks import send_owed_email, send_owed_emails
 from tests.conftest import celery_broker, database_url
 from tests.issues.test_report_pages import report_data
@@ -42,22 +41,22 @@ def dead_mail_server(settings):
     return settings
 
 
-def file_report(point, **fields):
-    values = {
-        "category": Category.objects.get(code="roads-potholes"),
-        "location": point,
-        "title": "Nid-de-poule",
-        "description": "Profond, devant l'école.",
-        "contact_email": "citoyen@example.org",
-    }
-    return create_complaint(**(values | fields))
+@pytest.fixture
+def file_report(report_in):
+    """`file_report("anfa")`: a report filed through the service by a citizen who gave an
+    e-mail address."""
+
+    def _file(slug: str, **fields):
+        return report_in(slug, **({"contact_email": "citoyen@example.org"} | fields))
+
+    return _file
 
 
 def test_the_acknowledgement_is_owed_with_the_report_and_sent_once(
-    point_in, django_capture_on_commit_callbacks
+    file_report, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        complaint = file_report(point_in("anfa"))
+        complaint = file_report("anfa")
 
     owed = OwedEmail.objects.get(key=f"submitted:{complaint.pk}")
     assert owed.sent_at is not None and not owed.skipped
@@ -69,8 +68,10 @@ def test_the_acknowledgement_is_owed_with_the_report_and_sent_once(
     assert len(mail.outbox) == 1
 
 
-def test_a_status_change_owes_the_citizen_one_update(point_in, django_capture_on_commit_callbacks):
-    complaint = file_report(point_in("anfa"))
+def test_a_status_change_owes_the_citizen_one_update(
+    file_report, django_capture_on_commit_callbacks
+):
+    complaint = file_report("anfa")
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -86,17 +87,17 @@ def test_a_status_change_owes_the_citizen_one_update(point_in, django_capture_on
     assert OwedEmail.objects.filter(key__startswith="update:", sent_at__isnull=False).count() == 1
 
 
-def test_nothing_is_owed_to_a_reporter_without_an_address(point_in):
-    file_report(point_in("anfa"), contact_email="")
+def test_nothing_is_owed_to_a_reporter_without_an_address(file_report):
+    file_report("anfa", contact_email="")
 
     assert not OwedEmail.objects.exists()
 
 
 def test_an_email_the_mail_server_refused_stays_owed_and_the_sweeper_sends_it(
-    point_in, dead_mail_server, django_capture_on_commit_callbacks
+    file_report, dead_mail_server, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        complaint = file_report(point_in("anfa"))
+        complaint = file_report("anfa")
     owed = OwedEmail.objects.get(key=f"submitted:{complaint.pk}")
     assert owed.sent_at is None
 
@@ -111,9 +112,9 @@ def test_an_email_the_mail_server_refused_stays_owed_and_the_sweeper_sends_it(
 
 
 def test_a_task_that_keeps_failing_is_logged_with_its_id_and_no_address(
-    point_in, dead_mail_server, caplog
+    file_report, dead_mail_server, caplog
 ):
-    complaint = file_report(point_in("anfa"))
+    complaint = file_report("anfa")
 
     with caplog.at_level(logging.WARNING, logger="casa_map.tasks"):
         result = send_owed_email.apply(args=[f"submitted:{complaint.pk}"])
@@ -204,11 +205,11 @@ def wait_for_files(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_the_acknowledgement_once(point_in, worker, casablanca):
+def test_a_real_worker_sends_the_acknowledgement_once(file_report, worker, casablanca):
     queue, outbox = worker
 
     with celery_broker(REDIS_TEST_DB, queue):
-        complaint = file_report(point_in("anfa"))  # committed: on_commit publishes the task
+        complaint = file_report("anfa")  # committed: on_commit publishes the task
         sent = wait_for_files(outbox, 1)
 
         assert len(sent) == 1
@@ -221,7 +222,7 @@ def test_a_real_worker_sends_the_acknowledgement_once(point_in, worker, casablan
         # worker takes its queue in order, so once that one is out, the repeats were handled.
         notifications.hand_to_worker(owed.key)
         send_owed_email.delay(owed.key)
-        other = file_report(point_in("maarif"), contact_email="voisin@example.org")
+        other = file_report("maarif", contact_email="voisin@example.org")
         sent = wait_for_files(outbox, 2)
 
     assert len(sent) == 2
@@ -231,7 +232,7 @@ def test_a_real_worker_sends_the_acknowledgement_once(point_in, worker, casablan
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_process_killed_mid_send_leaves_the_email_to_be_sent_once(
-    point_in, casablanca, tmp_path
+    file_report, casablanca, tmp_path
 ):
     """The pool process is killed while it is sending (the backend waits before writing):
     the task was acknowledged late, so the broker hands it to the next process, which sends
@@ -240,7 +241,7 @@ def test_a_worker_process_killed_mid_send_leaves_the_email_to_be_sent_once(
         tmp_path, pool="prefork", email_backend="tests.slow_mail.SlowFileBackend"
     ) as (queue, outbox, process):
         with celery_broker(REDIS_TEST_DB, queue):
-            complaint = file_report(point_in("anfa"))
+            complaint = file_report("anfa")
         started = wait_for_files(outbox, 1, pattern="started-*")
         assert started, "the worker never began sending"
         os.kill(int(started[0].name.removeprefix("started-")), signal.SIGKILL)
