@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as accounts_views
 from accounts.forms import EmailAuthenticationForm
+from casa_map import pwa
 from casa_map import views as site_views
 from districts import api as districts_api
 from districts import views as districts_views
@@ -107,6 +108,8 @@ accounts = [
 urlpatterns = [
     path("", districts_views.home, name="home"),
     path("healthz", site_views.healthz, name="healthz"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
     path("livez", site_views.livez, name="livez"),
     path(
         "map/arrondissements/",

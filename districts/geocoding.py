@@ -136,3 +136,39 @@ def get_geocoder() -> Geocoder:
             timeout=settings.NOMINATIM_TIMEOUT,
         )
     return GazetteerGeocoder()
+
+
+@dataclass(frozen=True)
+class PinDescription:
+    """A pin put in words, for citizens who place it without the map: where it falls and what
+    it is nearest to, or why it cannot be used."""
+
+    lat: float
+    lon: float
+    arrondissement: str = ""
+    near: str = ""
+    problem: str = ""
+
+
+def describe_pin(lat: float, lon: float) -> PinDescription:
+    point = Point(lon, lat, srid=4326)
+    try:
+        arrondissement = selectors.locate(point).arrondissement.name
+    except OutsideServiceArea as outside:
+        return PinDescription(lat, lon, problem=str(outside.message))
+    try:
+        address = get_geocoder().reverse(point)
+    except GeocoderUnavailable:
+        address = None
+    return PinDescription(lat, lon, arrondissement, address.label if address else "")
+
+
+def search_or_explain(query: str) -> tuple[list[FoundPlace], str]:
+    """Places matching `query`, or none and a message the citizen can act on."""
+    try:
+        found = get_geocoder().search(query)
+    except GeocoderUnavailable:
+        return [], _("Place search is unavailable right now. Try again later.")
+    if not found:
+        return [], _("No place found.")
+    return found, ""

@@ -34,7 +34,7 @@ from planning import selectors as planning_selectors
 from planning.selection import HeatMapForm
 
 from . import selectors, services
-from .errors import InvalidComplaint, SupportRefused
+from .errors import AlreadyFiled, InvalidComplaint, SupportRefused
 from .filters import (
     InBoxFilter,
     PublicComplaintFilter,
@@ -264,7 +264,19 @@ class ComplaintsView(GenericAPIView):
             "application/json": ReportRequestSerializer,
             "multipart/form-data": ReportRequestSerializer,
         },
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="A UUID drawn once per report. Sending the same report again with "
+                "the same key stores nothing new and answers 200 with the first report.",
+            )
+        ],
         responses={
+            200: OpenApiResponse(
+                FiledComplaintSerializer, description="already filed with this Idempotency-Key"
+            ),
             201: FiledComplaintSerializer,
             **ERRORS,
             429: OpenApiResponse(ErrorSerializer, description="too many reports from this IP"),
@@ -273,9 +285,12 @@ class ComplaintsView(GenericAPIView):
     def post(self, request: Request) -> Response:
         data = object_body(request).copy()
         data.setdefault("kind", Complaint.Kind.COMPLAINT)
+        if "Idempotency-Key" in request.headers:
+            data["submission_key"] = request.headers["Idempotency-Key"]
         form = ReportForm(data, request.FILES)
         if not form.is_valid():
             return form_errors(form)
+        created = status.HTTP_201_CREATED
         try:
             complaint = services.create_complaint(
                 **form.complaint_fields(),
@@ -283,6 +298,8 @@ class ComplaintsView(GenericAPIView):
                 language=get_language() or "fr",
                 channel=Complaint.Channel.API,
             )
+        except AlreadyFiled as filed:
+            complaint, created = filed.complaint, status.HTTP_200_OK
         except OutsideServiceArea as outside:
             return domain_error(outside.message, outside.code)
         except InvalidComplaint as refused:
@@ -292,9 +309,7 @@ class ComplaintsView(GenericAPIView):
                 fields={name: [str(message)] for name, message in refused.errors.items()},
             )
         answer = FiledComplaintSerializer(complaint, context={"request": request}).data
-        return Response(
-            answer, status=status.HTTP_201_CREATED, headers={"Location": answer["tracking_url"]}
-        )
+        return Response(answer, status=created, headers={"Location": answer["tracking_url"]})
 
 
 def public_complaint_or_404(reference: str) -> Complaint:

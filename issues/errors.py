@@ -18,6 +18,14 @@ class CategoryUnavailable(InvalidComplaint):
         super().__init__({"category": _("This category is not available.")})
 
 
+class AlreadyFiled(Exception):
+    """This submission key was already used: `complaint` is the report it filed."""
+
+    def __init__(self, complaint):
+        self.complaint = complaint
+        super().__init__(complaint.reference)
+
+
 class SupportRefused(Exception):
     def __init__(self, message):
         self.message = message

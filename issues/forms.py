@@ -100,6 +100,11 @@ class ReportForm(forms.Form):
         required=False,
         validators=[reject_broken_encoding],
     )
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": _("This form is damaged. Reload the page and try again.")},
+    )
     contact_email = forms.EmailField(label=_("E-mail (optional, never public)"), required=False)
     contact_phone = forms.RegexField(
         label=_("Phone (optional, never public)"),
@@ -112,7 +117,7 @@ class ReportForm(forms.Form):
         """The report as issues.services.create_complaint takes it (call after is_valid())."""
         cleaned = self.cleaned_data
         fields = ["category", "location", "title", "description", "kind", "attachments"]
-        fields += ["contact_name", "contact_email", "contact_phone"]
+        fields += ["contact_name", "contact_email", "contact_phone", "submission_key"]
         return {name: cleaned[name] for name in fields}
 
     def clean(self):

@@ -145,6 +145,9 @@ class Complaint(models.Model):
     # A private key given to the reporter only (confirmation page, e-mails): it proves they may
     # reopen or rate the report, since the tracking code itself is public.
     owner_key = models.CharField(max_length=32, default=new_owner_key, editable=False)
+    # A random key the reporter's device draws once per report (form field or Idempotency-Key
+    # header): a report sent twice, by a retry or an offline queue, is stored once. Never shown.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,7 +22,13 @@ from districts.routing import route
 
 from . import data_version, notifications
 from .attachments import PreparedAttachment
-from .errors import CategoryUnavailable, InvalidComplaint, InvalidTransition, SupportRefused
+from .errors import (
+    AlreadyFiled,
+    CategoryUnavailable,
+    InvalidComplaint,
+    InvalidTransition,
+    SupportRefused,
+)
 from .models import Attachment, Complaint, Event, QueueTally, Support
 
 logger = logging.getLogger(__name__)
@@ -47,13 +54,17 @@ def create_complaint(
     is_demo: bool = False,
     channel: str = Complaint.Channel.WEB,
     reported_media_url: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Complaint:
     """Validates, routes and saves a complaint with its attachments in one transaction.
 
     Raises InvalidComplaint (with per-field messages) or districts' OutsideServiceArea; nothing is
     saved, and no file is left behind, in either case. The acknowledgement e-mail goes out only
-    after the commit, and its failure cannot undo the complaint.
+    after the commit, and its failure cannot undo the complaint. A `submission_key` already used
+    raises AlreadyFiled with the report it filed, even when both copies arrive at once.
     """
+    if submission_key is not None:
+        _raise_if_already_filed(submission_key)
     title, description = title.strip(), description.strip()
     errors = {}
     if not title:
@@ -99,6 +110,7 @@ def create_complaint(
                 is_demo=is_demo,
                 channel=channel,
                 reported_media_url=reported_media_url,
+                submission_key=submission_key,
                 created_at=now,
                 acknowledge_by=acknowledge_deadline(category, today),
                 answer_by=answer_deadline(category, today),
@@ -116,12 +128,21 @@ def create_complaint(
                 created_at=now,
             )
             notifications.owe_acknowledgement(complaint)
-    except BaseException:
+    except BaseException as failure:
         for stored in stored_files:
             stored.delete(save=False)
+        if submission_key is not None and isinstance(failure, IntegrityError):
+            # The other copy committed while this one waited on the key's unique index.
+            _raise_if_already_filed(submission_key)
         raise
     bump_data_version_after_commit(complaint)
     return complaint
+
+
+def _raise_if_already_filed(submission_key: uuid.UUID) -> None:
+    filed = Complaint.objects.filter(submission_key=submission_key).first()
+    if filed is not None:
+        raise AlreadyFiled(filed)
 
 
 def bump_data_version_after_commit(complaint: Complaint) -> None:

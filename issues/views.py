@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,11 +20,12 @@ from django_ratelimit.core import is_ratelimited
 
 from districts import selectors as district_selectors
 from districts.errors import OutsideServiceArea
+from districts.geocoding import describe_pin, search_or_explain
 from districts.maps import tile_attribution
 
 from . import selectors, services
-from .attachments import AttachmentRejected, prepare
-from .errors import InvalidComplaint, InvalidTransition, SupportRefused
+from .attachments import photo_position
+from .errors import AlreadyFiled, InvalidComplaint, InvalidTransition, SupportRefused
 from .forms import ReportForm
 from .models import Attachment, Complaint
 
@@ -57,6 +60,13 @@ def _page_config(request: HttpRequest) -> dict:
             "demo": _("Demo (generated)"),
             "clusterTitle": _("open reports here: zoom in to see them"),
             "open": _("Open"),
+            "nearestTo": _("Nearest to:"),
+            "placesFound": _("places found"),
+            "pinKeptOffline": _("Pin placed. You are offline: it will be checked when the report is sent."),
+            "waitingToBeSent": _("Waiting to be sent: it will go as soon as the connection returns."),
+            "sentWithCode": _("Sent. Tracking code:"),
+            "refused": _("Not accepted:"),
+            "dismiss": _("Hide"),
         },
     }
 
@@ -76,48 +86,92 @@ def _anonymous_over_limit(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if _anonymous_over_limit(request):
-            return render(request, "429.html", status=429)
-        if form.is_valid():
-            try:
-                complaint = services.create_complaint(
-                    **form.complaint_fields(),
-                    reporter=request.user,
-                    language=get_language() or "fr",
-                )
-            except OutsideServiceArea as error:
-                form.add_error(None, str(error.message))
-            except InvalidComplaint as error:
-                for field, message in error.errors.items():
-                    form.add_error(field if field in form.fields else None, str(message))
-            else:
-                _remember_ownership(request, complaint)
-                return redirect("report-sent", reference=complaint.reference)
-        if request.FILES:
-            messages.warning(request, _("Please attach your files again: they could not be kept."))
-    return render(
-        request,
-        "issues/report.html",
-        {"form": form, "page_config": _page_config(request)},
-        status=400 if form.errors else 200,
-    )
+    """The report form. Without the map (no script, or a screen reader), `?place=` lists matching
+    places and `?lat=&lon=` starts the form with that pin, confirmed in words."""
+    wants_json = request.headers.get("X-Requested-With") == "fetch"
+    if request.method == "GET":
+        form = ReportForm(initial={"submission_key": uuid.uuid4(), **_pin_from_query(request)})
+        return render(request, "issues/report.html", _report_context(request, form))
+    if _anonymous_over_limit(request):
+        if wants_json:
+            return JsonResponse({"error": _("Too many reports from this connection.")}, status=429)
+        return render(request, "429.html", status=429)
+    form = ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            complaint = services.create_complaint(
+                **form.complaint_fields(),
+                reporter=request.user,
+                language=get_language() or "fr",
+            )
+        except AlreadyFiled as filed:
+            complaint = filed.complaint
+            return _report_received(request, complaint, wants_json, status=200)
+        except OutsideServiceArea as error:
+            form.add_error(None, str(error.message))
+        except InvalidComplaint as error:
+            for field, message in error.errors.items():
+                form.add_error(field if field in form.fields else None, str(message))
+        else:
+            return _report_received(request, complaint, wants_json, status=201)
+    if wants_json:
+        errors = {field: [str(message) for message in messages_] for field, messages_ in form.errors.items()}
+        return JsonResponse({"errors": errors}, status=400)
+    if request.FILES:
+        messages.warning(request, _("Please attach your files again: they could not be kept."))
+    return render(request, "issues/report.html", _report_context(request, form), status=400)
+
+
+def _report_received(
+    request: HttpRequest, complaint: Complaint, wants_json: bool, *, status: int
+) -> HttpResponse:
+    """The answer to a stored report, the same for its first copy and any resent one."""
+    _remember_ownership(request, complaint)
+    sent_url = reverse("report-sent", args=[complaint.reference])
+    if wants_json:
+        return JsonResponse({"reference": complaint.reference, "url": sent_url}, status=status)
+    return redirect(sent_url)
+
+
+def _pin_from_query(request: HttpRequest) -> dict:
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+    except (KeyError, ValueError):
+        return {}
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return {}
+    return {"lat": round(lat, 7), "lon": round(lon, 7)}
+
+
+def _report_context(request: HttpRequest, form: ReportForm) -> dict:
+    place_query = request.GET.get("place", "").strip()[:120]
+    places, places_problem = search_or_explain(place_query) if place_query else ([], "")
+    pin = None
+    try:
+        pin = describe_pin(float(form["lat"].value()), float(form["lon"].value()))
+    except (TypeError, ValueError):
+        pass
+    return {
+        "form": form,
+        "page_config": _page_config(request),
+        "place_query": place_query,
+        "places": places,
+        "places_problem": places_problem,
+        "pin": pin,
+    }
 
 
 @require_POST
 def report_photo_location(request: HttpRequest) -> JsonResponse:
-    """The GPS position stored in a photo, to offer it as the pin. The photo is not kept."""
+    """The GPS position stored in a photo (or in its first 256 KB, which is what the page sends),
+    to offer it as the pin. Nothing is kept."""
     upload = request.FILES.get("photo")
     if upload is None:
         return JsonResponse({"error": _("No photo was sent.")}, status=400)
-    try:
-        prepared = prepare(upload)
-    except AttachmentRejected as rejected:
-        return JsonResponse({"error": str(rejected.message)}, status=400)
-    if prepared.gps is None:
+    position = photo_position(upload)
+    if position is None:
         return JsonResponse({"found": False})
-    lat, lon = prepared.gps
+    lat, lon = position
     return JsonResponse({"found": True, "lat": lat, "lon": lon})
 
 

@@ -59,6 +59,7 @@ window.CasaMap = (function () {
 
   return {
     config: config,
+    csrfToken: csrfToken,
     getJSON: getJSON,
     postForm: postForm,
     baseMap: baseMap,
