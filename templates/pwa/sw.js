@@ -41,14 +41,14 @@ function pageFromNetwork(request) {
     }
     return response;
   }).catch(function () {
-    return caches.match(request, { ignoreSearch: url.pathname === CONFIG.reportUrl }).then(function (cached) {
-      return cached || caches.match(CONFIG.reportUrl);
+    return caches.match(request, { ignoreVary: true, ignoreSearch: url.pathname === CONFIG.reportUrl }).then(function (cached) {
+      return cached || caches.match(CONFIG.reportUrl, { ignoreVary: true });
     });
   });
 }
 
 function fromCacheFirst(request) {
-  return caches.match(request).then(function (cached) {
+  return caches.match(request, { ignoreVary: true }).then(function (cached) {
     return cached || fetch(request).then(function (response) {
       if (response.ok) {
         var copy = response.clone();
