@@ -16,6 +16,7 @@ import folium
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
+from django.utils import translation
 
 LOCAL_ASSETS = {
     "leaflet": "vendor/leaflet/leaflet.js",
@@ -75,11 +76,18 @@ def use_local_assets(root: folium.Element, *, inline: bool = False) -> None:
         pending.extend(element._children.values())
 
 
-def render_standalone(folium_map: folium.Map, *, inline: bool = False) -> str:
+def render_standalone(folium_map: folium.Map, *, inline: bool = False, title: str = "") -> str:
     """The map as a complete HTML document whose assets all come from our static files, or with
-    `inline` are embedded in it (it then needs no server, only map tiles)."""
+    `inline` are embedded in it (it then needs no server, only map tiles). It carries a title
+    and the page's language and direction, which branca's template leaves out."""
     use_local_assets(folium_map, inline=inline)
-    return folium_map.get_root().render()
+    figure = folium_map.get_root()
+    if title:
+        figure.title = title
+    html = figure.render()
+    direction = "rtl" if translation.get_language_bidi() else "ltr"
+    language = translation.get_language() or "fr"
+    return html.replace("<html>", f'<html lang="{language}" dir="{direction}">', 1)
 
 
 INLINE_BLOCK = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)

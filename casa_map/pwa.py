@@ -56,7 +56,11 @@ def manifest(request: HttpRequest) -> JsonResponse:
             "theme_color": THEME_COLOUR,
             "background_color": "#ffffff",
             "icons": [
-                {"src": staticfiles_storage.url(f"icons/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+                {
+                    "src": staticfiles_storage.url(f"icons/icon-{size}.png"),
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                }
                 for size in (192, 512)
             ]
             + [

@@ -4,6 +4,7 @@ from csp.constants import HEADER
 from csp.utils import build_policy
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
@@ -27,7 +28,7 @@ def arrondissements_map_document(request: HttpRequest) -> HttpResponse:
     """The folium map of the arrondissements, a standalone document embedded by the home page.
     Its policy allows the inline blocks folium writes by their hashes, nothing else inline."""
     folium_map = arrondissements_map(selectors.arrondissement_boundaries_geojson())
-    html = render_standalone(folium_map)
+    html = render_standalone(folium_map, title=_("Map of Casablanca's arrondissements"))
     response = HttpResponse(html)
     response[HEADER] = build_policy(update=inline_block_hashes(html))
     return response

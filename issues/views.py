@@ -62,8 +62,12 @@ def _page_config(request: HttpRequest) -> dict:
             "open": _("Open"),
             "nearestTo": _("Nearest to:"),
             "placesFound": _("places found"),
-            "pinKeptOffline": _("Pin placed. You are offline: it will be checked when the report is sent."),
-            "waitingToBeSent": _("Waiting to be sent: it will go as soon as the connection returns."),
+            "pinKeptOffline": _(
+                "Pin placed. You are offline: it will be checked when the report is sent."
+            ),
+            "waitingToBeSent": _(
+                "Waiting to be sent: it will go as soon as the connection returns."
+            ),
             "sentWithCode": _("Sent. Tracking code:"),
             "refused": _("Not accepted:"),
             "dismiss": _("Hide"),
@@ -115,7 +119,10 @@ def report(request: HttpRequest) -> HttpResponse:
         else:
             return _report_received(request, complaint, wants_json, status=201)
     if wants_json:
-        errors = {field: [str(message) for message in messages_] for field, messages_ in form.errors.items()}
+        errors = {
+            field: [str(message) for message in messages_]
+            for field, messages_ in form.errors.items()
+        }
         return JsonResponse({"errors": errors}, status=400)
     if request.FILES:
         messages.warning(request, _("Please attach your files again: they could not be kept."))
@@ -146,19 +153,24 @@ def _pin_from_query(request: HttpRequest) -> dict:
 def _report_context(request: HttpRequest, form: ReportForm) -> dict:
     place_query = request.GET.get("place", "").strip()[:120]
     places, places_problem = search_or_explain(place_query) if place_query else ([], "")
-    pin = None
-    try:
-        pin = describe_pin(float(form["lat"].value()), float(form["lon"].value()))
-    except (TypeError, ValueError):
-        pass
     return {
         "form": form,
         "page_config": _page_config(request),
         "place_query": place_query,
         "places": places,
         "places_problem": places_problem,
-        "pin": pin,
+        "pin": _pin_in_words(form),
     }
+
+
+def _pin_in_words(form: ReportForm):
+    try:
+        lat, lon = float(form["lat"].value()), float(form["lon"].value())
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return describe_pin(lat, lon)
 
 
 @require_POST

@@ -6,9 +6,19 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import DateRangeWidget
 
 from districts.models import Category
 from issues.models import Complaint
+
+
+class LabelledDateRangeWidget(DateRangeWidget):
+    """Two date inputs, each with its own accessible name (the field has one visible label)."""
+
+    def __init__(self):
+        super().__init__(attrs={"type": "date"})
+        self.widgets[0].attrs["aria-label"] = _("Received from")
+        self.widgets[1].attrs["aria-label"] = _("Received until")
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -24,7 +34,9 @@ class QueueFilter(django_filters.FilterSet):
         empty_label=_("All categories"),
     )
     created = django_filters.DateFromToRangeFilter(
-        label=_("Received between"), field_name="created_at__date"
+        label=_("Received between"),
+        field_name="created_at__date",
+        widget=LabelledDateRangeWidget(),
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue")
     assigned = django_filters.ChoiceFilter(

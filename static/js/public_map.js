@@ -17,6 +17,25 @@
   var filters = document.getElementById("map-filters");
   var count = document.getElementById("map-count");
   var latest = 0;
+  var listItems = document.getElementById("map-list-items");
+  var listZoomHint = document.getElementById("map-list-zoom");
+  var LISTED_AT_MOST = 100;
+
+  /* The same reports as the pins, as links: for screen readers and keyboards. */
+  function showList(data) {
+    listItems.textContent = "";
+    listZoomHint.hidden = data.mode !== "clusters";
+    if (data.mode === "clusters") return;
+    data.features.slice(0, LISTED_AT_MOST).forEach(function (feature) {
+      var li = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = cfg.trackUrl.replace("REFERENCE", feature.properties.reference);
+      link.textContent = feature.properties.reference + " — " + feature.properties.title +
+        (feature.properties.demo ? " (" + text.demo + ")" : "");
+      li.appendChild(link);
+      listItems.appendChild(li);
+    });
+  }
 
   function popup(properties) {
     var box = document.createElement("div");
@@ -68,6 +87,7 @@
       pins.addLayers(layer.getLayers());
     }
     count.textContent = data.total;
+    showList(data);
     element.dataset.mode = data.mode;
     element.dataset.zoom = params.get("zoom");
     filters.dataset.loaded = new URLSearchParams(new FormData(filters)).toString();

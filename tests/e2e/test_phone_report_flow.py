@@ -40,9 +40,11 @@ def test_a_report_filled_offline_is_kept_then_sent_once_with_its_photo(live_city
     uploads = []
     page.on(
         "request",
-        lambda request: uploads.append(len(request.post_data_buffer or b""))
-        if request.method == "POST" and request.url.endswith("/report/")
-        else None,
+        lambda request: (
+            uploads.append(len(request.post_data_buffer or b""))
+            if request.method == "POST" and request.url.endswith("/report/")
+            else None
+        ),
     )
     page.goto(live_city.url + "/report/")
     wait_until_controlled_by_the_service_worker(page)

@@ -58,3 +58,9 @@ def test_clicking_clusters_zooms_in_down_to_single_pins(live_city, page, point_i
 
     assert page.locator("#public-map").get_attribute("data-mode") == "pins"
     page.wait_for_function("() => document.getElementById('map-count').textContent === '3'")
+    # The same pins as a list of links, for screen readers and keyboards.
+    page.click("#map-list summary")
+    listed = page.locator("#map-list-items a")
+    assert listed.count() == 3
+    assert all(text.startswith("CM-") for text in listed.all_inner_texts())
+    assert page.locator("#map-list-zoom").is_hidden()

@@ -43,7 +43,9 @@ def test_a_chosen_place_is_confirmed_in_words_and_filled_in_the_form(client):
 
 def test_the_whole_flow_files_a_report_routed_from_the_chosen_place(client):
     place = search_places("Gare Casa-Port")[0]
-    form = client.get("/report/", {"lat": place.location.y, "lon": place.location.x}).context["form"]
+    form = client.get("/report/", {"lat": place.location.y, "lon": place.location.x}).context[
+        "form"
+    ]
 
     response = client.post(
         "/report/",
@@ -76,7 +78,9 @@ def test_a_search_with_no_match_says_so(client):
     assert "Aucun lieu trouvé" in response.content.decode()
 
 
-@pytest.mark.parametrize("query", [{"lat": "nan", "lon": "1"}, {"lat": "x", "lon": "y"}, {"lat": "33.5"}])
+@pytest.mark.parametrize(
+    "query", [{"lat": "nan", "lon": "1"}, {"lat": "x", "lon": "y"}, {"lat": "33.5"}]
+)
 def test_broken_coordinates_in_the_address_are_ignored(client, query):
     response = client.get("/report/", query)
 

@@ -130,8 +130,12 @@ def test_the_api_honours_the_idempotency_key_header(client, point_in):
     }
     headers = {"Idempotency-Key": str(uuid.uuid4())}
 
-    first = client.post("/api/v1/complaints/", body, content_type="application/json", headers=headers)
-    second = client.post("/api/v1/complaints/", body, content_type="application/json", headers=headers)
+    first = client.post(
+        "/api/v1/complaints/", body, content_type="application/json", headers=headers
+    )
+    second = client.post(
+        "/api/v1/complaints/", body, content_type="application/json", headers=headers
+    )
 
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["reference"] == second.json()["reference"]
@@ -140,7 +144,13 @@ def test_the_api_honours_the_idempotency_key_header(client, point_in):
 
 def test_the_api_refuses_a_key_that_is_not_a_uuid(client, point_in):
     point = point_in("anfa")
-    body = {"category": "roads-potholes", "title": "T", "description": "D", "lat": point.y, "lon": point.x}
+    body = {
+        "category": "roads-potholes",
+        "title": "T",
+        "description": "D",
+        "lat": point.y,
+        "lon": point.x,
+    }
 
     answer = client.post(
         "/api/v1/complaints/",
