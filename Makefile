@@ -19,7 +19,7 @@ else
 ENSURE_DB := true
 endif
 
-.PHONY: help run serve worker beat backup restore test setup system system-browser db messages migrate seed lint audit format bench bench-data vendor clean
+.PHONY: help run serve worker beat backup restore test setup system system-browser db messages migrate seed lint audit format bench bench-data bench-mobile vendor clean
 
 help:
 	@echo "make run    install what is missing, set up and seed the database, serve on http://$(HOST):$(PORT)"
@@ -116,6 +116,14 @@ bench-data: system $(VENV)/.installed .env messages
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.queue
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.heatmap
 	DATABASE_URL=postgis:///$(BENCH_DB) $(PY) -m bench.api
+
+MOBILE_DB ?= casa_map_mobile
+
+# A phone on Slow 3G (issue #14): the report page's weight, time until usable, time to send a
+# report with a 12-megapixel photo, in Chromium against the `make serve` stack. About 5 minutes.
+bench-mobile: system-browser $(VENV)/.installed .env messages
+	$(call bench_database,$(MOBILE_DB))
+	DATABASE_URL=postgis:///$(MOBILE_DB) $(PY) -m bench.mobile
 
 # Known vulnerabilities of the pinned packages (PyPI's and OSV's advisories). Needs the open
 # internet: from the project's build machines (PyPI mirror only) the advisory source cannot be

@@ -175,7 +175,7 @@ def _pin_in_words(form: ReportForm):
 
 @require_POST
 def report_photo_location(request: HttpRequest) -> JsonResponse:
-    """The GPS position stored in a photo (or in its first 256 KB, which is what the page sends),
+    """The GPS position stored in a photo, read from its head (the page sends the first 128 KB),
     to offer it as the pin. Nothing is kept."""
     upload = request.FILES.get("photo")
     if upload is None:

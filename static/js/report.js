@@ -15,9 +15,10 @@
   var handlers = null;
   var marker = null;
   var photoPosition = null;
-  var PHOTO_HEAD_BYTES = 256 * 1024; // where a photo keeps its EXIF position: no need for more
+  var PHOTO_HEAD_BYTES = 128 * 1024; // holds a phone photo's EXIF (at most 64 KB) and ICC profile
 
   var map = CasaMap.baseMap("report-map", cfg, function () {
+    performance.mark("casa-map:report-ready"); // the boundaries are drawn: the map can be used
     if (latInput.value && lonInput.value) {
       setPin(L.latLng(parseFloat(latInput.value), parseFloat(lonInput.value)), true);
     }

@@ -93,3 +93,29 @@ def test_gif_is_refused():
 
     with pytest.raises(AttachmentRejected):
         prepare(upload("anim.gif", out.getvalue(), "image/gif"))
+
+
+def test_a_photos_position_is_read_from_its_head_alone():
+    from issues.attachments import photo_position
+    from tests.media import jpeg_bytes
+
+    exif = Image.open(io.BytesIO(jpeg_bytes(gps=(33.5731, -7.6298)))).getexif()
+    noise = Image.merge("RGB", [Image.effect_noise((2000, 1500), 60) for _ in range(3)])
+    buffer = io.BytesIO()
+    noise.save(buffer, format="JPEG", quality=90, exif=exif)
+    whole = buffer.getvalue()
+    head = upload("head.jpg", whole[: 128 * 1024], "image/jpeg")
+
+    lat, lon = photo_position(head)
+
+    assert len(whole) > 128 * 1024
+    assert (lat, lon) == pytest.approx((33.5731, -7.6298), abs=1e-4)
+
+
+def test_a_head_without_position_or_not_a_photo_gives_none():
+    from issues.attachments import photo_position
+    from tests.media import jpeg_bytes
+
+    assert photo_position(upload("p.jpg", jpeg_bytes()[:4096], "image/jpeg")) is None
+    assert photo_position(upload("x.jpg", b"\xff\xd8\xff garbage", "image/jpeg")) is None
+    assert photo_position(upload("e.jpg", b"", "image/jpeg")) is None
