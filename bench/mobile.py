@@ -94,7 +94,11 @@ def first_load(browser, base: str, *, cpu_slowdown: int) -> dict:
         })"""
     )
     context.close()
-    return {"weights": dict(weights), **timings, "floor": bare_view_time(browser, base, cpu_slowdown)}
+    return {
+        "weights": dict(weights),
+        **timings,
+        "floor": bare_view_time(browser, base, cpu_slowdown),
+    }
 
 
 def bare_view_time(browser, base: str, cpu_slowdown: int) -> float:
@@ -112,9 +116,11 @@ def send_with_photo(browser, base: str, photo: Path, *, cpu_slowdown: int) -> di
     uploaded = []
     page.on(
         "request",
-        lambda request: uploaded.append(len(request.post_data_buffer or b""))
-        if request.method == "POST" and request.url.endswith("/report/")
-        else None,
+        lambda request: (
+            uploaded.append(len(request.post_data_buffer or b""))
+            if request.method == "POST" and request.url.endswith("/report/")
+            else None
+        ),
     )
     page.goto(base + "/report/", timeout=300_000)
     page.wait_for_function(
@@ -168,12 +174,14 @@ def main() -> None:
                     load = first_load(browser, stack.url, cpu_slowdown=slowdown)
                     total = sum(load["weights"].values())
                     kinds = ", ".join(
-                        f"{kind} {size / 1000:.1f}" for kind, size in sorted(load["weights"].items())
+                        f"{kind} {size / 1000:.1f}"
+                        for kind, size in sorted(load["weights"].items())
                     )
                     print(f"[{label}] /report/ first load, empty cache")
+                    verdict = "met" if total <= PAGE_WEIGHT_GOAL else "NOT met"
                     print(
                         f"  on the wire: {total / 1000:.1f} KB ({kinds} KB) — goal ≤ "
-                        f"{PAGE_WEIGHT_GOAL / 1000:.0f} KB: {'met' if total <= PAGE_WEIGHT_GOAL else 'NOT met'}"
+                        f"{PAGE_WEIGHT_GOAL / 1000:.0f} KB: {verdict}"
                     )
                     print(
                         f"  first paint {load['paint'] / 1000:.1f} s, load event "

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "staff",
     "planning",
     "open311",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -367,6 +368,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
     "warm-planning-figures": {"task": "planning.tasks.warm_planning_figures", "schedule": 600.0},
+    "send-alerts": {"task": "alerts.tasks.send_alerts", "schedule": crontab(minute=5)},
 }
 
 # Every handler masks e-mail addresses and phone numbers (casa_map/logs.py); Celery workers keep

@@ -10,6 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as accounts_views
 from accounts.forms import EmailAuthenticationForm
+from alerts import feeds
+from alerts import views as alerts_views
 from casa_map import pwa
 from casa_map import views as site_views
 from districts import api as districts_api
@@ -142,6 +144,16 @@ urlpatterns = [
         name="attachment-file",
     ),
     path("my/reports/", issues_views.my_reports, name="my-reports"),
+    path("alerts/", alerts_views.alerts, name="alerts"),
+    path("alerts/subscribe/", alerts_views.subscribe, name="alert-subscribe"),
+    path("alerts/confirm/<str:token>/", alerts_views.confirm, name="alert-confirm"),
+    path("alerts/unsubscribe/<str:token>/", alerts_views.unsubscribe, name="alert-unsubscribe"),
+    path(
+        "feeds/arrondissement/<slug:slug>/", feeds.ArrondissementFeed(), name="feed-arrondissement"
+    ),
+    path("feeds/category/<slug:code>/", feeds.CategoryFeed(), name="feed-category"),
+    path("feeds/nearby/", feeds.NearbyFeed(), name="feed-nearby"),
+    path("feeds/report/<str:reference>/", feeds.ReportUpdatesFeed(), name="feed-report"),
     path("accounts/", include(accounts)),
     path("staff/", staff_views.queue, name="staff-queue"),
     path("staff/bulk/", staff_views.bulk, name="staff-bulk"),

@@ -54,9 +54,14 @@ def owe_public_update(event: Event) -> None:
 
 def owe(key: str) -> None:
     """Records an owed e-mail in the caller's transaction; the worker gets it after the commit."""
+    owe_many([key])
+
+
+def owe_many(keys: list[str]) -> None:
     # INSERT … ON CONFLICT DO NOTHING: idempotent in one statement on the filing path.
-    OwedEmail.objects.bulk_create([OwedEmail(key=key)], ignore_conflicts=True)
-    transaction.on_commit(lambda: hand_to_worker(key), robust=True)
+    OwedEmail.objects.bulk_create([OwedEmail(key=key) for key in keys], ignore_conflicts=True)
+    for key in keys:
+        transaction.on_commit(partial(hand_to_worker, key), robust=True)
 
 
 def hand_to_worker(key: str) -> None:
@@ -94,10 +99,18 @@ def message_id(key: str) -> str:
     return f"<{key.replace(':', '.')}@{domain}>"
 
 
+# The e-mail an owed key stands for, by the key's prefix: "submitted:<complaint id>" → builder(id).
+BUILDERS: dict[str, Callable[[int], EmailMessage | None]] = {}
+
+
+def register_builder(kind: str, build: Callable[[int], EmailMessage | None]) -> None:
+    """Lets another app owe e-mails of its own (alerts register theirs in AppConfig.ready)."""
+    BUILDERS[kind] = build
+
+
 def deliver(key: str) -> bool:
     kind, _, object_id = key.partition(":")
-    builders = {SUBMITTED: _acknowledgement, UPDATE: _public_update}
-    return send_once(key, partial(builders[kind], int(object_id)))
+    return send_once(key, partial(BUILDERS[kind], int(object_id)))
 
 
 def owed_keys(*, older_than: timedelta, limit: int = 1000) -> list[str]:
@@ -123,6 +136,10 @@ def _public_update(event_id: int) -> EmailMessage | None:
         .first()
     )
     return _message(event.complaint, "update", {"event": event}) if event else None
+
+
+register_builder(SUBMITTED, _acknowledgement)
+register_builder(UPDATE, _public_update)
 
 
 def _message(complaint: Complaint, template: str, context: dict) -> EmailMessage | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from alerts.forms import RADIUS_CHOICES
 from districts import selectors as district_selectors
 from districts.errors import OutsideServiceArea
 from districts.geocoding import describe_pin, search_or_explain
@@ -329,6 +330,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
         {
             "categories": district_selectors.active_categories(),
             "arrondissements": district_selectors.arrondissements().order_by("name_fr"),
+            "radius_choices": RADIUS_CHOICES,
             "page_config": {
                 **_page_config(request),
                 "complaintsUrl": reverse("api-v1:open-complaints"),

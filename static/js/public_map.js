@@ -93,6 +93,17 @@
     filters.dataset.loaded = new URLSearchParams(new FormData(filters)).toString();
   }
 
+  /* The area alert form follows the map's centre. */
+  var alertLat = document.getElementById("alert-lat");
+  var alertLon = document.getElementById("alert-lon");
+  function followCentre() {
+    var centre = map.getCenter();
+    alertLat.value = centre.lat.toFixed(6);
+    alertLon.value = centre.lng.toFixed(6);
+  }
+  map.on("moveend", followCentre);
+  followCentre();
+
   function load() {
     var params = new URLSearchParams(new FormData(filters));
     params.set("zoom", map.getZoom());

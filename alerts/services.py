@@ -1,0 +1,254 @@
+"""Subscribing, confirming, unsubscribing and sending alerts.
+
+`send_alerts()` matches new items to alerts with one INSERT … SELECT per kind (never one query per
+alert), records each (alert, item) pair once (unique), groups each alert's new pairs into one
+batch, and owes one e-mail per batch through issues.notifications, which sends it once, after the
+commit, by the background worker (or in process without a broker)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.gis.geos import Point
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import Authority, Category
+from issues import notifications
+from issues.models import Complaint
+
+from .models import MAX_RADIUS_METRES, Alert, AlertBatch, AlertItem
+
+ALERT_EMAIL = "alert"
+CONFIRMATION_SALT = "alerts.confirm"
+CONFIRMATION_DAYS = 7
+# New reports are looked for this far back: a run that did not happen for a while catches up.
+LOOKBACK = timedelta(days=7)
+ITEMS_PER_EMAIL = 50
+# Degrees of longitude covering the largest radius at Casablanca's latitude (33.6° N), with room.
+BOX_DEGREES = 1.5 * MAX_RADIUS_METRES / (111_320 * 0.83)
+
+
+class AlertRefused(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+def subscribe(
+    *,
+    kind: str,
+    email: str,
+    user: AbstractBaseUser | None = None,
+    language: str = "fr",
+    complaint: Complaint | None = None,
+    point: Point | None = None,
+    radius_m: int | None = None,
+    arrondissement: Authority | None = None,
+    categories: Iterable[Category] = (),
+) -> Alert:
+    """Creates an alert. A signed-in citizen's own address needs no confirmation; any other is
+    sent a confirmation link (double opt-in) and nothing is sent to it before it is followed."""
+    account = user if user is not None and user.is_authenticated else None
+    email = email.strip().lower()
+    if not email:
+        raise AlertRefused(_("Give the e-mail address the alerts should go to."))
+    if kind == Alert.Kind.NEARBY and not (50 <= (radius_m or 0) <= MAX_RADIUS_METRES):
+        raise AlertRefused(_("Choose a distance between 50 m and 2 km."))
+    confirmed = account is not None and account.email.lower() == email
+    with transaction.atomic():
+        if kind == Alert.Kind.REPORT:
+            existing = Alert.objects.filter(kind=kind, email=email, complaint=complaint).first()
+            if existing is not None:
+                return existing
+        alert = Alert.objects.create(
+            kind=kind,
+            email=email,
+            user=account,
+            language=language,
+            complaint=complaint,
+            point=point,
+            radius_m=radius_m if kind == Alert.Kind.NEARBY else None,
+            arrondissement=arrondissement,
+            confirmed_at=timezone.now() if confirmed else None,
+        )
+        alert.categories.set(categories)
+        if not confirmed:
+            transaction.on_commit(lambda: send_confirmation(alert), robust=True)
+    return alert
+
+
+def confirmation_token(alert: Alert) -> str:
+    return signing.dumps(alert.pk, salt=CONFIRMATION_SALT)
+
+
+def confirm(token: str) -> Alert:
+    """Raises AlertRefused if the link is altered, expired, or its alert was removed."""
+    try:
+        alert_id = signing.loads(
+            token, salt=CONFIRMATION_SALT, max_age=timedelta(days=CONFIRMATION_DAYS)
+        )
+    except signing.SignatureExpired as expired:
+        raise AlertRefused(_("This confirmation link has expired. Subscribe again.")) from expired
+    except signing.BadSignature as bad:
+        raise AlertRefused(_("This confirmation link is not valid.")) from bad
+    alert = Alert.objects.filter(pk=alert_id).first()
+    if alert is None:
+        raise AlertRefused(_("This alert no longer exists."))
+    if alert.confirmed_at is None:
+        alert.confirmed_at = timezone.now()
+        alert.save(update_fields=["confirmed_at"])
+    return alert
+
+
+def unsubscribe(token: str) -> bool:
+    """Removes the alert; False if it was already gone (the link stays harmless)."""
+    deleted, _by_model = Alert.objects.filter(token=token).delete()
+    return deleted > 0
+
+
+def send_confirmation(alert: Alert) -> None:
+    link = settings.SITE_URL + reverse("alert-confirm", args=[confirmation_token(alert)])
+    with translation.override(alert.language):
+        context = {"alert": alert, "link": link, "days": CONFIRMATION_DAYS}
+        subject = render_to_string("alerts/email/confirm_subject.txt", context).strip()
+        body = render_to_string("alerts/email/confirm_body.txt", context)
+    EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [alert.email]).send()
+
+
+# Matches: (alert, complaint) for new public reports, (alert, event) for public updates. Never
+# the subscriber's own reports; only reports filed after the alert was confirmed.
+MATCH_NEARBY = """
+    INSERT INTO alerts_alertitem (alert_id, complaint_id)
+    SELECT alert.id, complaint.id
+    FROM alerts_alert alert
+    JOIN issues_complaint complaint
+      -- the box lets the GiST index on alert.point find the candidates; the sphere decides
+      ON alert.point && ST_Expand(complaint.location, %(box_degrees)s)
+     AND ST_DWithin(complaint.location::geography, alert.point::geography, alert.radius_m)
+    WHERE alert.kind = 'nearby' AND alert.confirmed_at IS NOT NULL
+      AND complaint.created_at >= %(since)s AND complaint.created_at > alert.confirmed_at
+      {not_own}
+      {categories}
+    ON CONFLICT DO NOTHING
+"""
+MATCH_ARRONDISSEMENT = """
+    INSERT INTO alerts_alertitem (alert_id, complaint_id)
+    SELECT alert.id, complaint.id
+    FROM alerts_alert alert
+    JOIN issues_complaint complaint ON complaint.arrondissement_id = alert.arrondissement_id
+    WHERE alert.kind = 'arrondissement' AND alert.confirmed_at IS NOT NULL
+      AND complaint.created_at >= %(since)s AND complaint.created_at > alert.confirmed_at
+      {not_own}
+      {categories}
+    ON CONFLICT DO NOTHING
+"""
+MATCH_UPDATES = """
+    INSERT INTO alerts_alertitem (alert_id, event_id)
+    SELECT alert.id, event.id
+    FROM alerts_alert alert
+    JOIN issues_event event ON event.complaint_id = alert.complaint_id
+    WHERE alert.kind = 'report' AND alert.confirmed_at IS NOT NULL
+      AND event.is_public AND event.kind <> 'submitted'
+      AND event.created_at >= %(since)s AND event.created_at > alert.confirmed_at
+    ON CONFLICT DO NOTHING
+"""
+NOT_OWN = """
+      AND (alert.user_id IS NULL OR complaint.reporter_id IS DISTINCT FROM alert.user_id)
+      AND lower(complaint.contact_email) <> alert.email
+      AND NOT EXISTS (SELECT 1 FROM auth_user reporter
+                      WHERE reporter.id = complaint.reporter_id
+                        AND lower(reporter.email) = alert.email)
+"""
+CATEGORIES = """
+      AND (NOT EXISTS (SELECT 1 FROM alerts_alert_categories chosen
+                       WHERE chosen.alert_id = alert.id)
+           OR complaint.category_id IN (
+               SELECT chosen.category_id FROM alerts_alert_categories chosen
+               WHERE chosen.alert_id = alert.id))
+"""
+BATCH_NEW_ITEMS = """
+    WITH batches AS (
+        INSERT INTO alerts_alertbatch (alert_id, created_at)
+        SELECT DISTINCT alert_id, %(now)s FROM alerts_alertitem WHERE batch_id IS NULL
+        RETURNING id, alert_id
+    )
+    UPDATE alerts_alertitem item SET batch_id = batches.id
+    FROM batches WHERE item.alert_id = batches.alert_id AND item.batch_id IS NULL
+    RETURNING batches.id
+"""
+
+
+def match_statements() -> list[str]:
+    return [
+        MATCH_NEARBY.format(not_own=NOT_OWN, categories=CATEGORIES),
+        MATCH_ARRONDISSEMENT.format(not_own=NOT_OWN, categories=CATEGORIES),
+        MATCH_UPDATES,
+    ]
+
+
+def send_alerts(*, now=None) -> int:
+    """One run (hourly, by beat or `manage.py send_alerts`): returns the e-mails it made due.
+    Runs are serialised by an advisory lock; a run that fails changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('alerts.send_alerts'))")
+        for statement in match_statements():
+            cursor.execute(statement, {"since": now - LOOKBACK, "box_degrees": BOX_DEGREES})
+        cursor.execute(BATCH_NEW_ITEMS, {"now": now})
+        batch_ids = sorted({row[0] for row in cursor.fetchall()})
+        notifications.owe_many([f"{ALERT_EMAIL}:{batch_id}" for batch_id in batch_ids])
+    return len(batch_ids)
+
+
+def alert_message(batch_id: int) -> EmailMultiAlternatives | None:
+    """The e-mail of one batch, in the subscriber's language (right to left in Arabic), plain
+    text and HTML, with one-click unsubscribe (RFC 8058). None if the alert was removed."""
+    batch = (
+        AlertBatch.objects.select_related("alert__complaint", "alert__arrondissement")
+        .filter(pk=batch_id)
+        .first()
+    )
+    if batch is None:
+        return None
+    alert = batch.alert
+    items = list(
+        AlertItem.objects.filter(batch=batch)
+        .select_related("complaint__category", "complaint__arrondissement", "event__complaint")
+        .order_by("id")[:ITEMS_PER_EMAIL]
+    )
+    total = AlertItem.objects.filter(batch=batch).count()
+    unsubscribe_url = settings.SITE_URL + reverse("alert-unsubscribe", args=[alert.token])
+    with translation.override(alert.language):
+        context = {
+            "alert": alert,
+            "items": items,
+            "more": total - len(items),
+            "site_url": settings.SITE_URL,
+            "unsubscribe_url": unsubscribe_url,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            "language": alert.language,
+        }
+        subject = render_to_string("alerts/email/alert_subject.txt", context).strip()
+        text = render_to_string("alerts/email/alert_body.txt", context)
+        html = render_to_string("alerts/email/alert_body.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [alert.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
