@@ -31,6 +31,7 @@ PUBLIC_PAGES = [
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password/reset/",
+    "/alerts/",
     "/no/such/page/",
 ]
 
@@ -123,6 +124,7 @@ def test_staff_and_account_pages_have_no_serious_accessibility_violation(
         "/staff/",
         f"/staff/complaints/{complaint_with_history.reference}/",
         "/my/reports/",
+        "/alerts/",
     ]:
         page.goto(live_city.url + path)
         violations = serious_violations(page)
