@@ -25,13 +25,13 @@ class ComplaintFeed(Feed):
     feed_type = Atom1Feed
 
     def item_title(self, complaint: Complaint) -> str:
-        return f"{complaint.reference} — {complaint.title}"
+        return f"{complaint.reference} — {complaint.shown_title}"
 
     def item_description(self, complaint: Complaint) -> str:
         demo = f" ({_('Demo (generated)')})" if complaint.is_demo else ""
         return (
             f"{complaint.category.name} · {complaint.arrondissement.name} · "
-            f"{complaint.get_status_display()}{demo}\n\n{complaint.description}"
+            f"{complaint.get_status_display()}{demo}\n\n{complaint.shown_description}"
         )
 
     def item_link(self, complaint: Complaint) -> str:

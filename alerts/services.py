@@ -124,8 +124,8 @@ def send_confirmation(alert: Alert) -> None:
     EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [alert.email]).send()
 
 
-# Matches: (alert, complaint) for new public reports, (alert, event) for public updates. Never
-# the subscriber's own reports; only reports filed after the alert was confirmed.
+# Matches: (alert, complaint) for new published reports, (alert, event) for public updates of a
+# published report. Never the subscriber's own reports; only what came after the confirmation.
 MATCH_NEARBY = """
     INSERT INTO alerts_alertitem (alert_id, complaint_id)
     SELECT alert.id, complaint.id
@@ -156,12 +156,15 @@ MATCH_UPDATES = """
     SELECT alert.id, event.id
     FROM alerts_alert alert
     JOIN issues_event event ON event.complaint_id = alert.complaint_id
+    JOIN issues_complaint complaint ON complaint.id = alert.complaint_id
     WHERE alert.kind = 'report' AND alert.confirmed_at IS NOT NULL
+      AND complaint.moderation = 'published'
       AND event.is_public AND event.kind <> 'submitted'
       AND event.created_at >= %(since)s AND event.created_at > alert.confirmed_at
     ON CONFLICT DO NOTHING
 """
 NOT_OWN = """
+      AND complaint.moderation = 'published'
       AND (alert.user_id IS NULL OR complaint.reporter_id IS DISTINCT FROM alert.user_id)
       AND lower(complaint.contact_email) <> alert.email
       AND NOT EXISTS (SELECT 1 FROM auth_user reporter

@@ -86,7 +86,10 @@ def prepare() -> None:
         )
         for number in range(ALERTS["arrondissement"])
     ]
-    followed = rng.sample(newest, ALERTS["report"])
+    recent = list(
+        Complaint.objects.order_by("-id").values_list("id", flat=True)[: 2 * ALERTS["report"]]
+    )
+    followed = rng.sample(recent, ALERTS["report"])
     alerts += [
         Alert(
             kind="report",
@@ -176,7 +179,8 @@ def main() -> None:
     samples, emails = timed_in_rollback(one_run)
     ratio = sorted(samples)[len(samples) // 2] / sorted(floor)[len(floor) // 2]
     print(
-        f"send_alerts, first run: {emails:,} e-mails due   {percentiles(samples)}   {ratio:.2f}× the floor"
+        f"send_alerts, first run: {emails:,} e-mails due   {percentiles(samples)}   "
+        f"{ratio:.2f}× the floor"
     )
 
     def second_run():

@@ -308,6 +308,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Open311 clients (API key names) whose reports wait for a moderator before they are public,
+# as 6aika's Open311 server does for API reports; per category: Category.is_premoderated.
+PREMODERATED_API_CLIENTS = env.list("PREMODERATED_API_CLIENTS", default=[])
+FLAG_RATE_LIMIT = env.str("FLAG_RATE_LIMIT", default="20/h")
+
 # Place search: "gazetteer" (offline, our OSM gazetteer) or "nominatim" (geopy, production).
 GEOCODER = env.str("GEOCODER", default="gazetteer")
 NOMINATIM_DOMAIN = env.str("NOMINATIM_DOMAIN", default="nominatim.openstreetmap.org")

@@ -137,6 +137,7 @@ urlpatterns = [
     path("track/<str:reference>/", issues_views.track, name="track"),
     path("track/<str:reference>/support/", issues_views.support, name="support"),
     path("track/<str:reference>/reopen/", issues_views.reopen, name="reopen"),
+    path("track/<str:reference>/flag/", issues_views.flag, name="flag"),
     path("track/<str:reference>/rate/", issues_views.rate, name="rate"),
     path(
         f"{settings.MEDIA_URL.strip('/')}/<path:name>",
@@ -157,6 +158,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("staff/", staff_views.queue, name="staff-queue"),
     path("staff/bulk/", staff_views.bulk, name="staff-bulk"),
+    path("staff/moderation/", staff_views.moderation_queue, name="staff-moderation"),
     path("staff/map.json", staff_views.map_points, name="staff-map-points"),
     path("staff/export.csv", staff_views.export_csv, name="staff-export-csv"),
     path("staff/export.geojson", staff_views.export_geojson, name="staff-export-geojson"),

@@ -114,6 +114,12 @@ class Category(BilingualNameMixin, models.Model):
     icon = models.CharField(max_length=40, help_text=_("Icon name shown on maps and forms."))
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    is_premoderated = models.BooleanField(
+        _("pre-moderated"),
+        default=False,
+        db_default=False,
+        help_text=_("New reports stay off public surfaces until a moderator publishes them."),
+    )
     acknowledge_within_days = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("Empty: the ACKNOWLEDGE_WITHIN_DAYS setting (15).")
     )

@@ -151,7 +151,7 @@ class NearbyComplaintsView(APIView):
             [
                 {
                     "reference": complaint.reference,
-                    "title": complaint.title,
+                    "title": complaint.shown_title,
                     "status": complaint.get_status_display(),
                     "supports": complaint.support_count,
                     "distance_m": round(complaint.distance.m),

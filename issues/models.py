@@ -54,8 +54,15 @@ class ComplaintChannel(models.TextChoices):
     OPEN311 = "open311", _("Open311")
 
 
+class ModerationState(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    PENDING = "pending", _("Awaiting moderation")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
 class Complaint(models.Model):
     Kind = ComplaintKind
+    Moderation = ModerationState
     Status = ComplaintStatus
     Channel = ComplaintChannel
 
@@ -149,6 +156,18 @@ class Complaint(models.Model):
     # header): a report sent twice, by a retry or an offline queue, is stored once. Never shown.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
+    # Moderation (issues.moderation): a hidden or not yet published report is on no public
+    # surface; a redacted one shows its public_title / public_description there, while staff
+    # keep seeing what the citizen wrote.
+    moderation = models.CharField(
+        max_length=12,
+        choices=ModerationState.choices,
+        default=ModerationState.PUBLISHED,
+        db_default=ModerationState.PUBLISHED,
+    )
+    public_title = models.CharField(max_length=140, blank=True, db_default="")
+    public_description = models.TextField(blank=True, db_default="")
+
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -198,6 +217,19 @@ class Complaint(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("track", args=[self.reference])
+
+    @property
+    def shown_title(self) -> str:
+        """The title as the public sees it (redacted by a moderator, or as written)."""
+        return self.public_title or self.title
+
+    @property
+    def shown_description(self) -> str:
+        return self.public_description or self.description
+
+    @property
+    def is_public(self) -> bool:
+        return self.moderation == ModerationState.PUBLISHED
 
     @property
     def is_open(self) -> bool:
@@ -264,6 +296,9 @@ class Attachment(models.Model):
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.REPORT)
     file = models.FileField(upload_to=attachment_path)
     thumbnail = models.FileField(upload_to=attachment_path, blank=True)
+    is_hidden = models.BooleanField(
+        default=False, db_default=False, help_text=_("Hidden by a moderator: staff only.")
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -322,6 +357,7 @@ class Event(models.Model):
         MESSAGE = "message", _("Message")
         REOPENED = "reopened", _("Reopened")
         RATED = "rated", _("Rated")
+        MODERATED = "moderated", _("Moderated")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -370,3 +406,39 @@ class OwedEmail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Flag(models.Model):
+    """A citizen's "this should not be public" on a report: once per device and per account."""
+
+    class Reason(models.TextChoices):
+        PERSONAL_DATA = (
+            "personal_data",
+            _("It shows personal data (a face, a plate, a phone number)"),
+        )
+        OFFENSIVE = "offensive", _("It is insulting or offensive")
+        NOT_A_PROBLEM = "not_a_problem", _("It is not a problem in public space")
+        SPAM = "spam", _("It is advertising or spam")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    device_key = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when a moderator has dealt with the report; later flags open it again.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "device_key"], name="flag_once_per_device"
+            ),
+            models.UniqueConstraint(
+                fields=["complaint", "user"],
+                condition=Q(user__isnull=False),
+                name="flag_once_per_account",
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewed_at", "complaint"])]

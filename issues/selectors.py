@@ -23,27 +23,36 @@ PUBLIC_MAP_PIN_LIMIT = 2000
 
 
 def public_complaints() -> QuerySet[Complaint]:
-    """Complaints as anyone may see them: the personal fields are not even read."""
-    return Complaint.objects.select_related("category", "authority", "arrondissement").defer(
+    """Complaints as anyone may see them: published ones only (not hidden by a moderator, not
+    awaiting pre-moderation); the personal fields are not even read. Public text is
+    `shown_title` / `shown_description` (a moderator's redaction where there is one)."""
+    return _without_personal_fields(
+        Complaint.objects.filter(moderation=Complaint.Moderation.PUBLISHED)
+    )
+
+
+def _without_personal_fields(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    return complaints.select_related("category", "authority", "arrondissement").defer(
         "reporter", "contact_name", "contact_email", "contact_phone"
     )
 
 
-def public_complaint(reference: str) -> Complaint:
-    """Raises Complaint.DoesNotExist. Events shown are public steps only."""
-    return (
-        public_complaints()
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=Event.objects.filter(is_public=True)
-                .select_related("authority")
-                .defer("internal_note", "actor"),
-            ),
-            Prefetch("attachments", queryset=Attachment.objects.all()),
-        )
-        .get(reference=reference.strip().upper())
+def public_complaint(reference: str, *, published_only: bool = True) -> Complaint:
+    """Raises Complaint.DoesNotExist. Events shown are public steps only, photos the ones not
+    hidden by a moderator. `published_only=False` also finds a hidden or pending report, for
+    its reporter (the caller checks who is asking)."""
+    complaints = (
+        public_complaints() if published_only else _without_personal_fields(Complaint.objects)
     )
+    return complaints.prefetch_related(
+        Prefetch(
+            "events",
+            queryset=Event.objects.filter(is_public=True)
+            .select_related("authority")
+            .defer("internal_note", "actor"),
+        ),
+        Prefetch("attachments", queryset=Attachment.objects.filter(is_hidden=False)),
+    ).get(reference=reference.strip().upper())
 
 
 def attachment_file(name: str) -> tuple[Attachment, FieldFile]:
@@ -101,7 +110,7 @@ SELECT json_build_object(
         'geometry', ST_AsGeoJSON(c.location, 6)::json,
         'properties', json_build_object(
             'reference', c.reference,
-            'title', c.title,
+            'title', COALESCE(NULLIF(c.public_title, ''), c.title),
             'category', cat.code,
             'status', c.status,
             'arrondissement', arr.slug,
@@ -114,6 +123,7 @@ SELECT json_build_object(
 FROM (
     SELECT * FROM issues_complaint
     WHERE status = ANY(%(statuses)s)
+      AND moderation = 'published'
       AND (%(category)s::text IS NULL OR category_id = (
             SELECT id FROM districts_category WHERE code = %(category)s))
       AND (%(arrondissement)s::text IS NULL OR arrondissement_id = (

@@ -20,6 +20,8 @@ class PublicComplaintFeatureSerializer(GeoFeatureModelSerializer):
     authority = serializers.CharField(source="authority.slug", read_only=True)
     authority_name = serializers.CharField(source="authority.name", read_only=True)
     supports = serializers.IntegerField(source="support_count", read_only=True)
+    title = serializers.CharField(source="shown_title", read_only=True)
+    description = serializers.CharField(source="shown_description", read_only=True)
     tracking_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -55,6 +55,7 @@ def create_complaint(
     channel: str = Complaint.Channel.WEB,
     reported_media_url: str = "",
     submission_key: uuid.UUID | None = None,
+    premoderated: bool = False,
 ) -> Complaint:
     """Validates, routes and saves a complaint with its attachments in one transaction.
 
@@ -62,6 +63,8 @@ def create_complaint(
     saved, and no file is left behind, in either case. The acknowledgement e-mail goes out only
     after the commit, and its failure cannot undo the complaint. A `submission_key` already used
     raises AlreadyFiled with the report it filed, even when both copies arrive at once.
+    A pre-moderated category or client (`premoderated`) keeps it off public surfaces until a
+    moderator publishes it.
     """
     if submission_key is not None:
         _raise_if_already_filed(submission_key)
@@ -111,6 +114,9 @@ def create_complaint(
                 channel=channel,
                 reported_media_url=reported_media_url,
                 submission_key=submission_key,
+                moderation=Complaint.Moderation.PENDING
+                if premoderated or category.is_premoderated
+                else Complaint.Moderation.PUBLISHED,
                 created_at=now,
                 acknowledge_by=acknowledge_deadline(category, today),
                 answer_by=answer_deadline(category, today),

@@ -24,11 +24,11 @@ from districts.errors import OutsideServiceArea
 from districts.geocoding import describe_pin, search_or_explain
 from districts.maps import tile_attribution
 
-from . import selectors, services
+from . import moderation, selectors, services
 from .attachments import photo_position
 from .errors import AlreadyFiled, InvalidComplaint, InvalidTransition, SupportRefused
 from .forms import ReportForm
-from .models import Attachment, Complaint
+from .models import Attachment, Complaint, Flag
 
 DEVICE_COOKIE = "casa_device"
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
@@ -206,7 +206,7 @@ def _is_owner(request: HttpRequest, complaint: Complaint) -> bool:
 
 
 def report_sent(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = _public_or_404(reference)
+    complaint = _visible_or_404(request, reference)
     owner_url = None
     if _is_owner(request, complaint):
         owner_url = request.build_absolute_uri(
@@ -227,7 +227,7 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def track(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = _public_or_404(reference)
+    complaint = _visible_or_404(request, reference)
     is_owner = _is_owner(request, complaint)
     if request.GET.get("key"):
         return redirect("track", reference=complaint.reference)  # the key leaves the address bar
@@ -241,6 +241,7 @@ def track(request: HttpRequest, reference: str) -> HttpResponse:
             "events": [event for event in complaint.events.all()],
             "map_point": {"lat": complaint.location.y, "lon": complaint.location.x},
             "page_config": _page_config(request),
+            "flag_reasons": Flag.Reason.choices,
         },
     )
 
@@ -269,6 +270,11 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
         response = redirect("track", reference=complaint.reference)
     else:
         response = JsonResponse(payload, status=status)
+    _set_device_cookie(request, response, token)
+    return response
+
+
+def _set_device_cookie(request: HttpRequest, response: HttpResponse, token: str) -> None:
     response.set_cookie(
         DEVICE_COOKIE,
         token,
@@ -277,6 +283,40 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
         samesite="Lax",
         secure=request.is_secure(),
     )
+
+
+@require_POST
+def flag(request: HttpRequest, reference: str) -> HttpResponse:
+    """A citizen's "this should not be public": once per device and account, rate-limited."""
+    complaint = _public_or_404(reference)
+    if is_ratelimited(
+        request,
+        group="flag",
+        key="ip",
+        rate=settings.FLAG_RATE_LIMIT,
+        method="POST",
+        increment=True,
+    ):
+        return render(request, "429.html", status=429)
+    token = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(24)
+    try:
+        counted = moderation.flag(
+            complaint=complaint,
+            reason=request.POST.get("reason", ""),
+            device_token=token,
+            user=request.user,
+        )
+    except moderation.ModerationRefused as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.info(
+            request,
+            _("Thank you: a moderator will look at this report.")
+            if counted
+            else _("You have already flagged this report."),
+        )
+    response = redirect("track", reference=complaint.reference)
+    _set_device_cookie(request, response, token)
     return response
 
 
@@ -349,6 +389,9 @@ def attachment_file(request: HttpRequest, name: str) -> FileResponse:
         opened = stored.open("rb")
     except (Attachment.DoesNotExist, FileNotFoundError) as missing:
         raise Http404(_("Nothing is at this address.")) from missing
+    if not _may_see_file(request, attachment):
+        opened.close()
+        raise Http404(_("Nothing is at this address."))
     is_pdf = attachment.content_type == "application/pdf"
     response = FileResponse(
         opened,
@@ -358,7 +401,39 @@ def attachment_file(request: HttpRequest, name: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=86400"
+    if attachment.is_hidden or not attachment.complaint.is_public:
+        response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _may_see_file(request: HttpRequest, attachment: Attachment) -> bool:
+    """A hidden photo, or any file of a report that is not public, is for the handling staff
+    (and, for a report awaiting moderation, its reporter) only."""
+    if not attachment.is_hidden and attachment.complaint.is_public:
+        return True
+    from staff.selectors import NotStaff, scoped_complaints
+
+    try:
+        if scoped_complaints(request.user).filter(pk=attachment.complaint_id).exists():
+            return True
+    except NotStaff:
+        pass
+    return not attachment.is_hidden and _is_owner(request, attachment.complaint)
+
+
+def _visible_or_404(request: HttpRequest, reference: str) -> Complaint:
+    """The public report, or a hidden or pending one to its own reporter."""
+    try:
+        return selectors.public_complaint(reference)
+    except Complaint.DoesNotExist:
+        pass
+    try:
+        complaint = selectors.public_complaint(reference, published_only=False)
+    except Complaint.DoesNotExist as missing:
+        raise Http404(_("No report has this tracking code.")) from missing
+    if not _is_owner(request, complaint):
+        raise Http404(_("No report has this tracking code."))
+    return complaint
 
 
 def _public_or_404(reference: str) -> Complaint:

@@ -67,7 +67,10 @@ def with_latest_public_note_and_photo(complaints: QuerySet[Complaint]) -> QueryS
     )
     photos = (
         Attachment.objects.filter(
-            complaint=OuterRef("pk"), kind=Attachment.Kind.IMAGE, stage=Attachment.Stage.REPORT
+            complaint=OuterRef("pk"),
+            kind=Attachment.Kind.IMAGE,
+            stage=Attachment.Stage.REPORT,
+            is_hidden=False,
         )
         .order_by("created_at", "id")
         .values("file")[:1]
@@ -104,7 +107,7 @@ def request_payload(complaint: Complaint, *, media_base: str) -> dict:
         "status_notes": getattr(complaint, "latest_public_note", None),
         "service_name": complaint.category.name,
         "service_code": complaint.category.code,
-        "description": complaint.description,
+        "description": complaint.shown_description,
         "agency_responsible": complaint.authority.name,
         "service_notice": service_notice(complaint),
         "requested_datetime": w3c(complaint.created_at),

@@ -310,7 +310,8 @@ def _integer_parameter(params, name, default, low, high, problems) -> int:
 
 
 def file_service_request(request: HttpRequest, fmt: str) -> HttpResponse:
-    throttle = Open311KeyThrottle(authenticated_key(request))
+    key = authenticated_key(request)
+    throttle = Open311KeyThrottle(key)
     if not throttle.allow_request(request, None):
         response = errors([_("Too many requests with this api_key; try again later.")], fmt, 429)
         response["Retry-After"] = str(math.ceil(throttle.wait() or 1))
@@ -326,6 +327,7 @@ def file_service_request(request: HttpRequest, fmt: str) -> HttpResponse:
             category=category,
             language=get_language() or "fr",
             channel=Complaint.Channel.OPEN311,
+            premoderated=key.name in settings.PREMODERATED_API_CLIENTS,
             **fields,
         )
     except OutsideServiceArea as outside:

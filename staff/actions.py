@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from issues import services
+from issues import moderation, services
 from issues.attachments import prepare
 from issues.models import Complaint
 
@@ -19,6 +19,7 @@ from .forms import (
     AssignForm,
     BulkForm,
     MessageForm,
+    ModerationForm,
     RerouteForm,
     ResolutionPhotoForm,
     TransitionForm,
@@ -61,6 +62,11 @@ STAFF_ACTIONS = {
         form=lambda data, files, item: MessageForm(data),
         apply=lambda item, data, actor: services.add_message(complaint=item, actor=actor, **data),
         done=lambda item: _("Message saved."),
+    ),
+    "moderate": StaffAction(
+        form=lambda data, files, item: ModerationForm(data, complaint=item),
+        apply=lambda item, data, actor: moderation.moderate(complaint=item, actor=actor, **data),
+        done=lambda item: _("Moderation saved."),
     ),
     "photo": StaffAction(
         form=lambda data, files, item: ResolutionPhotoForm(data, files),

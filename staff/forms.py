@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import Authority
 from issues.forms import reject_broken_encoding
-from issues.models import Complaint
+from issues.models import Attachment, Complaint
 
 MESSAGE_WIDGET = forms.Textarea(attrs={"rows": 2})
 
@@ -76,6 +76,40 @@ class AssignForm(forms.Form):
 class MessageForm(forms.Form):
     public_message = TransitionForm.base_fields["public_message"]
     internal_note = TransitionForm.base_fields["internal_note"]
+
+
+class ModerationForm(forms.Form):
+    """One moderation decision (issues.moderation.DECISIONS) with its reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("hide", _("Hide the report from the public")),
+            ("publish", _("Publish the report")),
+            ("redact", _("Replace its public text")),
+            ("hide_photo", _("Hide a photo from the public")),
+            ("show_photo", _("Show a photo again")),
+        ],
+    )
+    reason = forms.CharField(label=_("Reason (kept for staff)"), max_length=500)
+    public_title = forms.CharField(
+        label=_("Public title (empty: as written)"), max_length=140, required=False
+    )
+    public_description = forms.CharField(
+        label=_("Public description (empty: as written)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    attachment = forms.ModelChoiceField(
+        label=_("Photo"), queryset=Attachment.objects.none(), required=False
+    )
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if complaint is not None:
+            self.fields["attachment"].queryset = complaint.attachments.filter(
+                kind=Attachment.Kind.IMAGE
+            )
 
 
 class ResolutionPhotoForm(forms.Form):

@@ -17,6 +17,7 @@ class StaffMembership(models.Model):
     class Role(models.TextChoices):
         AGENT = "agent", _("Agent")
         MANAGER = "manager", _("Manager")
+        MODERATOR = "moderator", _("Moderator")
         SUPERVISOR = "supervisor", _("City supervisor")
 
     user = models.OneToOneField(

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from districts.models import Authority
-from issues.models import Complaint, QueueTally
+from issues.models import Complaint, Flag, QueueTally
 
 from .models import StaffMembership
 
@@ -44,6 +44,29 @@ def scoped_complaints(user: AbstractBaseUser) -> QuerySet[Complaint]:
 def scoped_complaint(user: AbstractBaseUser, reference: str) -> Complaint:
     """Raises Complaint.DoesNotExist for a complaint outside the user's scope (shown as 404)."""
     return scoped_complaints(user).get(reference=reference)
+
+
+def moderation_queue(user: AbstractBaseUser) -> QuerySet[Complaint]:
+    """Reports of the user's scope flagged by citizens since a moderator last decided, or
+    awaiting pre-moderation: most flagged first, then oldest first."""
+    open_flags = Count("flags", filter=Q(flags__reviewed_at__isnull=True))
+    return (
+        scoped_complaints(user)
+        .annotate(open_flags=open_flags)
+        .filter(Q(open_flags__gt=0) | Q(moderation=Complaint.Moderation.PENDING))
+        .order_by("-open_flags", "created_at", "id")
+    )
+
+
+def open_flags_by_reason(complaint: Complaint) -> list[tuple[str, int]]:
+    rows = (
+        complaint.flags.filter(reviewed_at__isnull=True)
+        .values("reason")
+        .annotate(count=Count("id"))
+        .order_by("-count", "reason")
+    )
+    labels = dict(Flag.Reason.choices)
+    return [(labels[row["reason"]], row["count"]) for row in rows]
 
 
 def queue_counts(user: AbstractBaseUser, *, today: date) -> dict[str, int]:

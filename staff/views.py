@@ -34,6 +34,7 @@ from districts.models import Category
 from issues.attachments import AttachmentRejected
 from issues.errors import InvalidTransition
 from issues.models import Complaint
+from issues.moderation import may_moderate
 
 from . import selectors
 from .actions import STAFF_ACTIONS, apply_bulk, bound_bulk_form
@@ -41,6 +42,7 @@ from .filters import QueueFilter
 from .forms import (
     AssignForm,
     MessageForm,
+    ModerationForm,
     RerouteForm,
     ResolutionPhotoForm,
     TransitionForm,
@@ -260,6 +262,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "authority": authority,
             "bulk_agents": selectors.agents_of(authority) if authority else [],
             "query_string": request.GET.urlencode(),
+            "may_moderate": may_moderate(request.user),
             "map_config": {
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": tile_attribution(),
@@ -315,7 +318,21 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
         or AssignForm(authority=item.authority, initial={"agent": item.assigned_to_id}),
         "message_form": forms.get("message_form") or MessageForm(),
         "photo_form": forms.get("photo_form") or ResolutionPhotoForm(),
+        "may_moderate": may_moderate(request.user),
+        "moderate_form": forms.get("moderate_form") or ModerationForm(complaint=item),
+        "open_flags": selectors.open_flags_by_reason(item),
     }
+
+
+@staff_only
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    if not may_moderate(request.user):
+        raise PermissionDenied(_("Moderation is for moderators and managers."))
+    return render(
+        request,
+        "staff/moderation.html",
+        {"complaints": selectors.moderation_queue(request.user)[:200]},
+    )
 
 
 @staff_only

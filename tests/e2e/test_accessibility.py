@@ -79,6 +79,7 @@ def complaint_with_history(live_city, point_in):
     agent = StaffMembershipFactory(
         user__username="agent.anfa@example.org",
         authority=Authority.objects.get(slug="anfa"),
+        role="manager",  # so the moderation pages are checked too
     ).user
     transition(
         complaint=complaint,
@@ -125,6 +126,7 @@ def test_staff_and_account_pages_have_no_serious_accessibility_violation(
         f"/staff/complaints/{complaint_with_history.reference}/",
         "/my/reports/",
         "/alerts/",
+        "/staff/moderation/",
     ]:
         page.goto(live_city.url + path)
         violations = serious_violations(page)

@@ -1,0 +1,126 @@
+"""Moderation, the write side: citizens flag a report; moderators (and managers, and city
+supervisors) hide or publish it, redact its public text, hide a photo. Every decision is an
+internal event with its reason; the citizen's original text and photos stay for staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .errors import InvalidTransition
+from .models import Attachment, Complaint, Event, Flag
+from .services import bump_data_version_after_commit, device_key
+
+
+class ModerationRefused(InvalidTransition):
+    code = "moderation_refused"
+
+
+@dataclass(frozen=True)
+class Decision:
+    label: str
+    needs_attachment: bool = False
+
+
+DECISIONS = {
+    "hide": Decision(_("Hidden from the public")),
+    "publish": Decision(_("Published")),
+    "redact": Decision(_("Public text redacted")),
+    "hide_photo": Decision(_("Photo hidden from the public"), needs_attachment=True),
+    "show_photo": Decision(_("Photo shown again"), needs_attachment=True),
+}
+
+
+def may_moderate(user: AbstractBaseUser) -> bool:
+    from staff.models import StaffMembership
+
+    if not user.is_authenticated:
+        return False
+    membership = StaffMembership.objects.filter(user=user).only("role").first()
+    return membership is not None and membership.role in {
+        StaffMembership.Role.MODERATOR,
+        StaffMembership.Role.MANAGER,
+        StaffMembership.Role.SUPERVISOR,
+    }
+
+
+def moderate(
+    *,
+    complaint: Complaint,
+    actor: AbstractBaseUser,
+    decision: str,
+    reason: str,
+    public_title: str = "",
+    public_description: str = "",
+    attachment: Attachment | None = None,
+) -> Event:
+    """Applies one decision (DECISIONS) with its reason; marks the report's flags reviewed.
+    The caller has checked the actor's scope; this checks the role."""
+    if not may_moderate(actor):
+        raise ModerationRefused(_("Only moderators and managers can moderate reports."))
+    if decision not in DECISIONS:
+        raise ModerationRefused(_("Unknown moderation decision."))
+    reason = reason.strip()
+    if not reason:
+        raise ModerationRefused(_("Give the reason for this decision."))
+    if DECISIONS[decision].needs_attachment and (
+        attachment is None or attachment.complaint_id != complaint.pk
+    ):
+        raise ModerationRefused(_("Choose a photo of this report."))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if decision == "hide":
+            locked.moderation = Complaint.Moderation.HIDDEN
+        elif decision == "publish":
+            locked.moderation = Complaint.Moderation.PUBLISHED
+        elif decision == "redact":
+            locked.public_title = public_title.strip()[:140]
+            locked.public_description = public_description.strip()
+        else:
+            Attachment.objects.filter(pk=attachment.pk).update(is_hidden=decision == "hide_photo")
+        locked.save(
+            update_fields=["moderation", "public_title", "public_description", "updated_at"]
+        )
+        event = Event.objects.create(
+            complaint=locked,
+            kind=Event.Kind.MODERATED,
+            is_public=False,
+            actor=actor,
+            internal_note=f"{DECISIONS[decision].label}: {reason}",
+            created_at=now,
+        )
+        Flag.objects.filter(complaint=locked, reviewed_at__isnull=True).update(reviewed_at=now)
+    for field in ("moderation", "public_title", "public_description", "updated_at"):
+        setattr(complaint, field, getattr(locked, field))
+    bump_data_version_after_commit(locked)
+    return event
+
+
+def flag(
+    *,
+    complaint: Complaint,
+    reason: str,
+    device_token: str,
+    user: AbstractBaseUser | None = None,
+) -> bool:
+    """Records a citizen's flag; False if this device or account had already flagged it."""
+    if reason not in Flag.Reason.values:
+        raise ModerationRefused(_("Choose one of the listed reasons."))
+    account = user if user is not None and user.is_authenticated else None
+    key = device_key(device_token)
+    already = Flag.objects.filter(complaint=complaint, device_key=key)
+    if account is not None:
+        already = already | Flag.objects.filter(complaint=complaint, user=account)
+    if already.exists():
+        return False
+    try:
+        with transaction.atomic():
+            Flag.objects.create(complaint=complaint, reason=reason, device_key=key, user=account)
+    except IntegrityError:
+        return False  # the same device, at the same moment
+    return True
