@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pillow_heif
 from django.conf import settings
@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+
+from . import blur
 
 pillow_heif.register_heif_opener()
 
@@ -43,6 +45,10 @@ class PreparedAttachment:
     content: ContentFile
     thumbnail: ContentFile | None
     gps: tuple[float, float] | None  # (lat, lon) read from the photo before stripping
+    # Photos: the public copy with faces and plates blurred (the thumbnail is made from it),
+    # and the boxes blurred. `content` is the original, for the handling staff only.
+    public_content: ContentFile | None = None
+    blur_boxes: list = field(default_factory=list)
 
 
 def read_limited(upload, limit: int) -> bytes:
@@ -113,15 +119,25 @@ def _prepare_image(raw: bytes) -> PreparedAttachment:
     upright = ImageOps.exif_transpose(image)
     clean = upright.convert("RGB")
     clean.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+    boxes = blur.detect(clean)
+    public, thumbnail = public_copies(clean, boxes)
     name = uuid.uuid4().hex
-    thumbnail = clean.copy()
-    thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
     return PreparedAttachment(
         "image",
         ContentFile(_jpeg_bytes(clean), name=f"{name}.jpg"),
-        ContentFile(_jpeg_bytes(thumbnail), name=f"{name}-thumb.jpg"),
+        ContentFile(thumbnail, name=f"{name}-thumb.jpg"),
         gps,
+        public_content=ContentFile(public, name=f"{name}-public.jpg"),
+        blur_boxes=boxes,
     )
+
+
+def public_copies(clean: Image.Image, boxes: list) -> tuple[bytes, bytes]:
+    """The public photo (boxes blurred) and its thumbnail, as JPEG bytes."""
+    public = blur.blurred(clean, boxes)
+    thumbnail = public.copy()
+    thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    return _jpeg_bytes(public), _jpeg_bytes(thumbnail)
 
 
 def _jpeg_bytes(image: Image.Image) -> bytes:

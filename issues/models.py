@@ -296,6 +296,11 @@ class Attachment(models.Model):
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.REPORT)
     file = models.FileField(upload_to=attachment_path)
     thumbnail = models.FileField(upload_to=attachment_path, blank=True)
+    # Photos: what the public sees, with faces and plates blurred (issues.blur); `file` is the
+    # original, for the handling staff only. Empty for PDFs, and for photos received before
+    # blurring existed until `manage.py make_public_copies` has run (no public photo meanwhile).
+    public_file = models.FileField(upload_to=attachment_path, blank=True, db_default="")
+    blur_boxes = models.JSONField(default=list, blank=True, db_default=[])
     is_hidden = models.BooleanField(
         default=False, db_default=False, help_text=_("Hidden by a moderator: staff only.")
     )
@@ -307,12 +312,21 @@ class Attachment(models.Model):
         indexes = [
             models.Index(fields=["file"], name="attachment_file_name"),
             models.Index(fields=["thumbnail"], name="attachment_thumbnail_name"),
+            models.Index(fields=["public_file"], name="attachment_public_file_name"),
         ]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.file.name
+
+    @property
+    def public_copy(self):
+        """The file anyone may see: the blurred copy of a photo, a PDF as stored; None for a
+        photo with no public copy yet."""
+        if self.kind == self.Kind.PDF:
+            return self.file
+        return self.public_file or None
 
     @property
     def content_type(self) -> str:

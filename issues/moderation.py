@@ -4,13 +4,18 @@ internal event with its reason; the citizen's original text and photos stay for 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
+from . import blur
+from .attachments import public_copies
 from .errors import InvalidTransition
 from .models import Attachment, Complaint, Event, Flag
 from .services import bump_data_version_after_commit, device_key
@@ -32,6 +37,7 @@ DECISIONS = {
     "redact": Decision(_("Public text redacted")),
     "hide_photo": Decision(_("Photo hidden from the public"), needs_attachment=True),
     "show_photo": Decision(_("Photo shown again"), needs_attachment=True),
+    "blur": Decision(_("Blurred areas of a photo changed"), needs_attachment=True),
 }
 
 
@@ -57,6 +63,7 @@ def moderate(
     public_title: str = "",
     public_description: str = "",
     attachment: Attachment | None = None,
+    boxes: list | None = None,
 ) -> Event:
     """Applies one decision (DECISIONS) with its reason; marks the report's flags reviewed.
     The caller has checked the actor's scope; this checks the role."""
@@ -81,6 +88,8 @@ def moderate(
         elif decision == "redact":
             locked.public_title = public_title.strip()[:140]
             locked.public_description = public_description.strip()
+        elif decision == "blur":
+            _blur_again(attachment, boxes or [])
         else:
             Attachment.objects.filter(pk=attachment.pk).update(is_hidden=decision == "hide_photo")
         locked.save(
@@ -99,6 +108,30 @@ def moderate(
         setattr(complaint, field, getattr(locked, field))
     bump_data_version_after_commit(locked)
     return event
+
+
+def make_public_copy(attachment: Attachment) -> None:
+    """The blurred public copy of a photo that has none (received before blurring existed),
+    with the boxes detected now."""
+    with transaction.atomic():
+        _blur_again(attachment, None)
+
+
+def _blur_again(attachment: Attachment, boxes: list | None) -> None:
+    """Makes the public copy again from the original with exactly these boxes blurred (None:
+    detected); the replaced copies are deleted once the change is committed."""
+    with attachment.file.open("rb") as original, Image.open(original) as image:
+        clean = image.convert("RGB")
+    boxes = blur.detect(clean) if boxes is None else blur.clean_boxes(boxes, clean.size)
+    public, thumbnail = public_copies(clean, boxes)
+    replaced = [name for name in (attachment.public_file.name, attachment.thumbnail.name) if name]
+    stem = uuid.uuid4().hex
+    attachment.public_file.save(f"{stem}-public.jpg", ContentFile(public), save=False)
+    attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(thumbnail), save=False)
+    attachment.blur_boxes = boxes
+    attachment.save(update_fields=["public_file", "thumbnail", "blur_boxes"])
+    storage = attachment.file.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in replaced], robust=True)
 
 
 def flag(

@@ -51,8 +51,16 @@ def public_complaint(reference: str, *, published_only: bool = True) -> Complain
             .select_related("authority")
             .defer("internal_note", "actor"),
         ),
-        Prefetch("attachments", queryset=Attachment.objects.filter(is_hidden=False)),
+        Prefetch("attachments", queryset=public_attachments()),
     ).get(reference=reference.strip().upper())
+
+
+def public_attachments() -> QuerySet[Attachment]:
+    """What the public may see of the attachments: not hidden by a moderator, and for photos
+    only those with a (blurred) public copy."""
+    return Attachment.objects.filter(is_hidden=False).exclude(
+        kind=Attachment.Kind.IMAGE, public_file=""
+    )
 
 
 def attachment_file(name: str) -> tuple[Attachment, FieldFile]:
@@ -61,10 +69,13 @@ def attachment_file(name: str) -> tuple[Attachment, FieldFile]:
     Attachment.DoesNotExist."""
     attachment = (
         Attachment.objects.select_related("complaint")
-        .filter(Q(file=name) | Q(thumbnail=name))
+        .filter(Q(file=name) | Q(thumbnail=name) | Q(public_file=name))
         .get()
     )
-    return attachment, attachment.file if attachment.file.name == name else attachment.thumbnail
+    for stored in (attachment.file, attachment.thumbnail, attachment.public_file):
+        if stored.name == name:
+            return attachment, stored
+    raise Attachment.DoesNotExist(name)
 
 
 def search_window(point: Point, metres: float) -> Polygon:

@@ -93,7 +93,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["kind", "stage", "url", "thumbnail_url", "created_at"]
 
     def get_url(self, attachment: Attachment) -> str:
-        return absolute(self.context.get("request"), served_path(attachment.file))
+        return absolute(self.context.get("request"), served_path(attachment.public_copy))
 
     def get_thumbnail_url(self, attachment: Attachment) -> str | None:
         if not attachment.thumbnail:

@@ -175,9 +175,16 @@ def _store_attachment(
 ) -> Attachment:
     """Writes the cleaned file (and thumbnail) and its row; `stored_files` collects what was
     written so the caller can delete it if the transaction fails."""
-    attachment = Attachment(complaint=complaint, kind=prepared.kind, stage=stage)
+    attachment = Attachment(
+        complaint=complaint, kind=prepared.kind, stage=stage, blur_boxes=prepared.blur_boxes
+    )
     attachment.file.save(prepared.content.name, prepared.content, save=False)
     stored_files.append(attachment.file)
+    if prepared.public_content is not None:
+        attachment.public_file.save(
+            prepared.public_content.name, prepared.public_content, save=False
+        )
+        stored_files.append(attachment.public_file)
     if prepared.thumbnail is not None:
         attachment.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
         stored_files.append(attachment.thumbnail)

@@ -389,7 +389,7 @@ def attachment_file(request: HttpRequest, name: str) -> FileResponse:
         opened = stored.open("rb")
     except (Attachment.DoesNotExist, FileNotFoundError) as missing:
         raise Http404(_("Nothing is at this address.")) from missing
-    if not _may_see_file(request, attachment):
+    if not _may_see_file(request, attachment, stored):
         opened.close()
         raise Http404(_("Nothing is at this address."))
     is_pdf = attachment.content_type == "application/pdf"
@@ -401,16 +401,23 @@ def attachment_file(request: HttpRequest, name: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=86400"
-    if attachment.is_hidden or not attachment.complaint.is_public:
+    if not _is_public_file(attachment, stored):
         response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _may_see_file(request: HttpRequest, attachment: Attachment) -> bool:
-    """A hidden photo, or any file of a report that is not public, is for the handling staff
-    (and, for a report awaiting moderation, its reporter) only."""
-    if not attachment.is_hidden and attachment.complaint.is_public:
+def _is_public_file(attachment: Attachment, stored) -> bool:
+    is_original_photo = attachment.kind == Attachment.Kind.IMAGE and stored == attachment.file
+    return not (is_original_photo or attachment.is_hidden or not attachment.complaint.is_public)
+
+
+def _may_see_file(request: HttpRequest, attachment: Attachment, stored) -> bool:
+    """The original of a photo (faces and plates not blurred), a hidden photo, and any file of a
+    report that is not public are for the handling staff only; the reporter of a report awaiting
+    moderation also sees its public copies."""
+    if _is_public_file(attachment, stored):
         return True
+    is_original_photo = attachment.kind == Attachment.Kind.IMAGE and stored == attachment.file
     from staff.selectors import NotStaff, scoped_complaints
 
     try:
@@ -418,7 +425,9 @@ def _may_see_file(request: HttpRequest, attachment: Attachment) -> bool:
             return True
     except NotStaff:
         pass
-    return not attachment.is_hidden and _is_owner(request, attachment.complaint)
+    return not (is_original_photo or attachment.is_hidden) and _is_owner(
+        request, attachment.complaint
+    )
 
 
 def _visible_or_404(request: HttpRequest, reference: str) -> Complaint:

@@ -72,8 +72,9 @@ def with_latest_public_note_and_photo(complaints: QuerySet[Complaint]) -> QueryS
             stage=Attachment.Stage.REPORT,
             is_hidden=False,
         )
+        .exclude(public_file="")
         .order_by("created_at", "id")
-        .values("file")[:1]
+        .values("public_file")[:1]
     )
     return complaints.annotate(latest_public_note=Subquery(notes), first_photo=Subquery(photos))
 

@@ -89,6 +89,7 @@ class ModerationForm(forms.Form):
             ("redact", _("Replace its public text")),
             ("hide_photo", _("Hide a photo from the public")),
             ("show_photo", _("Show a photo again")),
+            ("blur", _("Set the blurred areas of a photo")),
         ],
     )
     reason = forms.CharField(label=_("Reason (kept for staff)"), max_length=500)
@@ -103,6 +104,24 @@ class ModerationForm(forms.Form):
     attachment = forms.ModelChoiceField(
         label=_("Photo"), queryset=Attachment.objects.none(), required=False
     )
+    boxes = forms.CharField(
+        label=_("Blurred areas: one per line, x y width height in pixels of the original"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def clean_boxes(self) -> list[list[int]]:
+        boxes = []
+        for line in self.cleaned_data["boxes"].splitlines():
+            if not line.strip():
+                continue
+            numbers = line.replace(",", " ").split()
+            if len(numbers) != 4 or not all(number.isdigit() for number in numbers):
+                raise forms.ValidationError(
+                    _("Write each area as four whole numbers: x y width height.")
+                )
+            boxes.append([int(number) for number in numbers])
+        return boxes
 
     def __init__(self, *args, complaint=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,7 +43,7 @@ def test_photos_are_sent_as_stored(client, point_in):
     )
     attachment = Attachment.objects.get()
 
-    response = client.get(served_path(attachment.file), headers=GZIP)
+    response = client.get(served_path(attachment.public_file), headers=GZIP)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"

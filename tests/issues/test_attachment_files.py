@@ -31,7 +31,7 @@ def body(response) -> bytes:
 def test_a_photo_and_its_thumbnail_are_served_as_jpeg_not_sniffed(client, point_in):
     photo = report_with(point_in("anfa"), photo_upload()).attachments.get()
 
-    for stored in (photo.file, photo.thumbnail):
+    for stored in (photo.public_file, photo.thumbnail):
         response = client.get(stored.url)
         assert response.status_code == 200
         assert response["Content-Type"] == "image/jpeg"
@@ -69,8 +69,15 @@ def test_paths_a_visitor_makes_up_find_nothing(client, path):
     assert client.get(path).status_code == 404
 
 
-def test_a_photo_whose_file_was_lost_is_a_404_not_a_500(client, point_in):
+def test_the_original_of_a_photo_is_not_public(client, point_in):
+    """Faces and plates are blurred on the public copy only (issues.blur)."""
     photo = report_with(point_in("anfa"), photo_upload()).attachments.get()
-    photo.file.storage.delete(photo.file.name)
 
     assert client.get(photo.file.url).status_code == 404
+
+
+def test_a_photo_whose_file_was_lost_is_a_404_not_a_500(client, point_in):
+    photo = report_with(point_in("anfa"), photo_upload()).attachments.get()
+    photo.public_file.storage.delete(photo.public_file.name)
+
+    assert client.get(photo.public_file.url).status_code == 404

@@ -131,7 +131,7 @@ def test_a_hidden_photo_is_gone_from_public_pages_and_files_but_staff_see_it(
     client, filed, moderator, agent
 ):
     photo = Attachment.objects.get(complaint=filed)
-    public_url = served_path(photo.file)
+    public_url = served_path(photo.public_file)
     assert Client().get(public_url).status_code == 200
 
     moderate(
@@ -139,7 +139,7 @@ def test_a_hidden_photo_is_gone_from_public_pages_and_files_but_staff_see_it(
     )
 
     surfaces = public_surfaces(Client(), filed)
-    assert showing(surfaces, photo.file.name) == []
+    assert showing(surfaces, photo.public_file.name) == []
     assert showing(surfaces, photo.thumbnail.name) == []
     assert Client().get(public_url).status_code == 404
     client.force_login(agent)

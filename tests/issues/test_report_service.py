@@ -51,10 +51,11 @@ def test_photo_and_pdf_are_stored_with_a_clean_thumbnail(point_in, media_in_tmp)
     assert (photo.kind, document.kind) == ("image", "pdf")
     with photo.thumbnail.open("rb") as thumbnail:
         assert dict(Image.open(io.BytesIO(thumbnail.read())).getexif()) == {}
-    with photo.file.open("rb") as stored:
-        assert b"CameraMaker" not in stored.read()
+    for copy in (photo.file, photo.public_file):
+        with copy.open("rb") as stored:
+            assert b"CameraMaker" not in stored.read()
     assert "photo" not in photo.file.name  # the citizen's own file name is not kept
-    assert len(stored_files(media_in_tmp)) == 3
+    assert len(stored_files(media_in_tmp)) == 4  # original, public copy, thumbnail, PDF
 
 
 def test_deadlines_follow_chikaya_promises(point_in):

@@ -293,7 +293,7 @@ def test_media_url_is_the_cleaned_public_photo(client, casablanca, point_in):
     request = client.get(f"/open311/v2/requests/{reference}.json").json()[0]
 
     photo = Complaint.objects.get(reference=reference).attachments.get()
-    assert request["media_url"] == f"http://testserver/media/{photo.file.name}"
+    assert request["media_url"] == f"http://testserver/media/{photo.public_file.name}"
 
 
 def test_a_closed_complaint_reads_closed(client, report_in):
