@@ -8,7 +8,9 @@ import secrets
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.db.models import Q
+from django.contrib.postgres.indexes import GistIndex
+from django.db.models import F, FloatField, Func, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,7 @@ from districts.models import Authority, Category
 from issues.models import Complaint, Event
 
 MAX_RADIUS_METRES = 2000
+METRES_PER_DEGREE = 111_320.0  # of latitude; of longitude, times cos(latitude)
 
 
 def new_token() -> str:
@@ -43,6 +46,23 @@ class Alert(models.Model):
     )
     point = models.PointField(srid=4326, null=True, blank=True)
     radius_m = models.PositiveIntegerField(null=True, blank=True)
+    # The box around a nearby alert's circle, kept by the database: its GiST index finds the
+    # alerts covering a new report in one probe per report (alerts.services.MATCH_NEARBY).
+    reach = models.GeneratedField(
+        expression=Func(
+            F("point"),
+            Cast(F("radius_m"), FloatField())
+            / (
+                METRES_PER_DEGREE
+                * Func(Func(Func(F("point"), function="ST_Y"), function="RADIANS"), function="COS")
+            ),
+            Cast(F("radius_m"), FloatField()) / METRES_PER_DEGREE,
+            function="ST_Expand",
+            output_field=models.PolygonField(srid=4326),
+        ),
+        output_field=models.PolygonField(srid=4326, spatial_index=True),
+        db_persist=True,
+    )
     arrondissement = models.ForeignKey(
         Authority, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )
@@ -56,6 +76,7 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["kind", "confirmed_at"]),
             models.Index(fields=["user"]),
+            GistIndex(fields=["reach"], name="alert_reach_gist"),
         ]
         constraints = [
             models.CheckConstraint(

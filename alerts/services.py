@@ -33,8 +33,6 @@ CONFIRMATION_DAYS = 7
 # New reports are looked for this far back: a run that did not happen for a while catches up.
 LOOKBACK = timedelta(days=7)
 ITEMS_PER_EMAIL = 50
-# Degrees of longitude covering the largest radius at Casablanca's latitude (33.6° N), with room.
-BOX_DEGREES = 1.5 * MAX_RADIUS_METRES / (111_320 * 0.83)
 
 
 class AlertRefused(Exception):
@@ -131,9 +129,9 @@ MATCH_NEARBY = """
     SELECT alert.id, complaint.id
     FROM alerts_alert alert
     JOIN issues_complaint complaint
-      -- the box lets the GiST index on alert.point find the candidates; the sphere decides
-      ON alert.point && ST_Expand(complaint.location, %(box_degrees)s)
-     AND ST_DWithin(complaint.location::geography, alert.point::geography, alert.radius_m)
+      -- the alert's box (GiST index) finds the candidates; the distance on the sphere decides
+      ON alert.reach && complaint.location
+     AND ST_DWithin(complaint.location::geography, alert.point::geography, alert.radius_m, false)
     WHERE alert.kind = 'nearby' AND alert.confirmed_at IS NOT NULL
       AND complaint.created_at >= %(since)s AND complaint.created_at > alert.confirmed_at
       {not_own}
@@ -205,7 +203,7 @@ def send_alerts(*, now=None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('alerts.send_alerts'))")
         for statement in match_statements():
-            cursor.execute(statement, {"since": now - LOOKBACK, "box_degrees": BOX_DEGREES})
+            cursor.execute(statement, {"since": now - LOOKBACK})
         cursor.execute(BATCH_NEW_ITEMS, {"now": now})
         batch_ids = sorted({row[0] for row in cursor.fetchall()})
         notifications.owe_many([f"{ALERT_EMAIL}:{batch_id}" for batch_id in batch_ids])
