@@ -4,10 +4,11 @@ Generated data only (bench complaints, bench alerts at `@bench.invalid` addresse
 database: 100,000 older complaints as background, 5,000 filed in the last hour, and 100,000
 confirmed alerts — 60,000 near a point (radius 250 m for 40 %, 500 m 40 %, 1 km 15 %, 2 km 5 %),
 30,000 per arrondissement (a third of them for one or two categories), 10,000 following a
-report, 1,000 of whose reports got a public update in the last hour. Printed: the floor (the bare SELECT of each kind's match, pairs fetched),
-then one run of `send_alerts` (match, record each pair once, one batch per alert, owe one e-mail
-per batch), then the same run again (nothing new: the idempotent path), then the time to build
-one alert e-mail (both languages, text and HTML). Each run is rolled back, so every repeat
+report, 1,000 of whose reports got a public update in the last hour. Printed: the floor (the
+bare SELECT of each kind's match, pairs fetched), then one run of `send_alerts` (match, record
+each pair once, one batch per alert, owe one e-mail per batch), then the same run again (nothing
+new: the idempotent path), then the time to build one alert e-mail (both languages, text and
+HTML). Each run is rolled back, so every repeat
 starts from the same state and no e-mail leaves.
 
 Run: `make bench-alerts` (loading takes a few minutes the first time).
