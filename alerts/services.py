@@ -16,6 +16,7 @@ from django.contrib.gis.geos import Point
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -221,12 +222,19 @@ def alert_message(batch_id: int) -> EmailMultiAlternatives | None:
     if batch is None:
         return None
     alert = batch.alert
-    items = list(
-        AlertItem.objects.filter(batch=batch)
-        .select_related("complaint__category", "complaint__arrondissement", "event__complaint")
-        .order_by("id")[:ITEMS_PER_EMAIL]
+    # A report hidden by a moderator after the run matched it is left out.
+    published = Complaint.Moderation.PUBLISHED
+    shown = AlertItem.objects.filter(batch=batch).filter(
+        Q(complaint__moderation=published) | Q(event__complaint__moderation=published)
     )
-    total = AlertItem.objects.filter(batch=batch).count()
+    items = list(
+        shown.select_related(
+            "complaint__category", "complaint__arrondissement", "event__complaint"
+        ).order_by("id")[:ITEMS_PER_EMAIL]
+    )
+    if not items:
+        return None
+    total = shown.count()
     unsubscribe_url = settings.SITE_URL + reverse("alert-unsubscribe", args=[alert.token])
     with translation.override(alert.language):
         context = {

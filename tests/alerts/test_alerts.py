@@ -297,3 +297,25 @@ def test_a_redirect_after_subscribing_never_leaves_the_site(client):
     )
 
     assert response["Location"] == "/alerts/"
+
+
+def test_a_report_hidden_after_matching_is_left_out_of_the_email(
+    point_in, django_capture_on_commit_callbacks
+):
+    from issues.moderation import moderate
+
+    centre = point_in("anfa")
+    confirmed_alert(kind=Alert.Kind.NEARBY, point=centre, radius_m=500)
+    kept, hidden = file(centre), file(near(centre, east_m=50))
+    moderator = StaffMembershipFactory(
+        role="moderator", authority=Authority.objects.get(slug="anfa")
+    ).user
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as owed:
+        services.send_alerts()  # matched now, e-mailed after the commit…
+    moderate(complaint=hidden, actor=moderator, decision="hide", reason="Insulte")
+    for send in owed:  # …which comes after the moderator's decision
+        send()
+
+    (message,) = [m for m in mail.outbox if m.to == [SUBSCRIBER]]
+    assert references_in(message) == {kept.reference}
