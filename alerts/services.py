@@ -1,8 +1,8 @@
 """Subscribing, confirming, unsubscribing and sending alerts.
 
-`send_alerts()` matches new items to alerts with one INSERT … SELECT per kind (never one query per
-alert), records each (alert, item) pair once (unique), groups each alert's new pairs into one
-batch, and owes one e-mail per batch through issues.notifications, which sends it once, after the
+`send_alerts()` matches new items to alerts with one statement per kind (never one query per
+alert) that records each new (alert, item) pair once (unique) in one batch per alert, and owes
+one e-mail per batch through issues.notifications, which sends it once, after the
 commit, by the background worker (or in process without a broker)."""
 
 from __future__ import annotations
@@ -123,11 +123,11 @@ def send_confirmation(alert: Alert) -> None:
     EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [alert.email]).send()
 
 
-# Matches: (alert, complaint) for new published reports, (alert, event) for public updates of a
-# published report. Never the subscriber's own reports; only what came after the confirmation.
+# Matches: (alert, item) pairs — a new published report for nearby and arrondissement alerts, a
+# public update of a published report for report alerts. Never the subscriber's own reports;
+# only what came after the confirmation.
 MATCH_NEARBY = """
-    INSERT INTO alerts_alertitem (alert_id, complaint_id)
-    SELECT alert.id, complaint.id
+    SELECT alert.id AS alert_id, complaint.id AS item_id
     FROM alerts_alert alert
     JOIN issues_complaint complaint
       -- the alert's box (GiST index) finds the candidates; the distance on the sphere decides
@@ -137,22 +137,18 @@ MATCH_NEARBY = """
       AND complaint.created_at >= %(since)s AND complaint.created_at > alert.confirmed_at
       {not_own}
       {categories}
-    ON CONFLICT DO NOTHING
 """
 MATCH_ARRONDISSEMENT = """
-    INSERT INTO alerts_alertitem (alert_id, complaint_id)
-    SELECT alert.id, complaint.id
+    SELECT alert.id AS alert_id, complaint.id AS item_id
     FROM alerts_alert alert
     JOIN issues_complaint complaint ON complaint.arrondissement_id = alert.arrondissement_id
     WHERE alert.kind = 'arrondissement' AND alert.confirmed_at IS NOT NULL
       AND complaint.created_at >= %(since)s AND complaint.created_at > alert.confirmed_at
       {not_own}
       {categories}
-    ON CONFLICT DO NOTHING
 """
 MATCH_UPDATES = """
-    INSERT INTO alerts_alertitem (alert_id, event_id)
-    SELECT alert.id, event.id
+    SELECT alert.id AS alert_id, event.id AS item_id
     FROM alerts_alert alert
     JOIN issues_event event ON event.complaint_id = alert.complaint_id
     JOIN issues_complaint complaint ON complaint.id = alert.complaint_id
@@ -160,7 +156,6 @@ MATCH_UPDATES = """
       AND complaint.moderation = 'published'
       AND event.is_public AND event.kind <> 'submitted'
       AND event.created_at >= %(since)s AND event.created_at > alert.confirmed_at
-    ON CONFLICT DO NOTHING
 """
 NOT_OWN = """
       AND complaint.moderation = 'published'
@@ -177,37 +172,55 @@ CATEGORIES = """
                SELECT chosen.category_id FROM alerts_alert_categories chosen
                WHERE chosen.alert_id = alert.id))
 """
-BATCH_NEW_ITEMS = """
-    WITH batches AS (
+# One statement per kind: the pairs not recorded before, one batch per alert that has any, and
+# each pair written once with its batch. Returns the new batches.
+RECORD_NEW = """
+    WITH matched AS ({match}),
+    fresh AS (
+        SELECT matched.alert_id, matched.item_id FROM matched
+        WHERE NOT EXISTS (
+            SELECT 1 FROM alerts_alertitem recorded
+            WHERE recorded.alert_id = matched.alert_id AND recorded.{item} = matched.item_id)
+    ),
+    batches AS (
         INSERT INTO alerts_alertbatch (alert_id, created_at)
-        SELECT DISTINCT alert_id, %(now)s FROM alerts_alertitem WHERE batch_id IS NULL
+        SELECT DISTINCT alert_id, %(now)s FROM fresh
         RETURNING id, alert_id
+    ),
+    recorded AS (
+        INSERT INTO alerts_alertitem (alert_id, {item}, batch_id)
+        SELECT fresh.alert_id, fresh.item_id, batches.id FROM fresh JOIN batches USING (alert_id)
     )
-    UPDATE alerts_alertitem item SET batch_id = batches.id
-    FROM batches WHERE item.alert_id = batches.alert_id AND item.batch_id IS NULL
-    RETURNING batches.id
+    SELECT id FROM batches
 """
 
 
-def match_statements() -> list[str]:
-    return [
-        MATCH_NEARBY.format(not_own=NOT_OWN, categories=CATEGORIES),
-        MATCH_ARRONDISSEMENT.format(not_own=NOT_OWN, categories=CATEGORIES),
-        MATCH_UPDATES,
-    ]
+def match_selects() -> dict[str, tuple[str, str]]:
+    """Each kind's match (a SELECT of alert_id, item_id) and the AlertItem column of its item."""
+    return {
+        "nearby": (MATCH_NEARBY.format(not_own=NOT_OWN, categories=CATEGORIES), "complaint_id"),
+        "arrondissement": (
+            MATCH_ARRONDISSEMENT.format(not_own=NOT_OWN, categories=CATEGORIES),
+            "complaint_id",
+        ),
+        "report": (MATCH_UPDATES, "event_id"),
+    }
 
 
 def send_alerts(*, now=None) -> int:
     """One run (hourly, by beat or `manage.py send_alerts`): returns the e-mails it made due.
-    Runs are serialised by an advisory lock; a run that fails changes nothing."""
+    Runs are serialised by an advisory lock (so "not recorded before" holds); a run that fails
+    changes nothing."""
     now = now or timezone.now()
+    batch_ids = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('alerts.send_alerts'))")
-        for statement in match_statements():
-            cursor.execute(statement, {"since": now - LOOKBACK})
-        cursor.execute(BATCH_NEW_ITEMS, {"now": now})
-        batch_ids = sorted({row[0] for row in cursor.fetchall()})
-        notifications.owe_many([f"{ALERT_EMAIL}:{batch_id}" for batch_id in batch_ids])
+        for match, item in match_selects().values():
+            cursor.execute(
+                RECORD_NEW.format(match=match, item=item), {"since": now - LOOKBACK, "now": now}
+            )
+            batch_ids += [row[0] for row in cursor.fetchall()]
+        notifications.owe_many([f"{ALERT_EMAIL}:{batch_id}" for batch_id in sorted(batch_ids)])
     return len(batch_ids)
 
 

@@ -130,14 +130,8 @@ def prepare() -> None:
 
 
 def floor_statements() -> list[tuple[str, str]]:
-    """Each kind's match as a bare SELECT (no INSERT, no uniqueness, no batching)."""
-    selects = []
-    for kind, statement in zip(
-        ("nearby", "arrondissement", "report"), services.match_statements(), strict=True
-    ):
-        select = statement.split("SELECT", 1)[1].rsplit("ON CONFLICT", 1)[0]
-        selects.append((kind, "SELECT" + select))
-    return selects
+    """Each kind's match as the bare SELECT (no recording, no uniqueness, no batching)."""
+    return [(kind, select) for kind, (select, _item) in services.match_selects().items()]
 
 
 def timed_in_rollback(work) -> tuple[list[float], object]:
