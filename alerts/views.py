@@ -13,14 +13,23 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from districts.geocoding import search_or_explain
+
 from . import selectors, services
-from .forms import AlertForm
+from .forms import RADIUS_CHOICES, AlertForm
 from .models import Alert
 
 
 def alerts(request: HttpRequest) -> HttpResponse:
-    """A signed-in citizen's alerts, and the forms to add one for an area."""
+    """A signed-in citizen's alerts, and the forms to add one: around a place found by name
+    (`?place=`), or for an arrondissement."""
+    place_query = request.GET.get("place", "").strip()[:120]
+    places, places_problem = search_or_explain(place_query) if place_query else ([], "")
     context = {
+        "place_query": place_query,
+        "places": places,
+        "places_problem": places_problem,
+        "radius_choices": RADIUS_CHOICES,
         "alerts": selectors.alerts_of(request.user) if request.user.is_authenticated else None,
         "nearby_form": AlertForm(initial={"kind": Alert.Kind.NEARBY}, user=request.user),
         "arrondissement_form": AlertForm(

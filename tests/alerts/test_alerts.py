@@ -319,3 +319,27 @@ def test_a_report_hidden_after_matching_is_left_out_of_the_email(
 
     (message,) = [m for m in mail.outbox if m.to == [SUBSCRIBER]]
     assert references_in(message) == {kept.reference}
+
+
+def test_an_alert_around_a_place_found_by_name(client, django_capture_on_commit_callbacks):
+    from districts.selectors import search_places
+
+    page = client.get("/alerts/", {"place": "Gare Casa-Port"}).content.decode()
+    place = search_places("Gare Casa-Port")[0]
+    assert f'value="{place.location.y:.7f}"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/alerts/subscribe/",
+            {
+                "kind": "nearby",
+                "lat": f"{place.location.y:.7f}",
+                "lon": f"{place.location.x:.7f}",
+                "radius_m": 250,
+                "email": SUBSCRIBER,
+            },
+        )
+
+    alert = Alert.objects.get()
+    assert alert.point.distance(place.location) < 1e-6 and alert.radius_m == 250
+    assert "Aucun lieu trouvé" in client.get("/alerts/", {"place": "zzzzqqq"}).content.decode()
