@@ -32,6 +32,7 @@ PUBLIC_PAGES = [
     "/accounts/signup/",
     "/accounts/password/reset/",
     "/alerts/",
+    "/alerts/?place=Gare+Casa-Port",
     "/no/such/page/",
 ]
 
