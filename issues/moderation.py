@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -18,7 +18,7 @@ from . import blur
 from .attachments import public_copies
 from .errors import InvalidTransition
 from .models import Attachment, Complaint, Event, Flag
-from .services import bump_data_version_after_commit, device_key
+from .services import bump_data_version_after_commit, record_once_per_device
 
 
 class ModerationRefused(InvalidTransition):
@@ -144,16 +144,4 @@ def flag(
     """Records a citizen's flag; False if this device or account had already flagged it."""
     if reason not in Flag.Reason.values:
         raise ModerationRefused(_("Choose one of the listed reasons."))
-    account = user if user is not None and user.is_authenticated else None
-    key = device_key(device_token)
-    already = Flag.objects.filter(complaint=complaint, device_key=key)
-    if account is not None:
-        already = already | Flag.objects.filter(complaint=complaint, user=account)
-    if already.exists():
-        return False
-    try:
-        with transaction.atomic():
-            Flag.objects.create(complaint=complaint, reason=reason, device_key=key, user=account)
-    except IntegrityError:
-        return False  # the same device, at the same moment
-    return True
+    return record_once_per_device(Flag, complaint, device_token, user, reason=reason)

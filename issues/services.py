@@ -214,6 +214,27 @@ def device_key(device_token: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{device_token}".encode()).hexdigest()
 
 
+def record_once_per_device(
+    model, complaint: Complaint, device_token: str, user: AbstractBaseUser | None, **fields
+) -> bool:
+    """Creates `model(complaint, device_key, user, **fields)` (a support, a flag) unless this
+    device or account already has one for the complaint; False then, also when a concurrent
+    request of the same device wins the unique constraint."""
+    account = user if user is not None and user.is_authenticated else None
+    key = device_key(device_token)
+    already = model.objects.filter(complaint=complaint, device_key=key)
+    if account is not None:
+        already = already | model.objects.filter(complaint=complaint, user=account)
+    if already.exists():
+        return False
+    try:
+        with transaction.atomic():
+            model.objects.create(complaint=complaint, device_key=key, user=account, **fields)
+    except IntegrityError:
+        return False
+    return True
+
+
 def support_complaint(
     *, complaint: Complaint, device_token: str, user: AbstractBaseUser | None = None
 ) -> bool:
@@ -221,18 +242,8 @@ def support_complaint(
     already supported it (the count does not change); raises SupportRefused if it is closed."""
     if not complaint.is_open:
         raise SupportRefused(_("Only open reports can be supported."))
-    account = user if user is not None and user.is_authenticated else None
-    key = device_key(device_token)
     with transaction.atomic():
-        already = Support.objects.filter(complaint=complaint, device_key=key)
-        if account is not None:
-            already = already | Support.objects.filter(complaint=complaint, user=account)
-        if already.exists():
-            return False
-        try:
-            with transaction.atomic():
-                Support.objects.create(complaint=complaint, user=account, device_key=key)
-        except IntegrityError:  # the same device or person, in a concurrent request
+        if not record_once_per_device(Support, complaint, device_token, user):
             return False
         Complaint.objects.filter(pk=complaint.pk).update(support_count=F("support_count") + 1)
     complaint.refresh_from_db(fields=["support_count"])

@@ -14,22 +14,14 @@ from districts.models import Category
 from issues.errors import AlreadyFiled
 from issues.models import Attachment, Complaint, Event
 from issues.services import create_complaint
+from tests.issues.test_report_pages import report_data as page_report_data
 from tests.media import photo_upload
 
 pytestmark = pytest.mark.usefixtures("casablanca")
 
 
 def report_data(point: Point, key: uuid.UUID, **overrides) -> dict:
-    data = {
-        "kind": "complaint",
-        "category": "roads-potholes",
-        "title": "Nid-de-poule",
-        "description": "Un trou profond devant le marché.",
-        "lat": f"{point.y:.7f}",
-        "lon": f"{point.x:.7f}",
-        "submission_key": str(key),
-    }
-    return data | overrides
+    return page_report_data(point, submission_key=str(key)) | overrides
 
 
 def service_fields(point: Point) -> dict:
