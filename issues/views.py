@@ -322,7 +322,7 @@ def flag(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def reopen(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = _public_or_404(reference)
+    complaint = _visible_or_404(request, reference)
     if not _is_owner(request, complaint):
         raise PermissionDenied(_("Only the person who sent this report can reopen it."))
     try:
@@ -340,7 +340,7 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def rate(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = _public_or_404(reference)
+    complaint = _visible_or_404(request, reference)
     if not _is_owner(request, complaint):
         raise PermissionDenied(_("Only the person who sent this report can rate it."))
     try:

@@ -274,3 +274,15 @@ def test_a_hidden_report_still_counts_as_handled_work(filed, moderator):
     client = Client()
     client.force_login(moderator)
     assert filed.reference in client.get("/staff/").content.decode()
+
+
+def test_the_reporter_still_follows_a_hidden_report(point_in, moderator):
+    reporter = Client()
+    reporter.post("/report/", report_data(point_in("anfa"), title=SECRET_TITLE))
+    complaint = Complaint.objects.get()
+
+    moderate(complaint=complaint, actor=moderator, decision="hide", reason="Insulte")
+
+    page = reporter.get(f"/track/{complaint.reference}/")
+    assert page.status_code == 200 and "masqué" in page.content.decode()
+    assert Client().get(f"/track/{complaint.reference}/").status_code == 404
