@@ -11,7 +11,7 @@ from .models import Attachment, Complaint, Event
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["kind", "file", "thumbnail", "created_at"]
+    fields = ["kind", "file", "public_file", "thumbnail", "blur_boxes", "is_hidden", "created_at"]
     readonly_fields = fields
     can_delete = False
 
@@ -59,6 +59,7 @@ class ComplaintAdmin(GISModelAdmin):
         "authority__kind",
         "arrondissement",
         "is_demo",
+        "moderation",
     ]
     search_fields = ["reference", "title", "description"]
     list_select_related = ["category", "authority", "arrondissement"]
@@ -83,6 +84,10 @@ class ComplaintAdmin(GISModelAdmin):
         "satisfaction_comment",
         "channel",
         "reported_media_url",
+        # Moderation goes through the staff workspace (issues.moderation), with a reason.
+        "moderation",
+        "public_title",
+        "public_description",
         "created_at",
         "updated_at",
     ]
