@@ -146,6 +146,7 @@ def timed_in_rollback(work) -> tuple[list[float], object]:
 
 
 def main() -> None:
+    emails_only = "--emails-only" in sys.argv  # one run, then the e-mail building figure only
     prepare()
     now = timezone.now()
     params = {"since": now - services.LOOKBACK}
@@ -154,6 +155,9 @@ def main() -> None:
         f"({NEW:,} in the last hour), {Alert.objects.count():,} alerts {ALERTS}, "
         f"{UPDATED_FOLLOWS:,} followed reports updated; {REPEATS} repeats, each rolled back"
     )
+    if emails_only:
+        time_email_building(now, emails=None)
+        return
     floor_total = []
     for kind, select in floor_statements():
 
@@ -194,14 +198,19 @@ def main() -> None:
         f"send_alerts, run again with nothing new: {again} e-mails due, {again_samples[0]:.0f} ms"
     )
 
+    time_email_building(now, emails)
+
+
+def time_email_building(now, emails: int | None) -> None:
     with transaction.atomic():
-        services.send_alerts(now=now)
+        made = services.send_alerts(now=now)
         batch_ids = list(AlertBatch.objects.order_by("?").values_list("id", flat=True)[:200])
         started = time.perf_counter()
         for batch_id in batch_ids:
             services.alert_message(batch_id).message()
         per_email = (time.perf_counter() - started) * 1000 / len(batch_ids)
         transaction.set_rollback(True)
+    emails = emails or made
     print(
         f"building one alert e-mail (text + HTML, fr/ar; 200 sampled): {per_email:.1f} ms "
         f"→ {emails:,} e-mails ≈ {emails * per_email / 1000 / 60:.1f} min of one worker"
