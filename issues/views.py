@@ -142,13 +142,20 @@ def _report_received(
 
 
 def _pin_from_query(request: HttpRequest) -> dict:
-    try:
-        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
-    except (KeyError, ValueError):
+    coordinates = _finite_coordinates(request.GET.get("lat"), request.GET.get("lon"))
+    if coordinates is None:
         return {}
-    if not (math.isfinite(lat) and math.isfinite(lon)):
-        return {}
+    lat, lon = coordinates
     return {"lat": round(lat, 7), "lon": round(lon, 7)}
+
+
+def _finite_coordinates(lat, lon) -> tuple[float, float] | None:
+    """(lat, lon) as numbers from what a page sent, or None if either is missing or not one."""
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        return None
+    return (lat, lon) if math.isfinite(lat) and math.isfinite(lon) else None
 
 
 def _report_context(request: HttpRequest, form: ReportForm) -> dict:
@@ -165,11 +172,11 @@ def _report_context(request: HttpRequest, form: ReportForm) -> dict:
 
 
 def _pin_in_words(form: ReportForm):
-    try:
-        lat, lon = float(form["lat"].value()), float(form["lon"].value())
-    except (TypeError, ValueError):
+    coordinates = _finite_coordinates(form["lat"].value(), form["lon"].value())
+    if coordinates is None:
         return None
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+    lat, lon = coordinates
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return None
     return describe_pin(lat, lon)
 
