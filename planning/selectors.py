@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, transaction
@@ -28,6 +29,7 @@ from districts.models import Authority, Category
 from issues import data_version
 from issues.models import Complaint, QueueTally
 
+from . import grid_clusters
 from .selection import SELECTION_WHERE, Selection, local_midnight
 
 CACHE_SECONDS = 60 * 60
@@ -507,108 +509,49 @@ def dbscan_hotspots(
     ]
 
 
-# DBSCAN's rule on the cells of one level of the pyramids instead of on complaints. A cell is a
-# core cell when the cells whose centres lie within `reach` cells of its own (reach = the DBSCAN
-# distance in cell widths) hold at least min_count complaints; core cells within reach of each
-# other form one hotspot (ST_ClusterDBSCAN over the cells' grid indexes, minpoints 1); every
-# other non-empty cell within reach of a core cell joins the nearest one's hotspot, as a DBSCAN
-# border point does. Counts and categories come from the rows PYRAMID_ROWS_SQL selects (all
-# time, or a window), the weeks of the biggest hotspots' cells from the weekly pyramid: no
-# complaint row is read but the few days of a window before its first whole week.
-GRID_HOTSPOTS_SQL = f"""
-WITH counted AS MATERIALIZED ({PYRAMID_ROWS_SQL}
-), cells AS MATERIALIZED (
-    SELECT gx, gy, sum(complaints) AS complaints FROM counted GROUP BY 1, 2
-), offsets AS MATERIALIZED (
-    SELECT dx, dy
-    FROM generate_series(-floor(%(reach)s)::integer, floor(%(reach)s)::integer) AS dx,
-         generate_series(-floor(%(reach)s)::integer, floor(%(reach)s)::integer) AS dy
-    WHERE dx * dx + dy * dy <= %(reach)s * %(reach)s
-), nearby AS (
-    -- Each cell's complaints added to every cell within reach: one pass, no join.
-    SELECT c.gx + o.dx AS gx, c.gy + o.dy AS gy, sum(c.complaints) AS complaints
-    FROM cells c CROSS JOIN offsets o
-    GROUP BY 1, 2
-), core AS MATERIALIZED (
-    SELECT n.gx, n.gy,
-           ST_ClusterDBSCAN(ST_MakePoint(n.gx, n.gy), eps := %(reach)s, minpoints := 1) OVER ()
-               AS cluster
-    FROM nearby n
-    JOIN cells c ON c.gx = n.gx AND c.gy = n.gy
-    WHERE n.complaints >= %(min_count)s
-), border AS (
-    SELECT reached.gx, reached.gy, reached.cluster
-    FROM (
-        SELECT DISTINCT ON (1, 2) k.gx + o.dx AS gx, k.gy + o.dy AS gy, k.cluster
-        FROM core k CROSS JOIN offsets o
-        ORDER BY 1, 2, o.dx * o.dx + o.dy * o.dy, k.cluster
-    ) AS reached
-    JOIN cells c ON c.gx = reached.gx AND c.gy = reached.gy
-    WHERE NOT EXISTS (SELECT FROM core WHERE core.gx = reached.gx AND core.gy = reached.gy)
-), members AS MATERIALIZED (
-    SELECT m.cluster, m.gx, m.gy, c.complaints
-    FROM (SELECT gx, gy, cluster FROM core UNION ALL SELECT gx, gy, cluster FROM border) AS m
-    JOIN cells c ON c.gx = m.gx AND c.gy = m.gy
-), clusters AS MATERIALIZED (
-    SELECT cluster, sum(complaints) AS complaints,
-           (sum((gx + 0.5) * complaints) / sum(complaints))::float AS centre_x,
-           (sum((gy + 0.5) * complaints) / sum(complaints))::float AS centre_y,
-           min(gx) AS min_gx, max(gx) AS max_gx, min(gy) AS min_gy, max(gy) AS max_gy
-    FROM members
-    GROUP BY 1
-    ORDER BY 2 DESC, 1
-    LIMIT %(limit)s
-), top_members AS MATERIALIZED (
-    SELECT m.* FROM members m JOIN clusters k ON k.cluster = m.cluster
-), by_category AS (
-    SELECT DISTINCT ON (cluster) cluster, category_id
-    FROM (
-        SELECT m.cluster, x.category_id, sum(x.complaints) AS n
-        FROM counted x JOIN top_members m ON m.gx = x.gx AND m.gy = x.gy
-        GROUP BY 1, 2
-    ) AS t
-    ORDER BY cluster, n DESC, category_id
-), weeks AS (
-    SELECT m.cluster, h.week, sum(h.complaints) AS complaints
-    FROM planning_heatweekcell h
-    JOIN top_members m ON m.gx = h.gx AND m.gy = h.gy
-    WHERE h.week >= coalesce(%(first_week)s, '-infinity'::date) AND {PYRAMID_WHERE}
-    GROUP BY 1, 2
-    UNION ALL
-    SELECT m.cluster, planning_week_of(c.created_at), count(*)
-    FROM issues_complaint c
-    JOIN top_members m ON m.gx = {CELL_X_SQL} AND m.gy = {CELL_Y_SQL}
-    WHERE %(edge_from)s::timestamptz IS NOT NULL
-      AND c.created_at >= %(edge_from)s AND c.created_at < %(edge_to)s AND {SELECTION_WHERE}
-    GROUP BY 1, 2
-), by_week AS (
-    SELECT cluster, week,
-           sum(sum(complaints)) OVER (PARTITION BY cluster ORDER BY week) AS running
-    FROM weeks
-    GROUP BY 1, 2
-), ages AS (
-    SELECT DISTINCT ON (b.cluster) b.cluster, o.oldest, b.week AS median
-    FROM by_week b
-    JOIN clusters k ON k.cluster = b.cluster
-    JOIN (SELECT cluster, min(week) AS oldest FROM weeks GROUP BY 1) AS o
-        ON o.cluster = b.cluster
-    WHERE 2 * b.running >= k.complaints
-    ORDER BY b.cluster, b.week
-), extent AS (
-    SELECT m.cluster,
-           max(sqrt((m.gx + 0.5 - k.centre_x) ^ 2 + (m.gy + 0.5 - k.centre_y) ^ 2)) AS cells
-    FROM top_members m
-    JOIN clusters k ON k.cluster = m.cluster
+# Grid hotspots (DBSCAN's rule on the cells of one level of the pyramids, planning.grid_clusters)
+# read two things, never complaint rows but the few days of a window before its first whole week:
+# every non-empty cell's count, then the complaints of the biggest clusters' cells by week
+# received and category, from the weekly pyramid (which holds every complaint the cells count).
+GRID_CELLS_SQL = f"""
+SELECT gx, gy, sum(complaints)::bigint
+FROM ({PYRAMID_ROWS_SQL}) AS counted
+GROUP BY 1, 2
+"""
+
+# A cell's (gx, gy) as one number (|gy| < 2^21 at zoom 18). Grouped by it, the members are known
+# to be unique, so PostgreSQL hashes them rather than the far bigger weekly rows.
+CELL_KEY_SQL = "({gx})::bigint * 8388608 + ({gy}) + 4194304"
+
+GRID_WEEKS_SQL = f"""
+WITH members AS MATERIALIZED (
+    SELECT key, min(cluster) AS cluster
+    FROM unnest(%(member_key)s::bigint[], %(member_cluster)s::integer[]) AS m(key, cluster)
     GROUP BY 1
 )
-SELECT k.complaints, c.category_id, a.oldest, a.median, k.centre_x, k.centre_y,
-       e.cells, k.min_gx, k.max_gx, k.min_gy, k.max_gy
-FROM clusters k
-JOIN by_category c ON c.cluster = k.cluster
-JOIN ages a ON a.cluster = k.cluster
-JOIN extent e ON e.cluster = k.cluster
-ORDER BY k.complaints DESC, a.oldest, k.cluster
+SELECT cluster, week, category_id, sum(complaints)::bigint
+FROM (
+    SELECT m.cluster, h.week, h.category_id, h.complaints
+    FROM planning_heatweekcell h
+    JOIN members m ON m.key = {CELL_KEY_SQL.format(gx="h.gx", gy="h.gy")}
+    WHERE h.week >= coalesce(%(first_week)s, '-infinity'::date)
+      AND h.week <= coalesce(%(last_week)s, 'infinity'::date)
+      AND {PYRAMID_WHERE}
+    UNION ALL
+    SELECT m.cluster, planning_week_of(c.created_at), c.category_id, 1
+    FROM issues_complaint c
+    JOIN members m ON m.key = {CELL_KEY_SQL.format(gx=CELL_X_SQL, gy=CELL_Y_SQL)}
+    WHERE %(edge_from)s::timestamptz IS NOT NULL
+      AND c.created_at >= %(edge_from)s AND c.created_at < %(edge_to)s AND {SELECTION_WHERE}
+) AS received
+GROUP BY 1, 2, 3
 """
+
+
+def cell_keys(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
+    """CELL_KEY_SQL in numpy."""
+    return gx.astype(np.int64) * 8388608 + gy + 4194304
+
 
 # The newest complaints of the selection in a hotspot's box, for the staff's links.
 NEWEST_IN_BOX_SQL = f"""
@@ -633,45 +576,89 @@ def grid_level(metres: float) -> int:
 def grid_hotspots(
     selection: Selection, *, metres: float, min_count: int, limit: int = 50
 ) -> list[Hotspot]:
-    """DBSCAN's rule applied to the cells of the weekly pyramid (GRID_HOTSPOTS_SQL): its cost
+    """DBSCAN's rule applied to the cells of the pyramids (planning.grid_clusters): its cost
     follows the number of non-empty cells, not of complaints, so the whole city at a million
     open reports is answered. Ages are counted from the Monday of the week received."""
     zoom = grid_level(metres)
     true_width = cell_metres(zoom) * math.cos(math.radians(CITY_LATITUDE))
-    received = received_span(selection)
-    params = {
-        **pyramid_params(selection, zoom=zoom, bounds=None, received=received),
-        "reach": metres / true_width,
-        "min_count": max(min_count, settings.PRIVACY_MIN_COUNT),
-        "limit": limit,
+    params = pyramid_params(selection, zoom=zoom, bounds=None, received=received_span(selection))
+    cells = _fetch_with_settings(GRID_CELLS_SQL, params, work_mem="64MB")
+    if not cells:
+        return []
+    gx, gy, counts = (np.array(column, dtype=np.int64) for column in zip(*cells, strict=True))
+    number_of = grid_clusters.cluster_cells(
+        gx,
+        gy,
+        counts,
+        reach=metres / true_width,
+        min_count=max(min_count, settings.PRIVACY_MIN_COUNT),
+    )
+    clusters = grid_clusters.describe(gx, gy, counts, number_of)[:limit]
+    if not clusters:
+        return []
+    top = np.isin(number_of, [cluster.number for cluster in clusters])
+    params |= {
+        "member_key": cell_keys(gx[top], gy[top]).tolist(),
+        "member_cluster": number_of[top].tolist(),
     }
-    # Its aggregates of ~10⁶ rows stay in memory rather than spill to disk (3.6 → 2.6 s for
-    # the whole city at 50 m, BENCHMARKS.md).
-    rows = _fetch_with_settings(GRID_HOTSPOTS_SQL, params, work_mem="64MB")
-    categories = Category.objects.in_bulk([row[1] for row in rows])
+    by_week_and_category = _fetch_with_settings(GRID_WEEKS_SQL, params, work_mem="64MB", jit="off")
+    dominant = _dominant_categories(by_week_and_category)
+    weeks: dict[int, list[tuple[date, int]]] = {}
+    for number, week, _category, complaints in by_week_and_category:
+        weeks.setdefault(number, []).append((week, complaints))
+    categories = Category.objects.in_bulk(set(dominant.values()))
     today = timezone.localdate()
     size = params["size"]
     found = []
-    for complaints, category_id, oldest, median, x, y, extent, *box in rows:
-        min_gx, max_gx, min_gy, max_gy = box
-        lat, lon = _grid_to_degrees(x, y, size)
-        south, west = _grid_to_degrees(min_gx, min_gy, size)
-        north, east = _grid_to_degrees(max_gx + 1, max_gy + 1, size)
+    for cluster in clusters:
+        oldest, median = _oldest_and_median_week(weeks[cluster.number], cluster.complaints)
+        lat, lon = _grid_to_degrees(cluster.centre_x, cluster.centre_y, size)
+        south, west = _grid_to_degrees(cluster.min_gx, cluster.min_gy, size)
+        north, east = _grid_to_degrees(cluster.max_gx + 1, cluster.max_gy + 1, size)
         found.append(
             Hotspot(
-                complaints=int(complaints),
-                category=categories[category_id],
+                complaints=cluster.complaints,
+                category=categories[dominant[cluster.number]],
                 oldest_days=(today - oldest).days,
                 median_age_days=(today - median).days,
                 lat=round(lat, 6),
                 lon=round(lon, 6),
                 # To the farthest member cell's far corner.
-                radius_m=math.ceil((extent + math.sqrt(2) / 2) * true_width),
+                radius_m=math.ceil((cluster.extent + math.sqrt(2) / 2) * true_width),
                 newest_references=_newest_in_box(selection, Bounds(west, south, east, north)),
                 method="grid",
             )
         )
+    # Biggest first; among equals, the oldest first.
+    found.sort(key=lambda hotspot: (-hotspot.complaints, -hotspot.oldest_days))
     return found
+
+
+def _dominant_categories(rows: list[tuple[int, date, int, int]]) -> dict[int, int]:
+    """Each cluster's category with the most complaints (the lowest id among equals), from its
+    (cluster, week, category, complaints) rows."""
+    totals: dict[int, dict[int, int]] = {}
+    for cluster, _week, category_id, complaints in rows:
+        by_category = totals.setdefault(cluster, {})
+        by_category[category_id] = by_category.get(category_id, 0) + complaints
+    return {
+        cluster: min(by_category, key=lambda category_id: (-by_category[category_id], category_id))
+        for cluster, by_category in totals.items()
+    }
+
+
+def _oldest_and_median_week(weeks: list[tuple[date, int]], complaints: int) -> tuple[date, date]:
+    """The first week with a complaint, and the week by which half of them were received."""
+    totals: dict[date, int] = {}
+    for week, n in weeks:
+        totals[week] = totals.get(week, 0) + n
+    weeks = sorted((week, n) for week, n in totals.items() if n > 0)
+    running = 0
+    for week, n in weeks:
+        running += n
+        if 2 * running >= complaints:
+            return weeks[0][0], week
+    raise ValueError("the weekly counts hold fewer complaints than the cells")
 
 
 def _grid_to_degrees(gx: float, gy: float, size: float) -> tuple[float, float]:
