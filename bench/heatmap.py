@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from datetime import timedelta
@@ -54,6 +55,14 @@ HEAT_TRIGGERS = [
     for table in ("cells", "weeks")
     for operation in ("insert", "delete", "update")
 ]
+
+# Counts in the reports filed while the triggers were off.
+COUNT_IN_SQL = """
+SELECT planning_heat_cells_add(location, category_id, arrondissement_id, status, 1),
+       planning_heat_weeks_add(location, created_at, category_id, arrondissement_id, status, 1)
+FROM issues_complaint
+WHERE id = ANY(%s)
+"""
 
 
 def heat_maps(client, options, densest, potholes, hay_hassani) -> None:
@@ -158,6 +167,10 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--writes-per-second", type=float, default=5.0)
+    parser.add_argument("--filing-rounds", type=int, default=10, help="of --repeats reports each")
+    parser.add_argument(
+        "--filing-only", action="store_true", help="only the price of the triggers on filing"
+    )
     options = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
@@ -167,8 +180,11 @@ def main() -> None:
         f"heat cells: {HeatCell.objects.count():,} rows, by week: "
         f"{HeatWeekCell.objects.count():,} rows"
     )
-    client = Client()
     potholes = Category.objects.get(code="roads-potholes")
+    if options.filing_only:
+        filing_cost(potholes, options)
+        return
+    client = Client()
     hay_hassani = Authority.objects.get(slug="hay-hassani")
     # The densest 80 m square of the city and the median one: the street views look there.
     squares = sorted(selectors.heat_cells(Selection(), zoom=15)["cells"], key=lambda c: c[2])
@@ -185,40 +201,57 @@ def main() -> None:
     print(f"writer filed {writer.filed} reports during these measurements")
     compare_methods(potholes)
 
-    points = iter(random_points_in_city(4 * options.repeats + 2, seed=123))
-    filed = []
+    filing_cost(potholes, options)
 
-    def file_one():
-        complaint = create_complaint(
+
+def filing_cost(potholes, options) -> None:
+    """create_complaint with the heat-count triggers on and off, in alternating rounds (the
+    machine's drift and the tables' growth fall on both sides), the first report of each round
+    left out (it pays for re-planning after ALTER TABLE)."""
+    rounds, per_round = options.filing_rounds, options.repeats
+    points = iter(random_points_in_city(2 * rounds * (per_round + 1) + 2, seed=123))
+    filed_without = []
+
+    def file_one() -> int:
+        return create_complaint(
             category=potholes,
             location=next(points),
             title="[Bench] Nid-de-poule",
             description="Signalement généré par le benchmark, pas un vrai signalement.",
             is_demo=True,
-        )
-        filed.append(complaint.pk)
+        ).pk
 
-    with_pyramid = timed(file_one, options.repeats)
+    def round_of(samples: list[float], filed: list[int] | None) -> None:
+        file_one() if filed is None else filed.append(file_one())
+        for _ in range(per_round):
+            started = time.perf_counter()
+            pk = file_one()
+            samples.append((time.perf_counter() - started) * 1000)
+            if filed is not None:
+                filed.append(pk)
+
+    with_counts, without = [], []
+    try:
+        for _ in range(rounds):
+            round_of(with_counts, None)
+            _switch_heat_triggers("DISABLE")
+            round_of(without, filed_without)
+            _switch_heat_triggers("ENABLE")
+    finally:
+        _switch_heat_triggers("ENABLE")
+        with connection.cursor() as cursor:  # the reports filed without the triggers count now
+            cursor.execute(COUNT_IN_SQL, [filed_without])
+    print(f"create_complaint, one report committed per sample ({rounds} alternating rounds)")
+    print(f"  with the heat-count triggers         {percentiles(with_counts)}")
+    print(f"  without them                         {percentiles(without)}")
+    added = statistics.median(with_counts) - statistics.median(without)
+    print(f"  added by the triggers (p50)          {added:+.2f} ms")
+
+
+def _switch_heat_triggers(action: str) -> None:
     with connection.cursor() as cursor:
         for trigger in HEAT_TRIGGERS:
-            cursor.execute(f"ALTER TABLE issues_complaint DISABLE TRIGGER {trigger}")
-    filed.clear()
-    try:
-        without = timed(file_one, options.repeats)
-    finally:
-        with connection.cursor() as cursor:
-            for trigger in HEAT_TRIGGERS:
-                cursor.execute(f"ALTER TABLE issues_complaint ENABLE TRIGGER {trigger}")
-            # The complaints filed without the triggers are counted in now.
-            cursor.execute(
-                "SELECT planning_heat_cells_add(location, category_id, arrondissement_id, "
-                "status, 1), planning_heat_weeks_add(location, created_at, category_id, "
-                "arrondissement_id, status, 1) FROM issues_complaint WHERE id = ANY(%s)",
-                [filed],
-            )
-    print("create_complaint, one report committed per sample")
-    print(f"  with the six heat-cell triggers      {percentiles(with_pyramid)}")
-    print(f"  without them                         {percentiles(without)}")
+            cursor.execute(f"ALTER TABLE issues_complaint {action} TRIGGER {trigger}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,17 @@ from django.db import models
 
 from districts.models import Authority, Category
 
+# The pyramids are derived from the complaints, whose own keys are checked: a constraint or an
+# index here would only add work to every report filed (a key check that locks the category and
+# the arrondissement row, and two more index entries, for each of the ~20 cells a report
+# touches). Django still cascades a deletion.
+DERIVED_FOREIGN_KEY = {
+    "on_delete": models.CASCADE,
+    "related_name": "+",
+    "db_constraint": False,
+    "db_index": False,
+}
+
 
 class HeatCell(models.Model):
     """How many complaints of a category, in an arrondissement, open or not, fall in one cell of
@@ -19,8 +30,8 @@ class HeatCell(models.Model):
     zoom = models.SmallIntegerField()
     gx = models.IntegerField()
     gy = models.IntegerField()
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
-    arrondissement = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, **DERIVED_FOREIGN_KEY)
+    arrondissement = models.ForeignKey(Authority, **DERIVED_FOREIGN_KEY)
     is_open = models.BooleanField()
     complaints = models.IntegerField()
 
@@ -48,8 +59,8 @@ class HeatWeekCell(models.Model):
     week = models.DateField()
     gx = models.IntegerField()
     gy = models.IntegerField()
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
-    arrondissement = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, **DERIVED_FOREIGN_KEY)
+    arrondissement = models.ForeignKey(Authority, **DERIVED_FOREIGN_KEY)
     is_open = models.BooleanField()
     complaints = models.IntegerField()
 
