@@ -126,7 +126,7 @@ def hotspots_city_wide(client, options) -> None:
             cache.clear()
             return client.get(url)
 
-        samples = timed(cold, 3)
+        samples = timed(cold, 6)
         found = cold().json()
         biggest = found[0]["complaints"] if found else 0
         print(
