@@ -10,7 +10,8 @@ threads = int(os.environ.get("WEB_THREADS", "1"))
 # slowest legitimate request (a city-wide hotspot search stops itself at HOTSPOT_TIMEOUT_MS).
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 20
-# Queued connections beyond this are refused at once rather than left to time out.
+# The kernel's accept queue. Past OVERLOAD_QUEUE_LENGTH waiting connections the application
+# answers 503 at once (casa_map/overload.py), so this is rarely reached.
 backlog = int(os.environ.get("WEB_BACKLOG", "256"))
 max_requests = 2000
 max_requests_jitter = 200
@@ -18,3 +19,10 @@ accesslog = "-"
 # No client address in the access log (law 09-08: an IP address is personal data).
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Hands the listening sockets to the load shedding (casa_map/overload.py)."""
+    from casa_map import overload
+
+    overload.watch([listener.sock for listener in worker.sockets])

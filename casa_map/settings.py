@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A 503 at once when gunicorn's accept queue is longer than OVERLOAD_QUEUE_LENGTH.
+    "casa_map.overload.ShedWhenSaturatedMiddleware",
     # Before anything that reads the database with what the request carries (sessions, views).
     "casa_map.middleware.UnstorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +94,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgis:///casa_map")}
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+
+# Above this many connections waiting for a gunicorn worker, requests are answered 503 at once
+# (casa_map/overload.py): about a second of waiting at the rate reports are filed here.
+OVERLOAD_QUEUE_LENGTH = env.int("OVERLOAD_QUEUE_LENGTH", default=64)
+OVERLOAD_RETRY_AFTER = env.int("OVERLOAD_RETRY_AFTER", default=10)
 # A kept connection is checked before reuse: after a PostgreSQL restart, requests reconnect
 # instead of failing once per worker.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
