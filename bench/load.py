@@ -5,8 +5,10 @@ asyncio client (aiohttp) keeps N requests in flight for `--seconds` at each conc
 tracking page, the public map, the heat map, the staff queue page (signed in). The floor, in the
 same run and on the same gunicorn: /livez, a bare Django JSON view.
 
-Prints throughput, p50/p95/p99 and what failed (HTTP status, timeout, refused connection) per
-level, and filing's throughput as a share of the floor's. The rate limits are raised for the run
+Prints throughput (requests answered with success per second), p50/p95/p99 and what failed
+(HTTP status, timeout, refused connection) per level, the latency of the requests shed with a 503
+above saturation (casa_map/overload.py; the last level, 256, is past it), reports stored against
+201s answered, and filing's throughput as a share of the floor's. The rate limits are raised for the run
 (one client address sends everything); nothing else differs from production settings.
 
     DATABASE_URL=postgis:///casa_map_load .venv/bin/python -m bench.load
@@ -63,22 +65,33 @@ class Level:
     concurrency: int
     seconds: float
     latencies: list[float] = field(default_factory=list)
+    shed_latencies: list[float] = field(default_factory=list)
     outcomes: Counter = field(default_factory=Counter)
 
     @property
+    def answered(self) -> int:
+        return sum(n for outcome, n in self.outcomes.items() if str(outcome).startswith("2"))
+
+    @property
     def throughput(self) -> float:
-        return len(self.latencies) / self.seconds
+        """Requests answered with success per second (a shed request is not throughput)."""
+        return self.answered / self.seconds
 
     def line(self) -> str:
-        ordered = sorted(self.latencies) or [0.0]
-        cuts = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
         failed = {k: v for k, v in self.outcomes.items() if not str(k).startswith("2")}
-        return (
-            f"  c={self.concurrency:<4} {self.throughput:8.1f} req/s   p50 {cuts[49]:8.1f} ms   "
-            f"p95 {cuts[94]:8.1f} ms   p99 {cuts[98]:8.1f} ms   "
-            f"ok {sum(v for k, v in self.outcomes.items() if str(k).startswith('2')):6d}   "
-            f"failed {dict(failed) or 0}"
+        text = (
+            f"  c={self.concurrency:<4} {self.throughput:8.1f} ok/s   {_cuts(self.latencies)}   "
+            f"ok {self.answered:6d}   failed {dict(failed) or 0}"
         )
+        if self.shed_latencies:
+            text += f"\n         shed (503) answered in {_cuts(self.shed_latencies)}"
+        return text
+
+
+def _cuts(latencies: list[float]) -> str:
+    ordered = sorted(latencies) or [0.0]
+    cuts = statistics.quantiles(ordered, n=100) if len(ordered) > 1 else ordered * 99
+    return f"p50 {cuts[49]:8.1f} ms   p95 {cuts[94]:8.1f} ms   p99 {cuts[98]:8.1f} ms"
 
 
 def two_megabyte_photo() -> bytes:
@@ -252,7 +265,8 @@ async def run_level(base, request, signed_in, concurrency, seconds) -> Level:
                 outcome = "timeout"
             except aiohttp.ClientConnectionError:
                 outcome = "connection refused/reset"
-            level.latencies.append((time.perf_counter() - started) * 1000)
+            elapsed = (time.perf_counter() - started) * 1000
+            (level.shed_latencies if outcome == 503 else level.latencies).append(elapsed)
             level.outcomes[outcome] += 1
 
     try:
@@ -266,7 +280,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--open", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--levels", default="1,4,16,64")
+    parser.add_argument("--levels", default="1,4,16,64,256")
     parser.add_argument("--port", type=int, default=8123)
     options = parser.parse_args()
     levels = [int(level) for level in options.levels.split(",")]
@@ -289,10 +303,16 @@ def main() -> None:
                 print(name)
                 asyncio.run(run_level(stack.url, request, signed_in, 1, 1))  # warm-up, unshown
                 for concurrency in levels:
+                    stored_before = Complaint.objects.count()
                     level = asyncio.run(
                         run_level(stack.url, request, signed_in, concurrency, options.seconds)
                     )
                     print(level.line())
+                    if name.startswith("file"):
+                        stored = Complaint.objects.count() - stored_before
+                        print(
+                            f"         reports stored {stored}, answered 201 {level.outcomes[201]}"
+                        )
                     if name.startswith("floor"):
                         floor[concurrency] = level.throughput
                     elif name.startswith("file"):
