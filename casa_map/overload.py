@@ -5,10 +5,12 @@ queue of the listening socket, and past saturation that queue, and every visitor
 grows. Each worker is handed the listening sockets (`watch`, from gunicorn.conf.py's
 post_worker_init) and, before doing any work for a request, reads how many connections are
 waiting behind it (Linux's TCP_INFO on a listening socket: `tcpi_unacked` is the accept queue's
-length). Above OVERLOAD_QUEUE_LENGTH it answers 503 with Retry-After, in the visitor's language and
-in the form of the interface, without touching the database: nothing was received, and the
-phone's outbox sends the report again later. Answering takes a millisecond, so the queue drains
-and the visitors who are let in wait at most about OVERLOAD_QUEUE_LENGTH requests' time.
+length). With `queued` waiting above OVERLOAD_QUEUE_LENGTH (`limit`), a request is let in with
+probability limit / queued and otherwise answered 503 with Retry-After, in the visitor's language
+and in the form of the interface, without touching the database: nothing was received, and the
+phone's outbox sends the report again later. A 503 takes a millisecond, so the workers go on
+serving at capacity (shedding every request above the limit would serve almost none while the
+clients keep the queue full), and a request let in waits behind about `limit` requests' work.
 
 Without watched sockets (runserver, the test client, a platform without TCP_INFO) nothing is shed.
 """
@@ -16,8 +18,10 @@ Without watched sockets (runserver, the test client, a platform without TCP_INFO
 from __future__ import annotations
 
 import logging
+import random
 import socket
 import struct
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -55,15 +59,17 @@ def queued_connections(listener: socket.socket) -> int:
     return struct.unpack_from("I", info, _UNACKED_OFFSET)[0]
 
 
-def saturated() -> bool:
+def should_shed(draw: Callable[[], float] = random.random) -> bool:
+    """Whether to refuse this request: never at or under the limit, above it in proportion to
+    the excess (`draw` is uniform on [0, 1))."""
     limit = settings.OVERLOAD_QUEUE_LENGTH
+    queued = 0
     for listener in _listeners:
         try:
-            if queued_connections(listener) > limit:
-                return True
+            queued = max(queued, queued_connections(listener))
         except OSError:
             continue
-    return False
+    return queued > limit and draw() >= limit / queued
 
 
 def overloaded_answer(request: HttpRequest) -> HttpResponse:
@@ -87,7 +93,7 @@ class ShedWhenSaturatedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _listeners and request.path not in NEVER_SHED and saturated():
-            logger.warning("shed %s %s: accept queue full", request.method, request.path)
+        if _listeners and request.path not in NEVER_SHED and should_shed():
+            logger.warning("shed %s %s: accept queue too long", request.method, request.path)
             return overloaded_answer(request)
         return self.get_response(request)

@@ -1,6 +1,7 @@
 """Load shedding (casa_map/overload.py) on a real listening socket: connections the kernel has
-accepted and no worker has taken are counted, and above OVERLOAD_QUEUE_LENGTH every request but
-the probes is answered 503 at once, in the visitor's language, storing nothing."""
+accepted and no worker has taken are counted, and above OVERLOAD_QUEUE_LENGTH requests (never the
+probes) are answered 503 at once in proportion to the excess, in the visitor's language, storing
+nothing."""
 
 from __future__ import annotations
 
@@ -62,12 +63,12 @@ def test_nothing_is_shed_up_to_the_limit(client, listener, settings, casablanca)
     assert client.get("/api/v1/categories/").status_code == 200
 
 
-def test_above_the_limit_the_api_answers_503_and_stores_nothing(
+def test_a_shed_report_is_answered_503_and_stores_nothing(
     client, listener, settings, casablanca, point_in
 ):
-    settings.OVERLOAD_QUEUE_LENGTH = 2
+    settings.OVERLOAD_QUEUE_LENGTH = 0  # with anyone waiting, every request is shed
     overload.watch([listener.socket])
-    listener.queue(3)
+    listener.queue(1)
 
     answer = client.post("/api/v1/complaints/", filing(point_in("anfa")))
 
@@ -103,7 +104,17 @@ def test_sockets_without_an_accept_queue_are_ignored(tmp_path):
     unix.listen(4)
     try:
         overload.watch([unix])
-        assert not overload.saturated()
+        assert not overload.should_shed(draw=lambda: 0.999)
     finally:
         overload.watch([])
         unix.close()
+
+
+def test_above_the_limit_requests_are_let_in_in_proportion(listener, settings):
+    settings.OVERLOAD_QUEUE_LENGTH = 2
+    overload.watch([listener.socket])
+    listener.queue(2)
+    assert not overload.should_shed(draw=lambda: 0.999)
+    listener.queue(2)  # 4 waiting: half of the requests are let in
+    assert not overload.should_shed(draw=lambda: 0.49)
+    assert overload.should_shed(draw=lambda: 0.5)
