@@ -5,11 +5,11 @@ Redis is stopped and started again, the media storage fills up, and the worker's
 killed mid-task. MEDIA_ROOT is a tmpfs of `--media-mb` mounted for the run (the machine allows
 it: root in a VM); "full" means a filler file written until the kernel answers ENOSPC.
 
-After recovery the bench runs the sweeper (what beat does every 5 minutes) until no e-mail is
-owed, then prints: reports answered 201, reports in the database, reports whose photo is on
-disk, and e-mails sent, with what each failed request was answered. The promise: the first
-three match exactly (a request the client gave up on is counted apart), and every owed e-mail
-is sent exactly once.
+After recovery the bench runs the sweepers (what beat does every 5 minutes) until no e-mail is
+owed and every photo has its blurred public copy, then prints: reports answered 201, reports in
+the database, reports whose photo (original, public copy, thumbnail) is on disk, and e-mails
+sent, with what each failed request was answered. The promise: the first three match exactly (a
+request the client gave up on is counted apart), and every owed e-mail is sent exactly once.
 
 This restarts the machine's PostgreSQL and Redis: run it alone.
 
@@ -46,7 +46,8 @@ from PIL import Image  # noqa: E402
 from bench.load import Stack, prepare_database  # noqa: E402
 from issues import notifications  # noqa: E402
 from issues.models import Attachment, Complaint, OwedEmail  # noqa: E402
-from issues.tasks import send_owed_email  # noqa: E402
+from issues.moderation import photos_without_public_copy  # noqa: E402
+from issues.tasks import make_public_copy, send_owed_email  # noqa: E402
 
 MARKER = "[Bench-faults]"
 SERVE_LOG = Path(tempfile.gettempdir()) / "casa-map-faults-serve.log"
@@ -190,17 +191,20 @@ class Load:
         await asyncio.gather(*clients)
 
 
-def sweep_until_sent(limit_seconds: float = 240) -> float:
-    """The sweeper's work (issues.tasks.send_owed_emails) at once rather than after its 5
-    minutes, again until nothing is owed."""
+def sweep_until_done(limit_seconds: float = 240) -> float:
+    """The sweepers' work (issues.tasks.send_owed_emails and make_missing_public_copies) at once
+    rather than after their 5 minutes, again until nothing is owed or missing."""
     started = time.monotonic()
     while time.monotonic() - started < limit_seconds:
         connection.close()
         owed = notifications.owed_keys(older_than=timedelta(0))
-        if not owed:
+        photos = photos_without_public_copy(older_than=timedelta(0))
+        if not owed and not photos:
             break
         for key in owed:
             send_owed_email.delay(key)
+        for attachment_id in photos:
+            make_public_copy.delay(attachment_id)
         time.sleep(5)
     return time.monotonic() - started
 
@@ -237,7 +241,7 @@ def main() -> None:
                 ("recovered", None, None, s),
             ]
             asyncio.run(load.run(plan))
-            swept = sweep_until_sent()
+            swept = sweep_until_done()
             time.sleep(3)
             report(load, started_at, media, workdir / "sent", swept)
         finally:
@@ -257,10 +261,9 @@ def report(load: Load, since, media: Path, sent_dir: Path, swept: float) -> None
     with_photo = {reference for reference, photo in load.received if photo}
     photos_on_disk = 0
     for attachment in Attachment.objects.filter(complaint__in=stored).select_related("complaint"):
-        if (
-            attachment.complaint.reference in with_photo
-            and (media / attachment.file.name).exists()
-            and (media / attachment.thumbnail.name).exists()
+        if attachment.complaint.reference in with_photo and all(
+            field and (media / field.name).exists()
+            for field in (attachment.file, attachment.public_file, attachment.thumbnail)
         ):
             photos_on_disk += 1
     owed = OwedEmail.objects.filter(created_at__gte=since)
@@ -293,7 +296,7 @@ def report(load: Load, since, media: Path, sent_dir: Path, swept: float) -> None
         f"{len(references_stored - answered)}"
     )
     print(f"reports answered with a photo:             {len(with_photo):6d}")
-    print(f"  of them with photo and thumbnail on disk:{photos_on_disk:6d}")
+    print(f"  of them with photo, public copy and thumbnail on disk: {photos_on_disk:6d}")
     print(
         f"e-mails owed: {owed.count()}, marked sent: {owed.filter(sent_at__isnull=False).count()}"
         f", still owed: {owed.filter(sent_at__isnull=True).count()} (sweeps took {swept:.0f} s)"

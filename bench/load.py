@@ -8,8 +8,8 @@ same run and on the same gunicorn: /livez, a bare Django JSON view.
 Prints throughput (requests answered with success per second), p50/p95/p99 and what failed
 (HTTP status, timeout, refused connection) per level, the latency of the requests shed with a 503
 above saturation (casa_map/overload.py; the last level, 256, is past it), reports stored against
-201s answered, and filing's throughput as a share of the floor's. The rate limits are raised for the run
-(one client address sends everything); nothing else differs from production settings.
+201s answered, and filing's throughput as a share of the floor's. The rate limits are raised for
+the run (one client address sends everything); nothing else differs from production settings.
 
     DATABASE_URL=postgis:///casa_map_load .venv/bin/python -m bench.load
 """

@@ -375,6 +375,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "send-owed-emails": {"task": "issues.tasks.send_owed_emails", "schedule": 300.0},
+    "make-missing-public-copies": {
+        "task": "issues.tasks.make_missing_public_copies",
+        "schedule": 300.0,
+    },
     "send-overdue-digests": {
         "task": "staff.tasks.send_overdue_digests",
         "schedule": crontab(hour=7, minute=30),

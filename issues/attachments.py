@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pillow_heif
 from django.conf import settings
@@ -39,16 +39,13 @@ class AttachmentRejected(Exception):
 
 @dataclass
 class PreparedAttachment:
-    """A checked attachment, ready to store: cleaned content, thumbnail for photos."""
+    """A checked attachment, ready to store: the cleaned content. A photo's blurred public copy
+    and its thumbnail are made after the commit, by the worker (issues.tasks.make_public_copies):
+    finding faces and plates is most of a photo's cost."""
 
     kind: str  # "image" or "pdf"
     content: ContentFile
-    thumbnail: ContentFile | None
     gps: tuple[float, float] | None  # (lat, lon) read from the photo before stripping
-    # Photos: the public copy with faces and plates blurred (the thumbnail is made from it),
-    # and the boxes blurred. `content` is the original, for the handling staff only.
-    public_content: ContentFile | None = None
-    blur_boxes: list = field(default_factory=list)
 
 
 def read_limited(upload, limit: int) -> bytes:
@@ -97,7 +94,7 @@ def _prepare_pdf(raw: bytes) -> PreparedAttachment:
             raise AttachmentRejected(_("This PDF has no pages."))
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         raise AttachmentRejected(_("This PDF document cannot be read.")) from error
-    return PreparedAttachment("pdf", ContentFile(raw, name=f"{uuid.uuid4().hex}.pdf"), None, None)
+    return PreparedAttachment("pdf", ContentFile(raw, name=f"{uuid.uuid4().hex}.pdf"), None)
 
 
 def _open_image(raw: bytes) -> Image.Image:
@@ -119,16 +116,8 @@ def _prepare_image(raw: bytes) -> PreparedAttachment:
     upright = ImageOps.exif_transpose(image)
     clean = upright.convert("RGB")
     clean.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-    boxes = blur.detect(clean)
-    public, thumbnail = public_copies(clean, boxes)
-    name = uuid.uuid4().hex
     return PreparedAttachment(
-        "image",
-        ContentFile(_jpeg_bytes(clean), name=f"{name}.jpg"),
-        ContentFile(thumbnail, name=f"{name}-thumb.jpg"),
-        gps,
-        public_content=ContentFile(public, name=f"{name}-public.jpg"),
-        blur_boxes=boxes,
+        "image", ContentFile(_jpeg_bytes(clean), name=f"{uuid.uuid4().hex}.jpg"), gps
     )
 
 

@@ -4,8 +4,10 @@ internal event with its reason; the citizen's original text and photos stay for 
 
 from __future__ import annotations
 
+import io
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
@@ -110,20 +112,47 @@ def moderate(
     return event
 
 
-def make_public_copy(attachment: Attachment) -> None:
-    """The blurred public copy of a photo that has none (received before blurring existed),
-    with the boxes detected now."""
+def make_public_copy(attachment_id: int) -> bool:
+    """The blurred public copy (faces and plates detected now) and thumbnail of a photo that has
+    none; False when it has one, or another worker is making it."""
     with transaction.atomic():
+        attachment = (
+            Attachment.objects.select_for_update(skip_locked=True)
+            .filter(pk=attachment_id, kind=Attachment.Kind.IMAGE, public_file="")
+            .first()
+        )
+        if attachment is None:
+            return False
         _blur_again(attachment, None)
+    bump_data_version_after_commit(attachment.complaint)
+    return True
+
+
+def photos_without_public_copy(older_than: timedelta) -> list[int]:
+    """Photos whose copy was due `older_than` ago and is not made: lost tasks, or received
+    before blurring existed."""
+    return list(
+        Attachment.objects.filter(
+            kind=Attachment.Kind.IMAGE,
+            public_file="",
+            created_at__lt=timezone.now() - older_than,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _blur_again(attachment: Attachment, boxes: list | None) -> None:
     """Makes the public copy again from the original with exactly these boxes blurred (None:
     detected); the replaced copies are deleted once the change is committed."""
-    with attachment.file.open("rb") as original, Image.open(original) as image:
+    with attachment.file.open("rb") as original:
+        original_bytes = original.read()
+    with Image.open(io.BytesIO(original_bytes)) as image:
         clean = image.convert("RGB")
     boxes = blur.detect(clean) if boxes is None else blur.clean_boxes(boxes, clean.size)
     public, thumbnail = public_copies(clean, boxes)
+    if not boxes:  # nothing to blur: the stored JPEG itself, not a second-generation copy
+        public = original_bytes
     replaced = [name for name in (attachment.public_file.name, attachment.thumbnail.name) if name]
     stem = uuid.uuid4().hex
     attachment.public_file.save(f"{stem}-public.jpg", ContentFile(public), save=False)

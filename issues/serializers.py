@@ -101,6 +101,23 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return absolute(self.context.get("request"), served_path(attachment.thumbnail))
 
 
+class StaffAttachmentSerializer(AttachmentSerializer):
+    """For the handling staff: the file as received (cleaned of metadata, faces not blurred;
+    served to staff only) and the public copy, null until the worker has made it."""
+
+    public_url = serializers.SerializerMethodField()
+
+    class Meta(AttachmentSerializer.Meta):
+        fields = [*AttachmentSerializer.Meta.fields, "public_url", "is_hidden"]
+
+    def get_url(self, attachment: Attachment) -> str:
+        return absolute(self.context.get("request"), served_path(attachment.file))
+
+    def get_public_url(self, attachment: Attachment) -> str | None:
+        public = attachment.public_copy
+        return absolute(self.context.get("request"), served_path(public)) if public else None
+
+
 class PublicComplaintDetailSerializer(PublicComplaintFeatureSerializer):
     timeline = PublicEventSerializer(source="events", many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -131,7 +148,7 @@ class StaffComplaintFeatureSerializer(PublicComplaintFeatureSerializer):
 
 class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
     timeline = StaffEventSerializer(source="events", many=True, read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = StaffAttachmentSerializer(many=True, read_only=True)
     contact_name = serializers.CharField(read_only=True)
     contact_email = serializers.CharField(read_only=True)
     contact_phone = serializers.CharField(read_only=True)

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -175,21 +176,21 @@ def _store_attachment(
 ) -> Attachment:
     """Writes the cleaned file (and thumbnail) and its row; `stored_files` collects what was
     written so the caller can delete it if the transaction fails."""
-    attachment = Attachment(
-        complaint=complaint, kind=prepared.kind, stage=stage, blur_boxes=prepared.blur_boxes
-    )
+    attachment = Attachment(complaint=complaint, kind=prepared.kind, stage=stage)
     attachment.file.save(prepared.content.name, prepared.content, save=False)
     stored_files.append(attachment.file)
-    if prepared.public_content is not None:
-        attachment.public_file.save(
-            prepared.public_content.name, prepared.public_content, save=False
-        )
-        stored_files.append(attachment.public_file)
-    if prepared.thumbnail is not None:
-        attachment.thumbnail.save(prepared.thumbnail.name, prepared.thumbnail, save=False)
-        stored_files.append(attachment.thumbnail)
     attachment.save()
+    if attachment.kind == Attachment.Kind.IMAGE:
+        transaction.on_commit(partial(_hand_photo_to_worker, attachment.pk), robust=True)
     return attachment
+
+
+def _hand_photo_to_worker(attachment_id: int) -> None:
+    """The blurred public copy and thumbnail are made by the worker; until then the photo is
+    not public. A lost task is made up for by the sweeper (issues.tasks)."""
+    from .tasks import make_public_copy  # the task module imports the services
+
+    make_public_copy.delay(attachment_id)
 
 
 def _save_with_unique_reference(complaint: Complaint) -> None:

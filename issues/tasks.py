@@ -1,4 +1,5 @@
-"""Background tasks for citizens' e-mails: one owed e-mail per task, and the sweeper."""
+"""Background tasks: citizens' e-mails (one owed e-mail per task, and the sweeper) and the blurred
+public copies of photos (one photo per task, and the sweeper)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import notifications
+from . import moderation, notifications
 
 # Worth trying again later: the mail server or the database did not answer.
 TRANSIENT = (smtplib.SMTPException, OSError, OperationalError, InterfaceError)
@@ -36,3 +37,22 @@ def send_owed_emails() -> int:
     for key in keys:
         send_owed_email.delay(key)
     return len(keys)
+
+
+# A photo whose public copy is not made this long after it was received is handed over again.
+COPY_SWEEP_AFTER = timedelta(minutes=2)
+
+
+@shared_task(**RETRY)
+def make_public_copy(attachment_id: int) -> bool:
+    return moderation.make_public_copy(attachment_id)
+
+
+@shared_task(**RETRY)
+def make_missing_public_copies() -> int:
+    """The sweeper (every 5 minutes): photos whose task the broker lost or a worker dropped.
+    Handing one over twice is harmless: the second finds its copy made, or being made."""
+    pending = moderation.photos_without_public_copy(older_than=COPY_SWEEP_AFTER)
+    for attachment_id in pending:
+        make_public_copy.delay(attachment_id)
+    return len(pending)

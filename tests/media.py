@@ -65,3 +65,16 @@ def upload(
     name: str, content: bytes, content_type="application/octet-stream"
 ) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def with_public_copies(complaint):
+    """What the worker does after a report's commit (issues.tasks.make_public_copy: the blurred
+    public copy and thumbnail of each photo), done now: a test's transaction never commits, so
+    its on_commit callbacks never hand the photos over."""
+    from issues.models import Attachment
+    from issues.tasks import make_public_copy
+
+    photos = complaint.attachments.filter(kind=Attachment.Kind.IMAGE).order_by("pk")
+    for attachment_id in photos.values_list("pk", flat=True):
+        make_public_copy(attachment_id)
+    return complaint

@@ -28,6 +28,7 @@ def test_text_is_compressed(client, path):
 def test_photos_are_sent_as_stored(client, point_in):
     from issues.models import Attachment
     from issues.serializers import served_path
+    from tests.media import with_public_copies
 
     client.post(
         "/report/",
@@ -42,6 +43,8 @@ def test_photos_are_sent_as_stored(client, point_in):
         },
     )
     attachment = Attachment.objects.get()
+    with_public_copies(attachment.complaint)
+    attachment.refresh_from_db()
 
     response = client.get(served_path(attachment.public_file), headers=GZIP)
 

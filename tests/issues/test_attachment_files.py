@@ -9,7 +9,7 @@ from django.contrib.gis.geos import Point
 from districts.models import Category
 from issues.attachments import prepare
 from issues.services import create_complaint
-from tests.media import pdf_bytes, photo_upload, upload
+from tests.media import pdf_bytes, photo_upload, upload, with_public_copies
 
 pytestmark = pytest.mark.usefixtures("casablanca", "media_in_tmp")
 
@@ -29,7 +29,7 @@ def body(response) -> bytes:
 
 
 def test_a_photo_and_its_thumbnail_are_served_as_jpeg_not_sniffed(client, point_in):
-    photo = report_with(point_in("anfa"), photo_upload()).attachments.get()
+    photo = with_public_copies(report_with(point_in("anfa"), photo_upload())).attachments.get()
 
     for stored in (photo.public_file, photo.thumbnail):
         response = client.get(stored.url)
@@ -77,7 +77,7 @@ def test_the_original_of_a_photo_is_not_public(client, point_in):
 
 
 def test_a_photo_whose_file_was_lost_is_a_404_not_a_500(client, point_in):
-    photo = report_with(point_in("anfa"), photo_upload()).attachments.get()
+    photo = with_public_copies(report_with(point_in("anfa"), photo_upload())).attachments.get()
     photo.public_file.storage.delete(photo.public_file.name)
 
     assert client.get(photo.public_file.url).status_code == 404

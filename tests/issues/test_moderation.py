@@ -22,7 +22,7 @@ from issues.moderation import ModerationRefused, moderate
 from issues.serializers import served_path
 from tests.factories import StaffMembershipFactory
 from tests.issues.test_report_pages import report_data
-from tests.media import photo_upload
+from tests.media import photo_upload, with_public_copies
 
 pytestmark = pytest.mark.usefixtures("casablanca")
 
@@ -48,7 +48,7 @@ def filed(client, point_in):
         "/report/",
         report_data(point_in("anfa"), title=SECRET_TITLE, attachments=[photo_upload()]),
     )
-    return Complaint.objects.get(title=SECRET_TITLE)
+    return with_public_copies(Complaint.objects.get(title=SECRET_TITLE))
 
 
 def public_surfaces(client, complaint: Complaint) -> dict[str, str]:

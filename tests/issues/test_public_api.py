@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from issues.models import Complaint
 from issues.services import add_message, transition
 from tests.factories import UserFactory
-from tests.media import photo_upload
+from tests.media import photo_upload, with_public_copies
 
 pytestmark = pytest.mark.usefixtures("casablanca")
 
@@ -143,7 +143,7 @@ def test_detail_shows_the_public_timeline_and_cleaned_photos_only(client, point_
         filing(point_in("anfa"), attachments=[photo_upload()], **PERSONAL),
     )
     reference = response.json()["reference"]
-    complaint = Complaint.objects.get(reference=reference)
+    complaint = with_public_copies(Complaint.objects.get(reference=reference))
     add_message(
         complaint=complaint,
         actor=UserFactory(),

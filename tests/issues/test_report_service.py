@@ -38,19 +38,29 @@ def stored_files(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
-def test_photo_and_pdf_are_stored_with_a_clean_thumbnail(point_in, media_in_tmp):
-    complaint = report(
-        point_in("anfa"),
-        attachments=[
-            prepare(photo_upload(gps=(33.58, -7.66))),
-            prepare(upload("a.pdf", pdf_bytes())),
-        ],
-    )
-
+def test_photo_and_pdf_are_stored_with_a_clean_thumbnail(
+    point_in, media_in_tmp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as after_commit:
+        complaint = report(
+            point_in("anfa"),
+            attachments=[
+                prepare(photo_upload(gps=(33.58, -7.66))),
+                prepare(upload("a.pdf", pdf_bytes())),
+            ],
+        )
     photo, document = complaint.attachments.order_by("kind")
     assert (photo.kind, document.kind) == ("image", "pdf")
+    assert not photo.public_file and not photo.thumbnail  # the worker makes them
+    assert len(stored_files(media_in_tmp)) == 2
+
+    for callback in after_commit:  # the worker is handed the photo, and makes the copies
+        callback()
+
+    photo.refresh_from_db()
     with photo.thumbnail.open("rb") as thumbnail:
-        assert dict(Image.open(io.BytesIO(thumbnail.read())).getexif()) == {}
+        image = Image.open(io.BytesIO(thumbnail.read()))
+        assert max(image.size) == 480 and dict(image.getexif()) == {}
     for copy in (photo.file, photo.public_file):
         with copy.open("rb") as stored:
             assert b"CameraMaker" not in stored.read()

@@ -15,7 +15,7 @@ from rest_framework_api_key.models import APIKey
 from issues.models import Complaint
 from issues.services import add_message, transition
 from tests.factories import UserFactory
-from tests.media import photo_upload
+from tests.media import photo_upload, with_public_copies
 
 from . import schemas
 from .conftest import children, parse_xml
@@ -289,6 +289,7 @@ def test_media_url_is_the_cleaned_public_photo(client, casablanca, point_in):
         },
     )
     reference = response.json()["reference"]
+    with_public_copies(Complaint.objects.get(reference=reference))
 
     request = client.get(f"/open311/v2/requests/{reference}.json").json()[0]
 

@@ -165,7 +165,10 @@ def test_a_photo_of_the_fix_is_attached_by_multipart(anfa_agent, report_in):
     response = token_client(anfa_agent).post(url, {"photo": photo_upload()})
 
     assert response.status_code == 200
-    assert response.json()["properties"]["attachments"][0]["stage"] == "resolution"
+    [photo] = response.json()["properties"]["attachments"]
+    assert photo["stage"] == "resolution"
+    assert photo["url"].startswith("http://testserver/media/attachments/")  # the staff's copy
+    assert photo["public_url"] is None  # until the worker has blurred it
 
 
 def test_an_unknown_action_is_a_404(anfa_agent, report_in):

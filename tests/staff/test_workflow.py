@@ -289,7 +289,7 @@ def test_photo_of_the_fix_is_stored_cleaned_and_a_bad_file_is_refused(
     report_in, anfa_agent, settings, tmp_path
 ):
     from issues.models import Attachment
-    from tests.media import photo_upload, upload
+    from tests.media import photo_upload, upload, with_public_copies
 
     settings.MEDIA_ROOT = tmp_path / "media"
     complaint = report_in("anfa")
@@ -304,4 +304,6 @@ def test_photo_of_the_fix_is_stored_cleaned_and_a_bad_file_is_refused(
     assert accepted.status_code == 302
     stored = Attachment.objects.get(complaint=complaint)
     assert stored.stage == Attachment.Stage.RESOLUTION
-    assert stored.thumbnail
+    with_public_copies(complaint)
+    stored.refresh_from_db()
+    assert stored.thumbnail and stored.public_file
