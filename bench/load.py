@@ -8,8 +8,10 @@ same run and on the same gunicorn: /livez, a bare Django JSON view.
 Prints throughput (requests answered with success per second), p50/p95/p99 and what failed
 (HTTP status, timeout, refused connection) per level, the latency of the requests shed with a 503
 above saturation (casa_map/overload.py; the last level, 256, is past it), reports stored against
-201s answered, and filing's throughput as a share of the floor's. The rate limits are raised for
-the run (one client address sends everything); nothing else differs from production settings.
+201s answered, and filing's throughput as a share of the floor's. After a scenario with photos
+the next one waits until the worker has made their blurred copies, and prints how long it took.
+The rate limits are raised for the run (one client address sends everything); nothing else
+differs from production settings.
 
     DATABASE_URL=postgis:///casa_map_load .venv/bin/python -m bench.load
 """
@@ -31,6 +33,7 @@ import time
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -51,6 +54,7 @@ from bench.complaints import top_up_open  # noqa: E402
 from districts.models import Authority  # noqa: E402
 from districts.selectors import random_points_in_city  # noqa: E402
 from issues.models import Complaint  # noqa: E402
+from issues.moderation import photos_without_public_copy  # noqa: E402
 from staff.models import StaffMembership  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,6 +280,23 @@ async def run_level(base, request, signed_in, concurrency, seconds) -> Level:
     return level
 
 
+def wait_for_public_copies(limit_seconds: float = 900) -> None:
+    """The worker makes the photos' blurred copies after the answers (issues.tasks): the next
+    scenario starts once it has caught up, and how long that took is printed."""
+    started = time.monotonic()
+    pending = photos_without_public_copy(older_than=timedelta(0))
+    if not pending:
+        return
+    while pending and time.monotonic() - started < limit_seconds:
+        time.sleep(2)
+        connection.close()
+        pending = photos_without_public_copy(older_than=timedelta(0))
+    print(
+        f"  the worker's backlog of public copies drained in {time.monotonic() - started:.0f} s"
+        + (f" ({len(pending)} still missing)" if pending else "")
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--open", type=int, default=100_000)
@@ -318,6 +339,7 @@ def main() -> None:
                     elif name.startswith("file"):
                         share = level.throughput / floor[concurrency] if floor[concurrency] else 0
                         print(f"         {share:6.1%} of the floor's throughput at c={concurrency}")
+                wait_for_public_copies()
         finally:
             stack.stop()
             shutil.copy(Path(scratch) / "serve.log", SERVE_LOG)

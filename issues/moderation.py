@@ -5,6 +5,7 @@ internal event with its reason; the citizen's original text and photos stay for 
 from __future__ import annotations
 
 import io
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -41,6 +42,8 @@ DECISIONS = {
     "show_photo": Decision(_("Photo shown again"), needs_attachment=True),
     "blur": Decision(_("Blurred areas of a photo changed"), needs_attachment=True),
 }
+
+logger = logging.getLogger(__name__)
 
 
 def may_moderate(user: AbstractBaseUser) -> bool:
@@ -114,7 +117,8 @@ def moderate(
 
 def make_public_copy(attachment_id: int) -> bool:
     """The blurred public copy (faces and plates detected now) and thumbnail of a photo that has
-    none; False when it has one, or another worker is making it."""
+    none; False when it has one, another worker is making it, or its original is missing from
+    the storage (logged as an error each time it is tried: the file was lost, staff must know)."""
     with transaction.atomic():
         attachment = (
             Attachment.objects.select_for_update(skip_locked=True)
@@ -122,6 +126,11 @@ def make_public_copy(attachment_id: int) -> bool:
             .first()
         )
         if attachment is None:
+            return False
+        if not attachment.file.storage.exists(attachment.file.name):
+            logger.error(
+                "attachment %s: the original photo is missing, no public copy made", attachment_id
+            )
             return False
         _blur_again(attachment, None)
     bump_data_version_after_commit(attachment.complaint)

@@ -68,3 +68,12 @@ def test_the_sweeper_makes_the_copies_of_lost_tasks_only_once_they_are_late(phot
 
     assert Attachment.objects.get(pk=photo.pk).public_file
     assert tasks.make_missing_public_copies() == 0
+
+
+def test_a_photo_whose_original_was_lost_is_logged_not_retried_as_a_failure(photo, caplog):
+    photo.file.storage.delete(photo.file.name)
+
+    assert tasks.make_public_copy(photo.pk) is False
+
+    assert f"attachment {photo.pk}: the original photo is missing" in caplog.text
+    assert not Attachment.objects.get(pk=photo.pk).public_file
