@@ -191,14 +191,14 @@ class Load:
         await asyncio.gather(*clients)
 
 
-def sweep_until_done(limit_seconds: float = 240) -> float:
+def sweep_until_done(since, limit_seconds: float = 240) -> float:
     """The sweepers' work (issues.tasks.send_owed_emails and make_missing_public_copies) at once
     rather than after their 5 minutes, again until nothing is owed or missing."""
     started = time.monotonic()
     while time.monotonic() - started < limit_seconds:
         connection.close()
         owed = notifications.owed_keys(older_than=timedelta(0))
-        photos = photos_without_public_copy(older_than=timedelta(0))
+        photos = photos_without_public_copy(older_than=timedelta(0), received_since=since)
         if not owed and not photos:
             break
         for key in owed:
@@ -241,7 +241,7 @@ def main() -> None:
                 ("recovered", None, None, s),
             ]
             asyncio.run(load.run(plan))
-            swept = sweep_until_done()
+            swept = sweep_until_done(since=started_at)
             time.sleep(3)
             report(load, started_at, media, workdir / "sent", swept)
         finally:

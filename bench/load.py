@@ -47,6 +47,7 @@ import aiohttp  # noqa: E402
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from PIL import Image  # noqa: E402
 from yarl import URL  # noqa: E402
 
@@ -280,17 +281,17 @@ async def run_level(base, request, signed_in, concurrency, seconds) -> Level:
     return level
 
 
-def wait_for_public_copies(limit_seconds: float = 900) -> None:
+def wait_for_public_copies(since, limit_seconds: float = 900) -> None:
     """The worker makes the photos' blurred copies after the answers (issues.tasks): the next
     scenario starts once it has caught up, and how long that took is printed."""
     started = time.monotonic()
-    pending = photos_without_public_copy(older_than=timedelta(0))
+    pending = photos_without_public_copy(older_than=timedelta(0), received_since=since)
     if not pending:
         return
     while pending and time.monotonic() - started < limit_seconds:
         time.sleep(2)
         connection.close()
-        pending = photos_without_public_copy(older_than=timedelta(0))
+        pending = photos_without_public_copy(older_than=timedelta(0), received_since=since)
     print(
         f"  the worker's backlog of public copies drained in {time.monotonic() - started:.0f} s"
         + (f" ({len(pending)} still missing)" if pending else "")
@@ -307,6 +308,7 @@ def main() -> None:
     levels = [int(level) for level in options.levels.split(",")]
 
     references, points = prepare_database(options.open)
+    started_at = timezone.now()
     photo = two_megabyte_photo()
     print(
         f"database: {settings.DATABASES['default']['NAME']}, "
@@ -339,7 +341,7 @@ def main() -> None:
                     elif name.startswith("file"):
                         share = level.throughput / floor[concurrency] if floor[concurrency] else 0
                         print(f"         {share:6.1%} of the floor's throughput at c={concurrency}")
-                wait_for_public_copies()
+                wait_for_public_copies(since=started_at)
         finally:
             stack.stop()
             shutil.copy(Path(scratch) / "serve.log", SERVE_LOG)

@@ -8,7 +8,7 @@ import io
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
@@ -137,18 +137,19 @@ def make_public_copy(attachment_id: int) -> bool:
     return True
 
 
-def photos_without_public_copy(older_than: timedelta) -> list[int]:
-    """Photos whose copy was due `older_than` ago and is not made: lost tasks, or received
-    before blurring existed."""
-    return list(
-        Attachment.objects.filter(
-            kind=Attachment.Kind.IMAGE,
-            public_file="",
-            created_at__lt=timezone.now() - older_than,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
+def photos_without_public_copy(
+    older_than: timedelta, received_since: datetime | None = None
+) -> list[int]:
+    """Photos whose copy was due `older_than` ago and is not made (lost tasks, photos received
+    before blurring existed, originals lost), received since `received_since` if given."""
+    pending = Attachment.objects.filter(
+        kind=Attachment.Kind.IMAGE,
+        public_file="",
+        created_at__lt=timezone.now() - older_than,
     )
+    if received_since is not None:
+        pending = pending.filter(created_at__gte=received_since)
+    return list(pending.order_by("pk").values_list("pk", flat=True))
 
 
 def _blur_again(attachment: Attachment, boxes: list | None) -> None:
