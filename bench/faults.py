@@ -191,7 +191,7 @@ class Load:
         await asyncio.gather(*clients)
 
 
-def sweep_until_done(since, limit_seconds: float = 240) -> float:
+def sweep_until_done(since, limit_seconds: float = 600) -> float:
     """The sweepers' work (issues.tasks.send_owed_emails and make_missing_public_copies) at once
     rather than after their 5 minutes, again until nothing is owed or missing."""
     started = time.monotonic()

@@ -61,7 +61,12 @@ def owe_many(keys: list[str]) -> None:
     # INSERT … ON CONFLICT DO NOTHING: idempotent in one statement on the filing path.
     OwedEmail.objects.bulk_create([OwedEmail(key=key) for key in keys], ignore_conflicts=True)
     for key in keys:
-        transaction.on_commit(partial(hand_to_worker, key), robust=True)
+        # A named function, not a partial: Django logs a failing robust callback by its
+        # __qualname__, and a partial has none (the logging itself would raise).
+        def hand_over(key: str = key) -> None:
+            hand_to_worker(key)
+
+        transaction.on_commit(hand_over, robust=True)
 
 
 def hand_to_worker(key: str) -> None:

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -181,16 +180,26 @@ def _store_attachment(
     stored_files.append(attachment.file)
     attachment.save()
     if attachment.kind == Attachment.Kind.IMAGE:
-        transaction.on_commit(partial(_hand_photo_to_worker, attachment.pk), robust=True)
+        photo_id = attachment.pk
+
+        def hand_photo_to_worker() -> None:  # named: Django logs a robust callback by its name
+            _hand_photo_to_worker(photo_id)
+
+        transaction.on_commit(hand_photo_to_worker, robust=True)
     return attachment
 
 
 def _hand_photo_to_worker(attachment_id: int) -> None:
     """The blurred public copy and thumbnail are made by the worker; until then the photo is
-    not public. A lost task is made up for by the sweeper (issues.tasks)."""
+    not public. Never raises: with the broker down, the sweeper (issues.tasks) makes it later."""
     from .tasks import make_public_copy  # the task module imports the services
 
-    make_public_copy.delay(attachment_id)
+    try:
+        make_public_copy.delay(attachment_id)
+    except notifications.BROKER_DOWN as error:
+        logger.warning(
+            "photo %s left for the sweeper: broker unreachable (%s)", attachment_id, error
+        )
 
 
 def _save_with_unique_reference(complaint: Complaint) -> None:

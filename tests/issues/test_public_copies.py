@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from issues import tasks
 from issues.models import Attachment
+from tests.conftest import celery_broker
+from tests.issues.test_public_api import filing
 from tests.issues.test_report_pages import report_data
 from tests.media import photo_upload
 
@@ -77,3 +79,25 @@ def test_a_photo_whose_original_was_lost_is_logged_not_retried_as_a_failure(phot
 
     assert f"attachment {photo.pk}: the original photo is missing" in caplog.text
     assert not Attachment.objects.get(pk=photo.pk).public_file
+
+
+def test_a_broker_down_after_the_commit_leaves_the_photo_to_the_sweeper(
+    point_in, django_capture_on_commit_callbacks, caplog
+):
+    """The report was saved: handing its photo (and its e-mail) to a broker that does not answer
+    must not turn the answer into an error."""
+    with (
+        celery_broker("redis://127.0.0.1:1/0"),  # nothing listens there
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        answer = Client().post(
+            "/api/v1/complaints/",
+            filing(point_in("anfa"), attachments=[photo_upload()], contact_email="a@example.org"),
+        )
+
+    assert answer.status_code == 201
+    photo = Attachment.objects.get()
+    assert not photo.public_file
+    left = [r.getMessage() for r in caplog.records if "left for the sweeper" in r.getMessage()]
+    assert any(message.startswith(f"photo {photo.pk} ") for message in left)
+    assert any(message.startswith("e-mail ") for message in left)
