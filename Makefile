@@ -100,7 +100,7 @@ endef
 
 # Production under load, faults and bad input (issue #11; RELIABILITY.md): the stack of
 # `make serve` on its own database of 100,000 open complaints. bench.faults restarts this
-# machine's PostgreSQL and Redis: nothing else should run meanwhile. About 12 minutes here.
+# machine's PostgreSQL and Redis: nothing else should run meanwhile. About 14 minutes here.
 bench: system $(VENV)/.installed .env messages
 	$(call bench_database,$(LOAD_DB))
 	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.load
