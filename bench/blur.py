@@ -39,6 +39,7 @@ from issues.attachments import (  # noqa: E402
     _jpeg_bytes,
     prepare,
     public_copies,
+    thumbnail_bytes,
 )
 from issues.blur import detect  # noqa: E402
 
@@ -68,7 +69,11 @@ def before_blurring(raw: bytes) -> None:
 
 def worker_part(stored: bytes) -> None:
     clean = Image.open(io.BytesIO(stored)).convert("RGB")
-    public_copies(clean, detect(clean))
+    boxes = detect(clean)
+    if boxes:
+        public_copies(clean, boxes)
+    else:  # the stored file is the public copy
+        thumbnail_bytes(clean)
 
 
 def main() -> None:

@@ -124,9 +124,13 @@ def _prepare_image(raw: bytes) -> PreparedAttachment:
 def public_copies(clean: Image.Image, boxes: list) -> tuple[bytes, bytes]:
     """The public photo (boxes blurred) and its thumbnail, as JPEG bytes."""
     public = blur.blurred(clean, boxes)
-    thumbnail = public.copy()
+    return _jpeg_bytes(public), thumbnail_bytes(public)
+
+
+def thumbnail_bytes(image: Image.Image) -> bytes:
+    thumbnail = image.copy()
     thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-    return _jpeg_bytes(public), _jpeg_bytes(thumbnail)
+    return _jpeg_bytes(thumbnail)
 
 
 def _jpeg_bytes(image: Image.Image) -> bytes:

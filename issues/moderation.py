@@ -18,10 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from . import blur
-from .attachments import public_copies
+from .attachments import public_copies, thumbnail_bytes
 from .errors import InvalidTransition
 from .models import Attachment, Complaint, Event, Flag
 from .services import bump_data_version_after_commit, record_once_per_device
+
+logger = logging.getLogger(__name__)
 
 
 class ModerationRefused(InvalidTransition):
@@ -42,8 +44,6 @@ DECISIONS = {
     "show_photo": Decision(_("Photo shown again"), needs_attachment=True),
     "blur": Decision(_("Blurred areas of a photo changed"), needs_attachment=True),
 }
-
-logger = logging.getLogger(__name__)
 
 
 def may_moderate(user: AbstractBaseUser) -> bool:
@@ -160,9 +160,10 @@ def _blur_again(attachment: Attachment, boxes: list | None) -> None:
     with Image.open(io.BytesIO(original_bytes)) as image:
         clean = image.convert("RGB")
     boxes = blur.detect(clean) if boxes is None else blur.clean_boxes(boxes, clean.size)
-    public, thumbnail = public_copies(clean, boxes)
-    if not boxes:  # nothing to blur: the stored JPEG itself, not a second-generation copy
-        public = original_bytes
+    if boxes:
+        public, thumbnail = public_copies(clean, boxes)
+    else:  # nothing to blur: the stored JPEG itself, not a second-generation copy
+        public, thumbnail = original_bytes, thumbnail_bytes(clean)
     replaced = [name for name in (attachment.public_file.name, attachment.thumbnail.name) if name]
     stem = uuid.uuid4().hex
     attachment.public_file.save(f"{stem}-public.jpg", ContentFile(public), save=False)
