@@ -40,7 +40,7 @@ class AttachmentRejected(Exception):
 @dataclass
 class PreparedAttachment:
     """A checked attachment, ready to store: the cleaned content. A photo's blurred public copy
-    and its thumbnail are made after the commit, by the worker (issues.tasks.make_public_copies):
+    and its thumbnail are made after the commit, by the worker (issues.tasks.make_public_copy):
     finding faces and plates is most of a photo's cost."""
 
     kind: str  # "image" or "pdf"

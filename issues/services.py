@@ -173,8 +173,9 @@ def answer_deadline(category: Category, start: date) -> date:
 def _store_attachment(
     complaint: Complaint, prepared: PreparedAttachment, stage: str, stored_files: list
 ) -> Attachment:
-    """Writes the cleaned file (and thumbnail) and its row; `stored_files` collects what was
-    written so the caller can delete it if the transaction fails."""
+    """Writes the cleaned file and its row (a photo's public copy and thumbnail are the worker's,
+    after the commit); `stored_files` collects what was written so the caller can delete it if
+    the transaction fails."""
     attachment = Attachment(complaint=complaint, kind=prepared.kind, stage=stage)
     attachment.file.save(prepared.content.name, prepared.content, save=False)
     stored_files.append(attachment.file)

@@ -614,13 +614,12 @@ def grid_hotspots(
     categories = Category.objects.in_bulk(set(dominant.values()))
     today = timezone.localdate()
     size = params["size"]
-    boxes, found = [], []
+    found = []
     for cluster in clusters:
         oldest, median = _oldest_and_median_week(weeks[cluster.number], cluster.complaints)
         lat, lon = _grid_to_degrees(cluster.centre_x, cluster.centre_y, size)
         south, west = _grid_to_degrees(cluster.min_gx, cluster.min_gy, size)
         north, east = _grid_to_degrees(cluster.max_gx + 1, cluster.max_gy + 1, size)
-        boxes.append(Bounds(west, south, east, north))
         found.append(
             Hotspot(
                 complaints=cluster.complaints,
@@ -631,14 +630,10 @@ def grid_hotspots(
                 lon=round(lon, 6),
                 # To the farthest member cell's far corner.
                 radius_m=math.ceil((cluster.extent + math.sqrt(2) / 2) * true_width),
-                newest_references=(),
+                newest_references=_newest_in_box(selection, Bounds(west, south, east, north)),
                 method="grid",
             )
         )
-    found = [
-        replace(hotspot, newest_references=newest)
-        for hotspot, newest in zip(found, _newest_in_boxes(selection, boxes), strict=True)
-    ]
     # Biggest first; among equals, the oldest first.
     found.sort(key=lambda hotspot: (-hotspot.complaints, -hotspot.oldest_days))
     return found
@@ -678,14 +673,11 @@ def _grid_to_degrees(gx: float, gy: float, size: float) -> tuple[float, float]:
     return lat, lon
 
 
-def _newest_in_boxes(selection: Selection, boxes: list[Bounds]) -> list[tuple[str, ...]]:
-    """The references of the selection's newest 20 complaints in each box (newest first)."""
-    newest = []
+def _newest_in_box(selection: Selection, box: Bounds) -> tuple[str, ...]:
+    """The references of the selection's newest 20 complaints in the box (newest first)."""
     with replica_connection().cursor() as cursor:
-        for box in boxes:
-            cursor.execute(NEWEST_IN_BOX_SQL, selection.sql_params() | asdict(box))
-            newest.append(tuple(row[0] for row in cursor.fetchall()))
-    return newest
+        cursor.execute(NEWEST_IN_BOX_SQL, selection.sql_params() | asdict(box))
+        return tuple(row[0] for row in cursor.fetchall())
 
 
 # Received per week from the weekly pyramid's coarsest level (and the days of a window before its
