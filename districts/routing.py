@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, Authority, Category, ServiceArea
+from . import routing_table
+from .models import Authority, Category, ServiceArea
 from .selectors import Location, as_wgs84, locate
 
 
@@ -58,33 +59,18 @@ def route_categories(
     on: date | None = None,
     location: Location | None = None,
 ) -> dict[str, Routing]:
-    """Routing of several categories at one point, in two queries (arrondissement, assignments).
+    """Routing of several categories at one point, from the routing table in memory.
 
-    Pass `location` when the caller has already located the point, to save the first query.
+    Pass `location` when the caller has already located the point.
     """
     on = on or timezone.localdate()
     point = as_wgs84(point)
-    location = location or locate(point)
-    categories = list(categories)
-    # Assignments are few (tens): all of these categories' are read in one query and sorted here.
-    assignments = (
-        Assignment.objects.filter(category__in=categories)
-        .select_related("service_area__authority")
-        .defer("service_area__geometry")
-        .annotate_covers(point)
-        .annotate_valid_on(on)
-        .order_by("service_area__authority__slug", "service_area__code")
-    )
-    assigned: set[int] = set()
-    winner: dict[int, Assignment] = {}
-    for assignment in assignments:
-        assigned.add(assignment.category_id)
-        usable = assignment.covers_point and assignment.is_valid
-        if usable and assignment.category_id not in winner:
-            winner[assignment.category_id] = assignment
+    table = routing_table.current()
+    location = location or locate(point, table=table)
     decisions = {}
     for category in categories:
-        chosen = winner.get(category.pk)
+        assigned = table.assignments_of(category.pk)
+        chosen = next((item.assignment for item in assigned if item.applies(point, on)), None)
         if chosen is not None:
             authority, area = chosen.service_area.authority, chosen.service_area
         else:
@@ -94,7 +80,7 @@ def route_categories(
             authority=authority,
             arrondissement=location.arrondissement,
             service_area=area,
-            fell_back=chosen is None and category.pk in assigned,
+            fell_back=chosen is None and bool(assigned),
         )
     return decisions
 

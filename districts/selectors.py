@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.gis.db.models import Extent
@@ -18,16 +17,11 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
+from . import routing_table
 from .errors import OutsideServiceArea
-from .models import Assignment, Authority, Category, Place, Prefecture, ServiceArea
+from .models import Assignment, Authority, Category, Place, ServiceArea
+from .routing_table import Location
 from .text import normalise
-
-
-@dataclass(frozen=True)
-class Location:
-    arrondissement: Authority
-    prefecture: Prefecture | None
-    area: ServiceArea
 
 
 def as_wgs84(point: Point) -> Point:
@@ -38,21 +32,13 @@ def as_wgs84(point: Point) -> Point:
     return point
 
 
-def locate(point: Point) -> Location:
+def locate(point: Point, *, table: routing_table.RoutingTable | None = None) -> Location:
     """The arrondissement covering the point. `covers` (not `contains`) so a point exactly on a
-    shared border still finds one; ordering by slug makes that answer deterministic."""
-    area = (
-        ServiceArea.objects.filter(
-            authority__kind=Authority.Kind.ARRONDISSEMENT, geometry__covers=as_wgs84(point)
-        )
-        .select_related("authority__prefecture")
-        .defer("geometry", "authority__prefecture__geometry")
-        .order_by("authority__slug")
-        .first()
-    )
-    if area is None:
+    shared border still finds one; the first by slug, for a deterministic answer."""
+    location = (table or routing_table.current()).locate(as_wgs84(point))
+    if location is None:
         raise OutsideServiceArea()
-    return Location(arrondissement=area.authority, prefecture=area.authority.prefecture, area=area)
+    return location
 
 
 def arrondissements() -> QuerySet[Authority]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 CITY = "city"
 PREFIX = "complaints-data-version"
@@ -40,9 +41,26 @@ def current(scope: str = CITY) -> int:
 
 def bump(*scopes: str) -> None:
     """The city's number and those of `scopes` change."""
-    for scope in (CITY, *scopes):
-        key = f"{PREFIX}:{scope}"
+    keys = [f"{PREFIX}:{scope}" for scope in (CITY, *scopes)]
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache):
+        _bump_in_redis(backend, keys)
+        return
+    for key in keys:
         try:
             cache.incr(key)
         except ValueError:  # not cached (evicted, or a new cache): any fresh number invalidates
             cache.set(key, time.time_ns(), timeout=None)
+
+
+def _bump_in_redis(redis_cache: RedisCache, keys: list[str]) -> None:
+    """One round trip for every number (Django's `incr` takes two per key): a key that is missing
+    starts from the clock, as above, then each is incremented."""
+    client = redis_cache._cache.get_client(write=True)
+    fresh = time.time_ns()
+    with client.pipeline(transaction=False) as pipeline:
+        for key in keys:
+            stored_key = redis_cache.make_and_validate_key(key)
+            pipeline.set(stored_key, fresh, nx=True)
+            pipeline.incr(stored_key)
+        pipeline.execute()

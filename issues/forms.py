@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
+from districts import routing_table
+from districts.models import Category
 from districts.selectors import active_categories
 
 from .attachments import AttachmentRejected, prepare
@@ -62,7 +64,22 @@ class AttachmentsField(forms.FileField):
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
-    """Category names in the visitor's language (French or Arabic)."""
+    """Category names in the visitor's language (French or Arabic). The chosen code is looked up
+    in the routing table (districts.routing_table), which filing reads anyway, not queried."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Category):
+            value = value.code
+        category = routing_table.current().active_categories.get(str(value))
+        if category is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return category
 
     def label_from_instance(self, category) -> str:
         return category.name

@@ -1,0 +1,118 @@
+"""Who handles what where, held in memory by each process: the service areas with their polygons
+prepared for point-in-polygon tests, and the assignments. Routing a report is then a few tests in
+memory instead of two spatial queries, a third of what filing a report cost (BENCHMARKS.md).
+
+The tables are reloaded when the routing stamp changes: a number that PostgreSQL changes, by
+trigger, with every statement that writes to them (migration districts/0006). It is read in the
+caller's transaction, so a change is seen by the next report filed anywhere, a change not yet
+committed only by its own transaction, and a change rolled back by nobody. GEOS answers `covers`
+here as PostGIS's ST_Covers does in `routing.route_many`; tests compare the two point by point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.gis.geos import Point
+from django.contrib.gis.geos.prepared import PreparedGeometry
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from .models import Assignment, Authority, Category, Prefecture, ServiceArea
+
+STAMP_SQL = "SELECT stamp FROM districts_routingstamp"
+
+
+@dataclass(frozen=True)
+class Location:
+    arrondissement: Authority
+    prefecture: Prefecture | None
+    area: ServiceArea
+
+
+@dataclass(frozen=True)
+class AssignedArea:
+    """An assignment with its service area's prepared polygon."""
+
+    assignment: Assignment
+    shape: PreparedGeometry
+
+    def applies(self, point: Point, on: date) -> bool:
+        valid_until = self.assignment.valid_until
+        in_force = self.assignment.valid_from <= on and (valid_until is None or valid_until > on)
+        return in_force and self.shape.covers(point)
+
+
+class RoutingTable:
+    """Arrondissement areas in slug order; each category's assignments in (authority slug, area
+    code) order, the order in which the first that applies wins (districts.routing); the active
+    categories by code, which a report may choose."""
+
+    def __init__(self, stamp: int | None):
+        self.stamp = stamp
+        areas = list(
+            ServiceArea.objects.select_related("authority__prefecture").defer(
+                "authority__prefecture__geometry"
+            )
+        )
+        shapes = {area.pk: area.geometry.prepared for area in areas}
+        areas_by_id = {area.pk: area for area in areas}
+        self.arrondissements = sorted(
+            (
+                (area, shapes[area.pk])
+                for area in areas
+                if area.authority.kind == Authority.Kind.ARRONDISSEMENT
+            ),
+            key=lambda pair: pair[0].authority.slug,
+        )
+        self.active_categories = {
+            category.code: category for category in Category.objects.filter(is_active=True)
+        }
+        self.assigned: dict[int, list[AssignedArea]] = {}
+        for assignment in Assignment.objects.all():
+            assignment.service_area = areas_by_id[assignment.service_area_id]
+            self.assigned.setdefault(assignment.category_id, []).append(
+                AssignedArea(assignment, shapes[assignment.service_area_id])
+            )
+        for assigned in self.assigned.values():
+            assigned.sort(
+                key=lambda item: (
+                    item.assignment.service_area.authority.slug,
+                    item.assignment.service_area.code,
+                )
+            )
+
+    def locate(self, point: Point) -> Location | None:
+        """The arrondissement covering a WGS 84 point (`covers`, so a point on a shared border
+        finds one: the first by slug), or None outside every arrondissement."""
+        for area, shape in self.arrondissements:
+            if shape.covers(point):
+                arrondissement = area.authority
+                return Location(arrondissement, arrondissement.prefecture, area)
+        return None
+
+    def assignments_of(self, category_id: int) -> list[AssignedArea]:
+        return self.assigned.get(category_id, [])
+
+
+_table: RoutingTable | None = None
+
+
+def current(using: str = DEFAULT_DB_ALIAS) -> RoutingTable:
+    """The routing table as the caller's transaction sees it."""
+    global _table
+    stamp = _read_stamp(using)
+    table = _table
+    if table is None or table.stamp != stamp:
+        table = RoutingTable(stamp)
+        # Kept only if nothing committed a change between the stamp and the load.
+        if _read_stamp(using) == stamp:
+            _table = table
+    return table
+
+
+def _read_stamp(using: str) -> int | None:
+    with connections[using].cursor() as cursor:
+        cursor.execute(STAMP_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else None
