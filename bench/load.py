@@ -6,9 +6,11 @@ tracking page, the public map, the heat map, the staff queue page (signed in). T
 same run and on the same gunicorn: /livez, a bare Django JSON view.
 
 Prints throughput (requests answered with success per second), p50/p95/p99 and what failed
-(HTTP status, timeout, refused connection) per level, the latency of the requests shed with a 503
-above saturation (casa_map/overload.py; the last level, 256, is past it), reports stored against
-201s answered, and filing's throughput as a share of the floor's. Filing with a photo comes last
+(HTTP status, timeout, refused connection) per level, where the machine's CPU went per request
+(gunicorn, PostgreSQL, Redis, the worker, the load generator, the rest: bench/cpu.py), the
+latency of the requests shed with a 503 above saturation (casa_map/overload.py; the last level,
+256, is past it), reports stored against 201s answered, and filing's throughput as a share of
+the floor's. Filing with a photo comes last
 (the worker blurs the photos after the answers, on the same cores), and the public copies the
 worker still had to make when the load stopped are counted.
 The rate limits are raised for the run (one client address sends everything); nothing else
@@ -52,6 +54,7 @@ from django.utils import timezone  # noqa: E402
 from PIL import Image  # noqa: E402
 from yarl import URL  # noqa: E402
 
+from bench import cpu  # noqa: E402
 from bench.complaints import top_up_open  # noqa: E402
 from districts.models import Authority  # noqa: E402
 from districts.selectors import random_points_in_city  # noqa: E402
@@ -81,6 +84,10 @@ class Level:
     @property
     def answered(self) -> int:
         return sum(n for outcome, n in self.outcomes.items() if str(outcome).startswith("2"))
+
+    @property
+    def requests(self) -> int:
+        return sum(self.outcomes.values())
 
     @property
     def throughput(self) -> float:
@@ -324,10 +331,13 @@ def main() -> None:
                 asyncio.run(run_level(stack.url, request, signed_in, 1, 1))  # warm-up, unshown
                 for concurrency in levels:
                     stored_before = Complaint.objects.count()
+                    cpu_before = cpu.Snapshot.take()
                     level = asyncio.run(
                         run_level(stack.url, request, signed_in, concurrency, options.seconds)
                     )
+                    spent = cpu.per_request(cpu_before, cpu.Snapshot.take(), level.requests)
                     print(level.line())
+                    print(f"         {spent}")
                     if name.startswith("file"):
                         stored = Complaint.objects.count() - stored_before
                         print(
