@@ -48,12 +48,13 @@ class RoutingTable:
     code) order, the order in which the first that applies wins (districts.routing); the active
     categories by code, which a report may choose."""
 
-    def __init__(self, stamp: int | None):
+    def __init__(self, stamp: int | None, using: str = DEFAULT_DB_ALIAS):
+        """Loaded from the database `using`, the one the stamp was read from."""
         self.stamp = stamp
         areas = list(
-            ServiceArea.objects.select_related("authority__prefecture").defer(
-                "authority__prefecture__geometry"
-            )
+            ServiceArea.objects.using(using)
+            .select_related("authority__prefecture")
+            .defer("authority__prefecture__geometry")
         )
         shapes = {area.pk: area.geometry.prepared for area in areas}
         areas_by_id = {area.pk: area for area in areas}
@@ -66,10 +67,11 @@ class RoutingTable:
             key=lambda pair: pair[0].authority.slug,
         )
         self.active_categories = {
-            category.code: category for category in Category.objects.filter(is_active=True)
+            category.code: category
+            for category in Category.objects.using(using).filter(is_active=True)
         }
         self.assigned: dict[int, list[AssignedArea]] = {}
-        for assignment in Assignment.objects.all():
+        for assignment in Assignment.objects.using(using):
             assignment.service_area = areas_by_id[assignment.service_area_id]
             self.assigned.setdefault(assignment.category_id, []).append(
                 AssignedArea(assignment, shapes[assignment.service_area_id])
@@ -95,19 +97,18 @@ class RoutingTable:
         return self.assigned.get(category_id, [])
 
 
-_table: RoutingTable | None = None
+_tables: dict[str, RoutingTable] = {}  # by database alias
 
 
 def current(using: str = DEFAULT_DB_ALIAS) -> RoutingTable:
     """The routing table as the caller's transaction sees it."""
-    global _table
     stamp = _read_stamp(using)
-    table = _table
+    table = _tables.get(using)
     if table is None or table.stamp != stamp:
-        table = RoutingTable(stamp)
+        table = RoutingTable(stamp, using)
         # Kept only if nothing committed a change between the stamp and the load.
         if _read_stamp(using) == stamp:
-            _table = table
+            _tables[using] = table
     return table
 
 
