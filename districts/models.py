@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex, GistIndex
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -147,25 +147,10 @@ class Category(BilingualNameMixin, models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    @staticmethod
-    def _valid_on(day) -> Q:
-        return Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gt=day))
-
     def valid_on(self, day):
-        return self.filter(self._valid_on(day))
-
-    def annotate_valid_on(self, day):
-        """Adds `is_valid`: whether the assignment is in force on `day`."""
-        return self.annotate(
-            is_valid=ExpressionWrapper(self._valid_on(day), output_field=BooleanField())
-        )
-
-    def annotate_covers(self, point):
-        """Adds `covers_point`: whether the assignment's service area covers `point`."""
-        return self.annotate(
-            covers_point=ExpressionWrapper(
-                Q(service_area__geometry__covers=point), output_field=BooleanField()
-            )
+        """In force on `day`, as Assignment.is_in_force says."""
+        return self.filter(
+            Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gt=day))
         )
 
 
@@ -201,6 +186,10 @@ class Assignment(models.Model):
                 fields=["category", "service_area", "valid_from"], name="assignment_unique_start"
             ),
         ]
+
+    def is_in_force(self, day) -> bool:
+        """From `valid_from` (included) to `valid_until` (excluded, none: still in force)."""
+        return self.valid_from <= day and (self.valid_until is None or self.valid_until > day)
 
     def __str__(self) -> str:
         until = self.valid_until or "…"

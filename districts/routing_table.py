@@ -38,9 +38,7 @@ class AssignedArea:
     shape: PreparedGeometry
 
     def applies(self, point: Point, on: date) -> bool:
-        valid_until = self.assignment.valid_until
-        in_force = self.assignment.valid_from <= on and (valid_until is None or valid_until > on)
-        return in_force and self.shape.covers(point)
+        return self.assignment.is_in_force(on) and self.shape.covers(point)
 
 
 class RoutingTable:

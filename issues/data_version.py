@@ -48,14 +48,15 @@ def bump(*scopes: str) -> None:
         return
     for key in keys:
         try:
-            cache.incr(key)
+            backend.incr(key)
         except ValueError:  # not cached (evicted, or a new cache): any fresh number invalidates
-            cache.set(key, time.time_ns(), timeout=None)
+            backend.set(key, time.time_ns(), timeout=None)
 
 
 def _bump_in_redis(redis_cache: RedisCache, keys: list[str]) -> None:
     """One round trip for every number (Django's `incr` takes two per key): a key that is missing
-    starts from the clock, as above, then each is incremented."""
+    starts from the clock, as above, then each is incremented. Django's cache has no pipeline:
+    its own Redis client (`_cache.get_client`) is asked for one."""
     client = redis_cache._cache.get_client(write=True)
     fresh = time.time_ns()
     with client.pipeline(transaction=False) as pipeline:
