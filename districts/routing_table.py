@@ -1,6 +1,7 @@
-"""Who handles what where, held in memory by each process: the service areas with their polygons
-prepared for point-in-polygon tests, and the assignments. Routing a report is then a few tests in
-memory instead of two spatial queries, a third of what filing a report cost (BENCHMARKS.md).
+"""Who handles what where, held in memory by each process (by each of its threads): the service
+areas with their polygons prepared for point-in-polygon tests, the assignments and the active
+categories. Routing a report is then a few tests in memory instead of two spatial queries, which
+were about a third of what filing a report cost (BENCHMARKS.md).
 
 The tables are reloaded when the routing stamp changes: a number that PostgreSQL changes, by
 trigger, with every statement that writes to them (migration districts/0006). It is read in the
@@ -11,6 +12,7 @@ here as PostGIS's ST_Covers does in `routing.route_many`; tests compare the two 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 
@@ -95,18 +97,21 @@ class RoutingTable:
         return self.assigned.get(category_id, [])
 
 
-_tables: dict[str, RoutingTable] = {}  # by database alias
+# One table per thread and database alias: GEOS builds a prepared polygon's index on first use,
+# which is not safe from two threads at once (gunicorn may run WEB_THREADS per process).
+_held = threading.local()
 
 
 def current(using: str = DEFAULT_DB_ALIAS) -> RoutingTable:
     """The routing table as the caller's transaction sees it."""
+    tables: dict[str, RoutingTable] = _held.__dict__.setdefault("tables", {})
     stamp = _read_stamp(using)
-    table = _tables.get(using)
+    table = tables.get(using)
     if table is None or table.stamp != stamp:
         table = RoutingTable(stamp, using)
         # Kept only if nothing committed a change between the stamp and the load.
         if _read_stamp(using) == stamp:
-            _tables[using] = table
+            tables[using] = table
     return table
 
 
