@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from casa_map.api_answers import LocationAnswer, PlaceAnswer
 from casa_map.api_errors import ErrorSerializer, invalid_parameter
 
-from . import selectors
+from . import routing_table, selectors
 from .errors import OutsideServiceArea
 from .geocoding import GeocoderUnavailable, get_geocoder
 from .models import Authority
@@ -48,13 +48,14 @@ class LocateView(APIView):
         point = Point(
             coordinates.validated_data["lon"], coordinates.validated_data["lat"], srid=4326
         )
+        table = routing_table.current()
         try:
-            location = selectors.locate(point)
+            location = selectors.locate(point, table=table)
         except OutsideServiceArea as error:
             return Response(
                 {"error": str(error.message), "code": error.code}, status=status.HTTP_404_NOT_FOUND
             )
-        decisions = route_categories(point, selectors.active_categories(), location=location)
+        decisions = route_categories(point, table.active_categories.values(), location=location)
         try:
             address = get_geocoder().reverse(point)
         except GeocoderUnavailable:
