@@ -55,7 +55,9 @@ class LocateView(APIView):
             return Response(
                 {"error": str(error.message), "code": error.code}, status=status.HTTP_404_NOT_FOUND
             )
-        decisions = route_categories(point, table.active_categories.values(), location=location)
+        decisions = route_categories(
+            point, table.active_categories.values(), location=location, table=table
+        )
         try:
             address = get_geocoder().reverse(point)
         except GeocoderUnavailable:

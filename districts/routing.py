@@ -58,14 +58,16 @@ def route_categories(
     *,
     on: date | None = None,
     location: Location | None = None,
+    table: routing_table.RoutingTable | None = None,
 ) -> dict[str, Routing]:
     """Routing of several categories at one point, from the routing table in memory.
 
-    Pass `location` when the caller has already located the point.
+    Pass `location` when the caller has already located the point, and `table` when it holds the
+    routing table already (`routing_table.current()`, read in its transaction).
     """
     on = on or timezone.localdate()
     point = as_wgs84(point)
-    table = routing_table.current()
+    table = table or routing_table.current()
     location = location or locate(point, table=table)
     decisions = {}
     for category in categories:

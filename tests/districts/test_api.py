@@ -77,12 +77,12 @@ def test_locate_error_is_in_arabic_when_asked(client):
 
 def test_locate_runs_a_fixed_number_of_queries(client, point_in, django_assert_max_num_queries):
     """Once the process holds the routing table and GeoDjango its SRID details (both loaded once
-    per process, by whichever request comes first): the table's stamp (twice: the view's,
-    routing's) and the nearest place, whatever the number of categories and assignments."""
+    per process, by whichever request comes first): the table's stamp and the nearest place,
+    whatever the number of categories and assignments."""
     point = point_in("anfa")
     client.get(LOCATE, {"lat": point.y, "lon": point.x})
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         client.get(LOCATE, {"lat": point.y, "lon": point.x})
 
 
