@@ -15,22 +15,20 @@ from datetime import timedelta
 from functools import partial
 from urllib.parse import urlsplit
 
-import kombu.exceptions
-import redis.exceptions
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import handover
 from .models import Complaint, Event, OwedEmail
 
 logger = logging.getLogger(__name__)
 
 SUBMITTED = "submitted"
 UPDATE = "update"
-# Raised by publishing when the broker cannot be reached.
-BROKER_DOWN = (kombu.exceptions.OperationalError, redis.exceptions.RedisError, OSError)
+SEND_OWED_EMAIL = "issues.tasks.send_owed_email"
 
 
 def recipient(complaint: Complaint) -> str:
@@ -61,22 +59,12 @@ def owe_many(keys: list[str]) -> None:
     # INSERT … ON CONFLICT DO NOTHING: idempotent in one statement on the filing path.
     OwedEmail.objects.bulk_create([OwedEmail(key=key) for key in keys], ignore_conflicts=True)
     for key in keys:
-        # A named function, not a partial: Django logs a failing robust callback by its
-        # __qualname__, and a partial has none (the logging itself would raise).
-        def hand_over(key: str = key) -> None:
-            hand_to_worker(key)
-
-        transaction.on_commit(hand_over, robust=True)
+        handover.after_commit(SEND_OWED_EMAIL, key, what="e-mail")
 
 
 def hand_to_worker(key: str) -> None:
     """Never raises: with the broker down, the e-mail stays owed and the sweeper sends it."""
-    from .tasks import send_owed_email
-
-    try:
-        send_owed_email.delay(key)
-    except BROKER_DOWN as error:
-        logger.warning("e-mail %s left for the sweeper: broker unreachable (%s)", key, error)
+    handover.send(SEND_OWED_EMAIL, key, what="e-mail")
 
 
 def send_once(key: str, build: Callable[[], EmailMessage | None]) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import Authority, Category
 from districts.routing import route
 
-from . import data_version, notifications
+from . import data_version, handover, notifications
 from .attachments import PreparedAttachment
 from .errors import (
     AlreadyFiled,
@@ -30,8 +29,6 @@ from .errors import (
     SupportRefused,
 )
 from .models import Attachment, Complaint, Event, QueueTally, Support
-
-logger = logging.getLogger(__name__)
 
 MAX_TITLE_LENGTH = 140
 MAX_DESCRIPTION_LENGTH = 5000
@@ -181,26 +178,10 @@ def _store_attachment(
     stored_files.append(attachment.file)
     attachment.save()
     if attachment.kind == Attachment.Kind.IMAGE:
-        photo_id = attachment.pk
-
-        def hand_photo_to_worker() -> None:  # named: Django logs a robust callback by its name
-            _hand_photo_to_worker(photo_id)
-
-        transaction.on_commit(hand_photo_to_worker, robust=True)
+        # The blurred public copy and thumbnail are the worker's; until then the photo is not
+        # public, and with the broker down the sweeper makes them later.
+        handover.after_commit("issues.tasks.make_public_copy", attachment.pk, what="photo")
     return attachment
-
-
-def _hand_photo_to_worker(attachment_id: int) -> None:
-    """The blurred public copy and thumbnail are made by the worker; until then the photo is
-    not public. Never raises: with the broker down, the sweeper (issues.tasks) makes it later."""
-    from .tasks import make_public_copy  # the task module imports the services
-
-    try:
-        make_public_copy.delay(attachment_id)
-    except notifications.BROKER_DOWN as error:
-        logger.warning(
-            "photo %s left for the sweeper: broker unreachable (%s)", attachment_id, error
-        )
 
 
 def _save_with_unique_reference(complaint: Complaint) -> None:
