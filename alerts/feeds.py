@@ -4,15 +4,17 @@ category, within a distance of a point, and one report's public updates."""
 from __future__ import annotations
 
 from django.contrib.gis.geos import Point
-from django.contrib.gis.measure import D
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from casa_map import inputs
+from casa_map.outputs import TextAtomFeed
 from districts.models import Authority, Category
+from issues import public_view
 from issues import selectors as issue_selectors
 from issues.models import Complaint
 
@@ -22,7 +24,7 @@ ITEMS = 50
 
 
 class ComplaintFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtomFeed
 
     def item_title(self, complaint: Complaint) -> str:
         return f"{complaint.reference} — {complaint.shown_title}"
@@ -85,12 +87,12 @@ class NearbyFeed(ComplaintFeed):
 
     def get_object(self, request) -> tuple[Point, int]:
         try:
-            lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
-            radius = int(request.GET.get("radius", 500))
-        except (KeyError, ValueError) as bad:
+            lat, lon = inputs.coordinates(request.GET.get("lat"), request.GET.get("lon"))
+            radius = inputs.whole_number(
+                request.GET.get("radius", "500"), low=50, high=MAX_RADIUS_METRES
+            )
+        except ValidationError as bad:
             raise Http404(_("Give lat, lon and radius (metres).")) from bad
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 50 <= radius <= MAX_RADIUS_METRES):
-            raise Http404(_("Give lat, lon and radius (metres)."))
         return Point(lon, lat, srid=4326), radius
 
     def title(self, place) -> str:
@@ -101,16 +103,11 @@ class NearbyFeed(ComplaintFeed):
 
     def items(self, place):
         point, radius = place
-        return self.newest(
-            issue_selectors.public_complaints().filter(
-                location__intersects=issue_selectors.search_window(point, radius),
-                location__distance_lte=(point, D(m=radius)),
-            )
-        )
+        return self.newest(public_view.near(issue_selectors.public_complaints(), point, radius))
 
 
 class ReportUpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtomFeed
 
     def get_object(self, request, reference: str) -> Complaint:
         try:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from django import forms
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
+from casa_map import inputs
 from districts.selectors import active_categories, arrondissements
 from issues.models import Complaint
 
@@ -24,7 +23,7 @@ RADIUS_CHOICES = [
 class AlertForm(forms.Form):
     kind = forms.ChoiceField(choices=Alert.Kind.choices, widget=forms.HiddenInput)
     email = forms.EmailField(label=_("Your e-mail address"), required=False)
-    reference = forms.CharField(required=False, widget=forms.HiddenInput)
+    reference = inputs.TextField(required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     radius_m = forms.TypedChoiceField(
@@ -69,10 +68,9 @@ class AlertForm(forms.Form):
             cleaned["complaint"] = complaint
         elif kind == Alert.Kind.NEARBY:
             lat, lon = cleaned.get("lat"), cleaned.get("lon")
-            if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+            if lat is None or lon is None:
                 raise forms.ValidationError(_("Choose the place on the map or by searching it."))
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise forms.ValidationError(_("The pin's coordinates are not valid."))
+            lat, lon = inputs.coordinates(lat, lon)
             if not cleaned.get("radius_m"):
                 self.add_error("radius_m", _("Choose a distance between 50 m and 2 km."))
             cleaned["point"] = Point(lon, lat, srid=4326)

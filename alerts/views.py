@@ -11,8 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
+from casa_map import limits
+from casa_map.views import too_many
 from districts.geocoding import search_or_explain
 
 from . import selectors, services
@@ -48,10 +49,9 @@ def _back(request: HttpRequest, fallback: str = "alerts") -> HttpResponse:
 
 @require_POST
 def subscribe(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated and is_ratelimited(
-        request, group="alerts", key="ip", rate="20/h", method="POST", increment=True
-    ):
-        return render(request, "429.html", status=429)
+    verdict = limits.take_anonymous(request, "alert")
+    if not verdict.allowed:
+        return too_many(request, verdict, _("Too many alerts from this connection."), False)
     form = AlertForm(request.POST, user=request.user)
     if not form.is_valid():
         errors = [str(error) for errors in form.errors.values() for error in errors]

@@ -132,9 +132,13 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def object_body(request):
-    """The request's body when it is one object (JSON) or a form; anything else is a 400."""
+    """The request's body when it is one object (JSON) or a form; anything else is a 400. Of a
+    form, its fields without the files (those are request.FILES): DRF's `data` holds both, and
+    copying it would deep-copy (pickle) an upload spooled to a temporary file."""
     if not isinstance(request.data, dict):  # a form's QueryDict is a dict too
         raise exceptions.ValidationError(
             {"non_field_errors": [_("Send one JSON object, or a form.")]}
         )
+    if hasattr(request.data, "getlist"):
+        return request.POST
     return request.data

@@ -1,4 +1,5 @@
-"""Refuses, where a request enters, text that PostgreSQL cannot store, so no view meets it."""
+"""Refuses, where a request enters, text that PostgreSQL cannot store or that a feed, an XML
+document or a terminal cannot carry, so no view meets it."""
 
 from __future__ import annotations
 
@@ -13,14 +14,36 @@ from django.utils.translation import gettext as _
 from .views import machine_error
 
 # PostgreSQL refuses NUL in text, and psycopg2 cannot encode a lone UTF-16 surrogate (which only
-# a JSON escape such as "\ud800" can produce: Django decodes the rest with replacement).
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# a JSON escape such as "\ud800" can produce: Django decodes the rest with replacement). The other
+# C0 controls (all but tab, newline and carriage return), DEL and U+FFFE/U+FFFF could be stored,
+# but XML 1.0 cannot carry them (Atom feeds, Open311's XML would break for every reader) and no
+# one types them: refused as well.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$")
+
+
+# Methods any route may answer; TRACE, CONNECT and the rest never reach a view.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+class KnownMethodsMiddleware:
+    """405 for a method no route of the site answers (TRACE echoes a request back, and was
+    answered 200 by the pages' views, which do not all restrict their methods)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in KNOWN_METHODS:
+            response = HttpResponse(status=405)
+            response["Allow"] = ", ".join(sorted(KNOWN_METHODS))
+            return response
+        return self.get_response(request)
 
 
 class UnstorableTextMiddleware:
     """Answers 400 naming the part of the request (path, query parameter, form field, file
-    name, JSON member, cookie or header) that holds a NUL or a lone surrogate.
+    name, JSON member, cookie or header) that holds a control character or a lone surrogate.
 
     Checked once here rather than in each view: every query, lookup and save downstream may
     then assume its text can be stored. File contents are bytes and are not checked."""
@@ -109,8 +132,9 @@ def too_deep_response(request: HttpRequest) -> HttpResponse:
 
 def bad_text_response(request: HttpRequest, where: str) -> HttpResponse:
     shown = UNSTORABLE.sub("\ufffd", where)
-    message = _("%(part)s: this text holds a character that is not allowed (NUL or invalid).") % {
-        "part": shown
-    }
+    message = _(
+        "%(part)s: this text holds a character that is not allowed (a control character or an "
+        "invalid one)."
+    ) % {"part": shown}
     answer = machine_error(request, message, "invalid_character", 400, parameter=shown)
     return answer or render(request, "400.html", {"message": message}, status=400)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "casa_map.middleware.KnownMethodsMiddleware",
     # Compresses what the middleware below and the views answer (their bodies are final).
     "casa_map.compression.TextGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -231,10 +232,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "casa_map.throttles.AnonymousWriteThrottle",
-        "casa_map.throttles.AuthenticatedWriteThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": ["casa_map.throttles.WriteThrottle"],
     "EXCEPTION_HANDLER": "casa_map.api_errors.api_exception_handler",
 }
 # Writes through the API (reports, supports, staff actions, Open311 POSTs): per IP when
@@ -331,11 +329,21 @@ NOMINATIM_TIMEOUT = env.float("NOMINATIM_TIMEOUT", default=5.0)
 # reading, whatever the client declares). Django spools larger uploads to disk, not memory.
 ATTACHMENTS_PER_COMPLAINT = env.int("ATTACHMENTS_PER_COMPLAINT", default=5)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Photos declaring more pixels than this in their header are refused before being decoded
+# (a 12-megapixel phone photo is 12,000,000; decoded, each million costs ~3-4 MB of memory).
+ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# Anonymous reports per IP address (django-ratelimit syntax), and the number of proxies in front.
+# How many proxies of our own stand in front of the site, each appending to X-Forwarded-For
+# (casa_map/clients.py). 0: the connection's address is the client's, and the header is ignored.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+# Rate limits, per client (casa_map/limits.py; "count/period", period s, m, h or d): anonymous
+# reports whichever interface they come through (web form, REST), supports, flags, sign-ups,
+# alert subscriptions.
 REPORT_RATE_LIMIT = env.str("REPORT_RATE_LIMIT", default="10/h")
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+SUPPORT_RATE_LIMIT = env.str("SUPPORT_RATE_LIMIT", default="30/h")
+SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="5/h")
+ALERT_RATE_LIMIT = env.str("ALERT_RATE_LIMIT", default="20/h")
 # Nearby open complaints of the same category offered for support instead of a new report.
 DUPLICATE_RADIUS_METRES = env.int("DUPLICATE_RADIUS_METRES", default=50)
 
@@ -349,6 +357,10 @@ REOPEN_WITHIN_DAYS = env.int("REOPEN_WITHIN_DAYS", default=30)
 # smaller than that.
 PRIVACY_SENSITIVE_CATEGORIES = env.list("PRIVACY_SENSITIVE_CATEGORIES", default=["noise"])
 PRIVACY_MIN_COUNT = env.int("PRIVACY_MIN_COUNT", default=3)
+# Everywhere else in public (API, Open311, tracking page, nearby offers, feeds' filters) a
+# complaint of a sensitive category shows at the centre of its cell of a grid this wide
+# (issues/public_view.py), and place filters apply to that position.
+PRIVACY_GRID_METRES = env.int("PRIVACY_GRID_METRES", default=250)
 # Hotspots: DBSCAN clusters of at least HOTSPOT_MIN_COUNT complaints within HOTSPOT_METRES.
 HOTSPOT_METRES = env.int("HOTSPOT_METRES", default=100)
 HOTSPOT_MIN_COUNT = env.int("HOTSPOT_MIN_COUNT", default=5)

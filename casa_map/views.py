@@ -36,6 +36,25 @@ def machine_error(
     return None
 
 
+def too_many(request: HttpRequest, verdict, message: str, wants_json: bool) -> HttpResponse:
+    """429 with Retry-After, from a refusal of casa_map.limits: the interface's error shape for
+    programs and the page's own scripts, the 429 page for a person."""
+    minutes = max(1, -(-verdict.retry_after // 60))
+    if wants_json:
+        answer = JsonResponse(
+            {"error": message, "code": "rate_limited", "retry_after": verdict.retry_after},
+            status=429,
+        )
+    else:
+        answer = machine_error(
+            request, message, "rate_limited", 429, retry_after=verdict.retry_after
+        )
+    if answer is None:
+        answer = render(request, "429.html", {"message": message, "minutes": minutes}, status=429)
+    answer["Retry-After"] = str(verdict.retry_after)
+    return answer
+
+
 def outage_answer(error: BaseException | None) -> tuple[int, str, str]:
     """(status, code, message) for an unhandled error: an outage — the database or Redis (cache,
     rate limits) not answering, the disk full — is not a bug, and the visitor is told that

@@ -12,13 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
+from casa_map import limits
 from casa_map.api_answers import MapFeatureCollection, NearbyComplaintAnswer
 from casa_map.api_errors import (
     ErrorSerializer,
@@ -27,13 +28,14 @@ from casa_map.api_errors import (
     invalid_parameter,
     object_body,
 )
+from casa_map.views import too_many
 from districts.errors import OutsideServiceArea
 from districts.models import Authority, Category
 from districts.serializers import CoordinatesSerializer
 from planning import selectors as planning_selectors
 from planning.selection import HeatMapForm
 
-from . import selectors, services
+from . import policy, selectors, services
 from .errors import AlreadyFiled, InvalidComplaint, SupportRefused
 from .filters import (
     InBoxFilter,
@@ -50,7 +52,6 @@ from .serializers import (
     PublicComplaintFeatureSerializer,
     ReportRequestSerializer,
 )
-from .views import DEVICE_COOKIE
 
 PINS_FROM_ZOOM = 16
 # A cluster is a heat-map cell two zooms coarser: 64 screen pixels wide.
@@ -283,6 +284,9 @@ class ComplaintsView(GenericAPIView):
         },
     )
     def post(self, request: Request) -> Response:
+        verdict = limits.take_anonymous(request, "report")
+        if not verdict.allowed:
+            return too_many(request, verdict, _("Too many reports from this connection."), True)
         data = object_body(request).copy()
         data.setdefault("kind", Complaint.Kind.COMPLAINT)
         if "Idempotency-Key" in request.headers:
@@ -295,10 +299,17 @@ class ComplaintsView(GenericAPIView):
             complaint = services.create_complaint(
                 **form.complaint_fields(),
                 reporter=request.user,
+                submitter=policy.requester_identity(request),
                 language=get_language() or "fr",
                 channel=Complaint.Channel.API,
             )
         except AlreadyFiled as filed:
+            if not policy.is_same_submitter(request, filed.complaint):
+                return domain_error(
+                    _("This Idempotency-Key was already used for another report."),
+                    "already_used",
+                    status.HTTP_409_CONFLICT,
+                )
             complaint, created = filed.complaint, status.HTTP_200_OK
         except OutsideServiceArea as outside:
             return domain_error(outside.message, outside.code)
@@ -338,8 +349,8 @@ class SupportRequestSerializer(serializers.Serializer):
     device_id = serializers.CharField(
         required=False,
         max_length=200,
-        help_text="An opaque identifier the app keeps for this device (stored hashed); "
-        "not needed when signed in.",
+        help_text="Accepted for older clients and ignored: a support counts once per account "
+        "when signed in, else once per client address.",
     )
 
 
@@ -349,7 +360,8 @@ class SupportAnswerSerializer(serializers.Serializer):
 
 
 class SupportView(APIView):
-    """ "I have this problem too": counted once per account and once per device."""
+    """ "I have this problem too": counted once per account, or per client address when
+    anonymous; rate-limited per client (SUPPORT_RATE_LIMIT), like the page's button."""
 
     @extend_schema(
         request=SupportRequestSerializer,
@@ -362,15 +374,14 @@ class SupportView(APIView):
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = public_complaint_or_404(reference)
-        query = SupportRequestSerializer(data=request.data)
-        query.is_valid(raise_exception=True)
-        device = query.validated_data.get("device_id") or request.COOKIES.get(DEVICE_COOKIE)
-        if not device and not request.user.is_authenticated:
-            raise ValidationError({"device_id": [_("Give the device's identifier.")]})
+        SupportRequestSerializer(data=object_body(request)).is_valid(raise_exception=True)
+        verdict = limits.take(request, "support")
+        if not verdict.allowed:
+            return too_many(request, verdict, _("Too many supports from this connection."), True)
         try:
             counted = services.support_complaint(
                 complaint=complaint,
-                device_token=device or f"account:{request.user.pk}",
+                device_token=policy.requester_identity(request),
                 user=request.user,
             )
         except SupportRefused as refused:

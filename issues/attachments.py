@@ -3,13 +3,22 @@
 The type is read from the content, never from the file name or the browser's claim. Photos are
 decoded with Pillow and re-encoded as JPEG with no metadata at all (no EXIF GPS, camera, owner),
 upright, at most 2,560 px, plus a 480 px thumbnail; a photo's own GPS position is read before it
-is stripped, so the page can offer it as the pin. PDFs must parse (pypdf) and are stored as sent.
+is stripped, so the page can offer it as the pin.
+
+This is the one gate for files, whichever surface they come through (report form, REST, Open311,
+staff photos): a photo's pixel count is read from its header and refused above
+ATTACHMENT_MAX_PIXELS before any pixel is decoded (a 21 KB PNG can declare 13,000 × 13,000 px,
+1.2 GB once decoded), Pillow's DecompressionBombWarning is an error, and JPEGs are decoded at the
+smallest scale that still gives 2,560 px. PDFs must parse (pypdf) and are rebuilt from their
+pages alone: the document's actions (OpenAction, JavaScript, embedded files, forms) are not
+carried over, nor the pages' and annotations' actions other than links.
 """
 
 from __future__ import annotations
 
 import io
 import uuid
+import warnings
 from dataclasses import dataclass
 
 import pillow_heif
@@ -17,8 +26,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, NameObject
 
 from . import blur
 
@@ -87,26 +97,86 @@ def photo_position(upload) -> tuple[float, float] | None:
         return None
 
 
+# Actions a link may carry; any other action of a page or an annotation (JavaScript, Launch,
+# SubmitForm, ImportData, GoToR, Rendition…) is dropped.
+LINK_ACTIONS = {"/URI", "/GoTo"}
+# Annotations that carry files or media rather than marks on the page.
+ACTIVE_ANNOTATIONS = {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/Widget"}
+
+
 def _prepare_pdf(raw: bytes) -> PreparedAttachment:
     try:
         reader = PdfReader(io.BytesIO(raw))
         if len(reader.pages) == 0:
             raise AttachmentRejected(_("This PDF has no pages."))
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        rebuilt = _pages_only(reader)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
         raise AttachmentRejected(_("This PDF document cannot be read.")) from error
-    return PreparedAttachment("pdf", ContentFile(raw, name=f"{uuid.uuid4().hex}.pdf"), None)
+    return PreparedAttachment("pdf", ContentFile(rebuilt, name=f"{uuid.uuid4().hex}.pdf"), None)
+
+
+def _pages_only(reader: PdfReader) -> bytes:
+    """A new PDF holding the pages and what they draw, nothing of the document's catalogue
+    (OpenAction, /AA, the JavaScript and EmbeddedFiles name trees, AcroForm, XFA), and no
+    action on a page or an annotation but links."""
+    writer = PdfWriter()
+    for page in reader.pages:
+        _disarm(page)  # before copying: the writer copies what the page still refers to
+        writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _disarm(page) -> None:
+    page.pop(NameObject("/AA"), None)
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return
+    kept = ArrayObject()
+    for reference in annotations.get_object():
+        annotation = reference.get_object()
+        if annotation.get("/Subtype") in ACTIVE_ANNOTATIONS:
+            continue
+        annotation.pop(NameObject("/AA"), None)
+        action = annotation.get("/A")
+        if action is not None and action.get_object().get("/S") not in LINK_ACTIONS:
+            annotation.pop(NameObject("/A"))
+        kept.append(reference)
+    page[NameObject("/Annots")] = kept
+
+
+def _max_pixels() -> int:
+    return settings.ATTACHMENT_MAX_PIXELS
 
 
 def _open_image(raw: bytes) -> Image.Image:
-    try:
-        image = Image.open(io.BytesIO(raw))
-        if image.format not in IMAGE_FORMATS:
-            raise AttachmentRejected(_("Attach a photo (JPEG, PNG, WebP, HEIC) or a PDF."))
-        image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
-        raise AttachmentRejected(
-            _("This file is not a photo (JPEG, PNG, WebP, HEIC) or a PDF we can read.")
-        ) from error
+    not_a_photo = _("This file is not a photo (JPEG, PNG, WebP, HEIC) or a PDF we can read.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(raw))  # reads the header only
+            if image.format not in IMAGE_FORMATS:
+                raise AttachmentRejected(_("Attach a photo (JPEG, PNG, WebP, HEIC) or a PDF."))
+            width, height = image.size
+            if width * height > _max_pixels():
+                raise AttachmentRejected(
+                    _(
+                        "This photo has too many pixels (%(width)d × %(height)d): at most "
+                        "%(megapixels)d megapixels."
+                    )
+                    % {"width": width, "height": height, "megapixels": _max_pixels() // 10**6}
+                )
+            if image.format == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale when that suffices
+                image.draft("RGB", (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise AttachmentRejected(
+                _("This photo has too many pixels: at most %(megapixels)d megapixels.")
+                % {"megapixels": _max_pixels() // 10**6}
+            ) from error
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+            raise AttachmentRejected(not_a_photo) from error
     return image
 
 

@@ -7,20 +7,19 @@ import math
 from datetime import datetime, time, timedelta
 
 import django_filters
-from django.contrib.gis.geos import Point, Polygon
-from django.contrib.gis.measure import D
+from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
+from casa_map import inputs
 from casa_map.api_errors import InvalidParameter, invalid_parameter_body
 from districts.models import Authority, Category
-from planning.selection import BoxField
 
+from . import public_view
 from .models import Complaint
-from .selectors import search_window
 
 STATUS_CHOICES = [("open", "open"), ("closed", "closed"), *Complaint.Status.choices]
 MAX_DISTANCE_METRES = 50_000
@@ -28,6 +27,10 @@ MAX_DISTANCE_METRES = 50_000
 
 def start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    field_class = inputs.BoundedDateField
 
 
 class PublicComplaintFilter(django_filters.FilterSet):
@@ -43,8 +46,8 @@ class PublicComplaintFilter(django_filters.FilterSet):
         queryset=Authority.objects.all(), to_field_name="slug"
     )
     kind = django_filters.ChoiceFilter(choices=Complaint.Kind.choices)
-    received_after = django_filters.DateFilter(method="filter_received_after")
-    received_before = django_filters.DateFilter(method="filter_received_before")
+    received_after = BoundedDateFilter(method="filter_received_after")
+    received_before = BoundedDateFilter(method="filter_received_before")
 
     class Meta:
         model = Complaint
@@ -127,12 +130,12 @@ class InBoxFilter(BaseFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         try:
-            box = BoxField(required=False).clean(request.query_params.get("in_bbox"))
+            box = inputs.box(request.query_params.get("in_bbox"))
         except ValidationError as refused:
             raise parameter_error("in_bbox", refused.messages[0]) from refused
         if box is None:
             return queryset
-        return queryset.filter(location__intersects=Polygon.from_bbox(box))
+        return public_view.inside(queryset, box)
 
 
 class WithinDistanceFilter(BaseFilterBackend):
@@ -150,8 +153,4 @@ class WithinDistanceFilter(BaseFilterBackend):
         (metres,) = parse_numbers(request.query_params.get("dist") or "1000", 1, "dist", message)
         if not 1 <= metres <= MAX_DISTANCE_METRES:
             raise parameter_error("dist", message)
-        point = Point(lon, lat, srid=4326)
-        return queryset.filter(
-            location__intersects=search_window(point, metres),
-            location__distance_lte=(point, D(m=metres)),
-        )
+        return public_view.near(queryset, Point(lon, lat, srid=4326), metres)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 
+from casa_map import inputs
 from districts import routing_table
 from districts.models import Category
 from districts.selectors import active_categories
@@ -99,10 +98,10 @@ class ReportForm(forms.Form):
         to_field_name="code",
         error_messages={"invalid_choice": _("Choose one of the listed categories.")},
     )
-    title = forms.CharField(
+    title = inputs.TextField(
         label=_("Title"), max_length=MAX_TITLE_LENGTH, validators=[reject_broken_encoding]
     )
-    description = forms.CharField(
+    description = inputs.TextField(
         label=_("Description"),
         max_length=MAX_DESCRIPTION_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -111,7 +110,7 @@ class ReportForm(forms.Form):
     lat = forms.FloatField(widget=forms.HiddenInput, required=False)
     lon = forms.FloatField(widget=forms.HiddenInput, required=False)
     attachments = AttachmentsField(label=_("Photos or documents (up to 5)"))
-    contact_name = forms.CharField(
+    contact_name = inputs.TextField(
         label=_("Your name (optional, never public)"),
         max_length=120,
         required=False,
@@ -140,10 +139,13 @@ class ReportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         lat, lon = cleaned.get("lat"), cleaned.get("lon")
-        if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+        if lat is None or lon is None:
             self.add_error(None, _("Place the pin on the map where the problem is."))
-        elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            self.add_error(None, _("The pin's coordinates are not valid."))
+            return cleaned
+        try:
+            lat, lon = inputs.coordinates(lat, lon)
+        except forms.ValidationError as refused:
+            self.add_error(None, refused)
         else:
             cleaned["location"] = Point(lon, lat, srid=4326)
         return cleaned

@@ -159,6 +159,10 @@ class Complaint(models.Model):
     # A random key the reporter's device draws once per report (form field or Idempotency-Key
     # header): a report sent twice, by a retry or an offline queue, is stored once. Never shown.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Who sent it (issues.policy.requester_identity: the account, else the client's address),
+    # hashed with the secret key: a repeated submission key answers with this report only to
+    # the same sender (anyone else could have copied the key). Never shown.
+    submitter_key = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     # Moderation (issues.moderation): a hidden or not yet published report is on no public
     # surface; a redacted one shows its public_title / public_description there, while staff

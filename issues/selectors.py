@@ -6,15 +6,14 @@ import math
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
-from django.contrib.gis.measure import D
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.fields.files import FieldFile
 
 from casa_map.routers import replica_connection
 from districts.models import Category
 
+from . import public_view
 from .models import Attachment, Complaint, Event, QueueTally
 
 METRES_PER_DEGREE_LATITUDE = 111_320
@@ -23,18 +22,10 @@ PUBLIC_MAP_PIN_LIMIT = 2000
 
 
 def public_complaints() -> QuerySet[Complaint]:
-    """Complaints as anyone may see them: published ones only (not hidden by a moderator, not
-    awaiting pre-moderation); the personal fields are not even read. Public text is
-    `shown_title` / `shown_description` (a moderator's redaction where there is one)."""
-    return _without_personal_fields(
-        Complaint.objects.filter(moderation=Complaint.Moderation.PUBLISHED)
-    )
-
-
-def _without_personal_fields(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return complaints.select_related("category", "authority", "arrondissement").defer(
-        "reporter", "contact_name", "contact_email", "contact_phone"
-    )
+    """Complaints as anyone may see them (issues.public_view): published ones only, personal
+    fields not read, `public_location` annotated. Public text is `shown_title` /
+    `shown_description` (a moderator's redaction where there is one)."""
+    return public_view.published()
 
 
 def public_complaint(reference: str, *, published_only: bool = True) -> Complaint:
@@ -42,7 +33,7 @@ def public_complaint(reference: str, *, published_only: bool = True) -> Complain
     hidden by a moderator. `published_only=False` also finds a hidden or pending report, for
     its reporter (the caller checks who is asking)."""
     complaints = (
-        public_complaints() if published_only else _without_personal_fields(Complaint.objects)
+        public_complaints() if published_only else public_view.visible(Complaint.objects.all())
     )
     return complaints.prefetch_related(
         Prefetch(
@@ -89,17 +80,12 @@ def search_window(point: Point, metres: float) -> Polygon:
 def nearby_open_complaints(
     *, point: Point, category: Category, metres: float, limit: int = 10
 ) -> list[Complaint]:
-    """Open complaints of the same category within `metres`, nearest first."""
+    """Open complaints of the same category within `metres` (of their public position),
+    nearest first."""
     return list(
-        public_complaints()
-        .filter(
-            category=category,
-            status__in=Complaint.OPEN_STATUSES,
-            location__intersects=search_window(point, metres),
-            location__distance_lte=(point, D(m=metres)),
-        )
-        .annotate(distance=Distance("location", point))
-        .order_by("distance")[:limit]
+        public_view.near(public_complaints(), point, metres)
+        .filter(category=category, status__in=Complaint.OPEN_STATUSES)
+        .order_by("distance", "id")[:limit]
     )
 
 

@@ -4,10 +4,26 @@ none of them can reach the reporter's account or contact details."""
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from .models import Attachment, Complaint, Event
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON Point (WGS 84)",
+        "properties": {
+            "type": {"type": "string", "example": "Point"},
+            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2},
+        },
+    }
+)
+class PublicPointField(GeometryField):
+    """The public position that issues.public_view annotates (a GeoJSON Point)."""
 
 
 class PublicComplaintFeatureSerializer(GeoFeatureModelSerializer):
@@ -23,12 +39,16 @@ class PublicComplaintFeatureSerializer(GeoFeatureModelSerializer):
     title = serializers.CharField(source="shown_title", read_only=True)
     description = serializers.CharField(source="shown_description", read_only=True)
     tracking_url = serializers.SerializerMethodField()
+    # The public position: issues.public_view annotates it (generalised for sensitive
+    # categories) on every public queryset.
+    location = PublicPointField(source="public_location", read_only=True)
 
     class Meta:
         model = Complaint
         geo_field = "location"
         id_field = False
         fields = [
+            "location",
             "reference",
             "kind",
             "category",
@@ -133,6 +153,7 @@ class StaffComplaintFeatureSerializer(PublicComplaintFeatureSerializer):
     assigned_to = serializers.EmailField(
         source="assigned_to.email", default=None, read_only=True, allow_null=True
     )
+    location = GeometryField(read_only=True)  # the exact point
 
     class Meta(PublicComplaintFeatureSerializer.Meta):
         fields = [

@@ -52,6 +52,7 @@ def create_complaint(
     channel: str = Complaint.Channel.WEB,
     reported_media_url: str = "",
     submission_key: uuid.UUID | None = None,
+    submitter: str = "",
     premoderated: bool = False,
 ) -> Complaint:
     """Validates, routes and saves a complaint with its attachments in one transaction.
@@ -59,7 +60,8 @@ def create_complaint(
     Raises InvalidComplaint (with per-field messages) or districts' OutsideServiceArea; nothing is
     saved, and no file is left behind, in either case. The acknowledgement e-mail goes out only
     after the commit, and its failure cannot undo the complaint. A `submission_key` already used
-    raises AlreadyFiled with the report it filed, even when both copies arrive at once.
+    raises AlreadyFiled with the report it filed, even when both copies arrive at once; the
+    interface answers with it only to the same `submitter` (issues.policy.requester_identity).
     A pre-moderated category or client (`premoderated`) keeps it off public surfaces until a
     moderator publishes it.
     """
@@ -111,6 +113,7 @@ def create_complaint(
                 channel=channel,
                 reported_media_url=reported_media_url,
                 submission_key=submission_key,
+                submitter_key=device_key(submitter) if submitter else "",
                 moderation=Complaint.Moderation.PENDING
                 if premoderated or category.is_premoderated
                 else Complaint.Moderation.PUBLISHED,

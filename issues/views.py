@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import secrets
 import uuid
 
 from django.conf import settings
@@ -16,22 +15,20 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from alerts.forms import RADIUS_CHOICES
+from casa_map import limits
+from casa_map.views import too_many
 from districts import selectors as district_selectors
 from districts.errors import OutsideServiceArea
 from districts.geocoding import describe_pin, search_or_explain
 from districts.maps import tile_attribution
 
-from . import moderation, selectors, services
+from . import moderation, policy, public_view, selectors, services
 from .attachments import photo_position
 from .errors import AlreadyFiled, InvalidComplaint, InvalidTransition, SupportRefused
 from .forms import ReportForm
 from .models import Attachment, Complaint, Flag
-
-DEVICE_COOKIE = "casa_device"
-DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365 * 2
 
 
 def _page_config(request: HttpRequest) -> dict:
@@ -76,19 +73,6 @@ def _page_config(request: HttpRequest) -> dict:
     }
 
 
-def _anonymous_over_limit(request: HttpRequest) -> bool:
-    if request.user.is_authenticated:
-        return False
-    return is_ratelimited(
-        request,
-        group="report",
-        key="ip",
-        rate=settings.REPORT_RATE_LIMIT,
-        method="POST",
-        increment=True,
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     """The report form. Without the map (no script, or a screen reader), `?place=` lists matching
@@ -97,21 +81,22 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = ReportForm(initial={"submission_key": uuid.uuid4(), **_pin_from_query(request)})
         return render(request, "issues/report.html", _report_context(request, form))
-    if _anonymous_over_limit(request):
-        if wants_json:
-            return JsonResponse({"error": _("Too many reports from this connection.")}, status=429)
-        return render(request, "429.html", status=429)
+    verdict = limits.take_anonymous(request, "report")
+    if not verdict.allowed:
+        return too_many(request, verdict, _("Too many reports from this connection."), wants_json)
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             complaint = services.create_complaint(
                 **form.complaint_fields(),
                 reporter=request.user,
+                submitter=policy.requester_identity(request),
                 language=get_language() or "fr",
             )
         except AlreadyFiled as filed:
-            complaint = filed.complaint
-            return _report_received(request, complaint, wants_json, status=200)
+            if not policy.is_same_submitter(request, filed.complaint):
+                return _already_used(request, wants_json)
+            return _report_received(request, filed.complaint, wants_json, status=200)
         except OutsideServiceArea as error:
             form.add_error(None, str(error.message))
         except InvalidComplaint as error:
@@ -130,11 +115,19 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "issues/report.html", _report_context(request, form), status=400)
 
 
+def _already_used(request: HttpRequest, wants_json: bool) -> HttpResponse:
+    """A submission key someone else sent: 409, naming nothing of their report."""
+    message = _("This form was already sent. Reload the page to send a new report.")
+    if wants_json:
+        return JsonResponse({"error": message, "code": "already_used"}, status=409)
+    return render(request, "400.html", {"message": message}, status=409)
+
+
 def _report_received(
     request: HttpRequest, complaint: Complaint, wants_json: bool, *, status: int
 ) -> HttpResponse:
     """The answer to a stored report, the same for its first copy and any resent one."""
-    _remember_ownership(request, complaint)
+    policy.remember_ownership(request, complaint)
     sent_url = reverse("report-sent", args=[complaint.reference])
     if wants_json:
         return JsonResponse({"reference": complaint.reference, "url": sent_url}, status=status)
@@ -195,27 +188,10 @@ def report_photo_location(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"found": True, "lat": lat, "lon": lon})
 
 
-def _remember_ownership(request: HttpRequest, complaint: Complaint) -> None:
-    owned = set(request.session.get("owned_reports", []))
-    owned.add(complaint.reference)
-    request.session["owned_reports"] = sorted(owned)
-
-
-def _is_owner(request: HttpRequest, complaint: Complaint) -> bool:
-    """The reporter: their account, the browser session that sent it, or the private link."""
-    if request.user.is_authenticated and complaint.reporter_id == request.user.pk:
-        return True
-    key = request.GET.get("key", "")
-    if key and secrets.compare_digest(key, complaint.owner_key):
-        _remember_ownership(request, complaint)
-        return True
-    return complaint.reference in request.session.get("owned_reports", [])
-
-
 def report_sent(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _visible_or_404(request, reference)
     owner_url = None
-    if _is_owner(request, complaint):
+    if policy.is_owner(request, complaint):
         owner_url = request.build_absolute_uri(
             f"{complaint.get_absolute_url()}?key={complaint.owner_key}"
         )
@@ -235,7 +211,8 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 def track(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _visible_or_404(request, reference)
-    is_owner = _is_owner(request, complaint)
+    is_owner = policy.is_owner(request, complaint)
+    public_point = public_view.public_point(complaint)
     if request.GET.get("key"):
         return redirect("track", reference=complaint.reference)  # the key leaves the address bar
     return render(
@@ -246,7 +223,7 @@ def track(request: HttpRequest, reference: str) -> HttpResponse:
             "is_owner": is_owner,
             "can_reopen": is_owner and services.can_reopen(complaint),
             "events": [event for event in complaint.events.all()],
-            "map_point": {"lat": complaint.location.y, "lon": complaint.location.x},
+            "map_point": {"lat": public_point.y, "lon": public_point.x},
             "page_config": _page_config(request),
             "flag_reasons": Flag.Reason.choices,
         },
@@ -255,11 +232,16 @@ def track(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def support(request: HttpRequest, reference: str) -> HttpResponse:
+    """ "I have this problem too": counted once per account, or per client address when
+    anonymous (a cookie the client can drop would let one person count again and again)."""
     complaint = _public_or_404(reference)
-    token = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(24)
+    wants_json = not request.accepts("text/html") or bool(request.headers.get("X-Requested-With"))
+    verdict = limits.take(request, "support")
+    if not verdict.allowed:
+        return too_many(request, verdict, _("Too many supports from this connection."), wants_json)
     try:
         counted = services.support_complaint(
-            complaint=complaint, device_token=token, user=request.user
+            complaint=complaint, device_token=policy.requester_identity(request), user=request.user
         )
     except SupportRefused as refused:
         payload, status = {"error": str(refused.message)}, 409
@@ -272,45 +254,25 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
             else _("You have already supported this report."),
         }
         status = 200
-    if request.accepts("text/html") and not request.headers.get("X-Requested-With"):
+    if not wants_json:
         messages.info(request, payload.get("message") or payload.get("error"))
-        response = redirect("track", reference=complaint.reference)
-    else:
-        response = JsonResponse(payload, status=status)
-    _set_device_cookie(request, response, token)
-    return response
-
-
-def _set_device_cookie(request: HttpRequest, response: HttpResponse, token: str) -> None:
-    response.set_cookie(
-        DEVICE_COOKIE,
-        token,
-        max_age=DEVICE_COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
+        return redirect("track", reference=complaint.reference)
+    return JsonResponse(payload, status=status)
 
 
 @require_POST
 def flag(request: HttpRequest, reference: str) -> HttpResponse:
-    """A citizen's "this should not be public": once per device and account, rate-limited."""
+    """A citizen's "this should not be public": once per account or client address,
+    rate-limited."""
     complaint = _public_or_404(reference)
-    if is_ratelimited(
-        request,
-        group="flag",
-        key="ip",
-        rate=settings.FLAG_RATE_LIMIT,
-        method="POST",
-        increment=True,
-    ):
-        return render(request, "429.html", status=429)
-    token = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(24)
+    verdict = limits.take(request, "flag")
+    if not verdict.allowed:
+        return too_many(request, verdict, _("Too many flags from this connection."), False)
     try:
         counted = moderation.flag(
             complaint=complaint,
             reason=request.POST.get("reason", ""),
-            device_token=token,
+            device_token=policy.requester_identity(request),
             user=request.user,
         )
     except moderation.ModerationRefused as refused:
@@ -322,15 +284,13 @@ def flag(request: HttpRequest, reference: str) -> HttpResponse:
             if counted
             else _("You have already flagged this report."),
         )
-    response = redirect("track", reference=complaint.reference)
-    _set_device_cookie(request, response, token)
-    return response
+    return redirect("track", reference=complaint.reference)
 
 
 @require_POST
 def reopen(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _visible_or_404(request, reference)
-    if not _is_owner(request, complaint):
+    if not policy.is_owner(request, complaint):
         raise PermissionDenied(_("Only the person who sent this report can reopen it."))
     try:
         services.reopen(complaint=complaint, reason=request.POST.get("reason", ""))
@@ -348,7 +308,7 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def rate(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _visible_or_404(request, reference)
-    if not _is_owner(request, complaint):
+    if not policy.is_owner(request, complaint):
         raise PermissionDenied(_("Only the person who sent this report can rate it."))
     try:
         rating = int(request.POST.get("rating", ""))
@@ -432,7 +392,7 @@ def _may_see_file(request: HttpRequest, attachment: Attachment, stored) -> bool:
             return True
     except NotStaff:
         pass
-    return not (is_original_photo or attachment.is_hidden) and _is_owner(
+    return not (is_original_photo or attachment.is_hidden) and policy.is_owner(
         request, attachment.complaint
     )
 
@@ -447,7 +407,7 @@ def _visible_or_404(request: HttpRequest, reference: str) -> Complaint:
         complaint = selectors.public_complaint(reference, published_only=False)
     except Complaint.DoesNotExist as missing:
         raise Http404(_("No report has this tracking code.")) from missing
-    if not _is_owner(request, complaint):
+    if not policy.is_owner(request, complaint):
         raise Http404(_("No report has this tracking code."))
     return complaint
 

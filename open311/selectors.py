@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.contrib.gis.measure import D
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import Category
+from issues import public_view
 from issues.models import Attachment, Complaint, Event
-from issues.selectors import public_complaints, search_window
+from issues.selectors import public_complaints
 
 OPEN = "open"
 CLOSED = "closed"
@@ -49,10 +49,7 @@ def service_requests(query: RequestQuery) -> QuerySet[Complaint]:
             complaints = complaints.exclude(status__in=Complaint.OPEN_STATUSES)
         if query.near is not None:
             point, metres = query.near
-            complaints = complaints.filter(
-                location__intersects=search_window(point, metres),
-                location__distance_lte=(point, D(m=metres)),
-            )
+            complaints = public_view.near(complaints, point, metres)
     return with_latest_public_note_and_photo(complaints).order_by("-created_at", "-id")
 
 
@@ -117,7 +114,7 @@ def request_payload(complaint: Complaint, *, media_base: str) -> dict:
         "address": f"{complaint.arrondissement.name}, Casablanca",
         "address_id": None,
         "zipcode": None,
-        "lat": round(complaint.location.y, 7),
-        "long": round(complaint.location.x, 7),
+        "lat": round(public_view.public_point(complaint).y, 7),
+        "long": round(public_view.public_point(complaint).x, 7),
         "media_url": f"{media_base}{photo}" if photo else None,
     }

@@ -3,17 +3,11 @@ integrator cannot crowd out the others, whatever addresses its requests come fro
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from rest_framework_api_key.models import APIKey
 
-from casa_map.throttles import WriteThrottle
+from casa_map import limits
 
 
-class Open311KeyThrottle(WriteThrottle):
-    scope = "open311_key"
-
-    def __init__(self, key: APIKey):
-        self.key = key
-        super().__init__()
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.key.prefix}
+def take_filing(request: HttpRequest, key: APIKey) -> limits.Verdict:
+    return limits.take(request, "open311_key", identity=f"api_key:{key.prefix}")

@@ -4,7 +4,6 @@ issues.services.create_complaint, like the web form and the REST API."""
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,13 +13,13 @@ from django.core.validators import URLValidator, validate_email
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework_api_key.models import APIKey
 
+from casa_map import inputs
 from districts import selectors as district_selectors
 from districts.errors import OutsideServiceArea
 from districts.geocoding import GeocoderUnavailable, get_geocoder
@@ -31,7 +30,7 @@ from issues.models import Complaint
 
 from . import selectors
 from .formats import FORMATS, document, errors
-from .throttles import Open311KeyThrottle
+from .throttles import take_filing
 
 MAX_SPAN = timedelta(days=90)
 DEFAULT_PAGE_SIZE = 1000
@@ -246,27 +245,18 @@ def parse_request_query(request: HttpRequest) -> tuple[selectors.RequestQuery, i
 
 
 def _datetime_parameter(params, name: str, problems: list) -> datetime | None:
-    text = (params.get(name) or "").strip()
-    if not text:
-        return None
     try:
-        moment = parse_datetime(text)
-    except ValueError:
-        moment = None
-    if moment is None:
-        problems.append(
-            _("%(name)s must be a W3C date-time, e.g. 2026-03-01T00:00:00Z.") % {"name": name}
-        )
+        return inputs.moment(params.get(name) or "")
+    except ValidationError as refused:
+        problems.append(f"{name}: {refused.messages[0]}")
         return None
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 def _float(text: str) -> float | None:
     try:
-        value = float(text)
-    except ValueError:
+        return inputs.finite_number(text, "")
+    except ValidationError:
         return None
-    return value if math.isfinite(value) else None
 
 
 def _lat_long(params, problems: list) -> Point | None:
@@ -297,13 +287,11 @@ def _integer_parameter(params, name, default, low, high, problems) -> int:
     text = (params.get(name) or "").strip()
     if not text:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
-        problems.append(
-            _("%(name)s must be a whole number from %(low)d to %(high)d.")
-            % {"name": name, "low": low, "high": high}
-        )
+    try:
+        return inputs.whole_number(text, low=low, high=high)
+    except ValidationError as refused:
+        problems.append(f"{name}: {refused.messages[0]}")
         return default
-    return int(text)
 
 
 # --- POST requests: filing ----------------------------------------------------------------
@@ -311,10 +299,10 @@ def _integer_parameter(params, name, default, low, high, problems) -> int:
 
 def file_service_request(request: HttpRequest, fmt: str) -> HttpResponse:
     key = authenticated_key(request)
-    throttle = Open311KeyThrottle(key)
-    if not throttle.allow_request(request, None):
+    verdict = take_filing(request, key)
+    if not verdict.allowed:
         response = errors([_("Too many requests with this api_key; try again later.")], fmt, 429)
-        response["Retry-After"] = str(math.ceil(throttle.wait() or 1))
+        response["Retry-After"] = str(verdict.retry_after)
         return response
     data = request.POST
     service_code = (data.get("service_code") or "").strip()

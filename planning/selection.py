@@ -3,7 +3,6 @@ by the heat map, the figures, the hotspots, the exports and the standalone repor
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -12,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casa_map import inputs
 from districts.models import Authority, Category
 from issues.models import Complaint
 
@@ -121,29 +121,6 @@ class SelectionForm(forms.Form):
         )
 
 
-class BoxField(forms.CharField):
-    """`west,south,east,north` in WGS 84 degrees, cleaned to four finite numbers in order."""
-
-    default_error_messages = {"invalid": _("Give four numbers: west,south,east,north.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "west,south,east,north in WGS 84 degrees")
-        super().__init__(**kwargs)
-
-    def clean(self, value) -> tuple[float, float, float, float] | None:
-        text = super().clean(value)
-        if not text:
-            return None
-        try:
-            west, south, east, north = (float(part) for part in text.split(","))
-        except ValueError as bad:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from bad
-        finite = all(math.isfinite(v) for v in (west, south, east, north))
-        if not finite or not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return west, south, east, north
-
-
 SLIDER_WEEKS = 52
 
 
@@ -159,8 +136,8 @@ class HeatMapForm(SelectionForm):
     week received (its Monday: the week slider), which takes the place of the window."""
 
     zoom = forms.IntegerField(min_value=0, max_value=22, required=False)
-    bbox = BoxField(required=False)
-    week = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    bbox = inputs.BoxField(required=False)
+    week = inputs.BoundedDateField(required=False, input_formats=["%Y-%m-%d"])
 
     def clean_zoom(self) -> int:
         return 12 if self.cleaned_data.get("zoom") is None else self.cleaned_data["zoom"]

@@ -28,6 +28,7 @@ from casa_map.routers import replica_alias, replica_connection
 from districts.models import Authority, Category
 from issues import data_version
 from issues.models import Complaint, QueueTally
+from issues.public_view import sensitive_category_ids
 
 from . import grid_clusters
 from .selection import SELECTION_WHERE, Selection, local_midnight
@@ -77,11 +78,6 @@ def version_scope(selection: Selection) -> str:
     if selection.category is not None:
         return data_version.category_scope(selection.category.pk)
     return data_version.CITY
-
-
-def sensitive_category_ids() -> list[int]:
-    codes = settings.PRIVACY_SENSITIVE_CATEGORIES
-    return list(Category.objects.filter(code__in=codes).values_list("pk", flat=True))
 
 
 def cell_metres(zoom: int) -> float:

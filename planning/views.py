@@ -3,7 +3,6 @@ query with planning.selection's forms and call planning.selectors through `cache
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 
 from casa_map.api_answers import ArrondissementFiguresAnswer, HeatMapAnswer, HotspotAnswer
 from casa_map.api_errors import invalid_parameter, invalid_parameter_body
+from casa_map.outputs import SpreadsheetWriter
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
 from staff import selectors as staff_selectors
@@ -293,9 +293,9 @@ def _csv(rows: list[dict]) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = SpreadsheetWriter(buffer)
+        writer.writerow(list(rows[0]))
+        writer.writerows(row.values() for row in rows)
     return buffer.getvalue()
 
 

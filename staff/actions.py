@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from casa_map import inputs
 from issues import moderation, services
 from issues.attachments import prepare
 from issues.models import Complaint
@@ -24,6 +26,9 @@ from .forms import (
     ResolutionPhotoForm,
     TransitionForm,
 )
+
+# One bulk request changes at most this many reports.
+BULK_MAX_REFERENCES = 1000
 
 
 @dataclass(frozen=True)
@@ -79,9 +84,13 @@ STAFF_ACTIONS = {
 def bound_bulk_form(user, data: Mapping) -> BulkForm:
     """The bulk form for `user`: only references in their scope validate, and a reference
     outside it makes the whole request invalid (nothing changes)."""
-    references = data.getlist("references") if hasattr(data, "getlist") else data.get("references")
+    given = data.getlist("references") if hasattr(data, "getlist") else data.get("references")
+    try:
+        references = inputs.text_list(given, max_items=BULK_MAX_REFERENCES, max_length=20)
+    except ValidationError:
+        references = []  # the form refuses the request, naming the field
     scope = selectors.scoped_complaints(user)
-    visible = list(scope.filter(reference__in=list(references or [])))
+    visible = list(scope.filter(reference__in=references))
     authority = selectors.membership_of(user).authority
     agents = (
         get_user_model().objects.filter(staff_membership__authority=authority)

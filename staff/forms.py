@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from casa_map import inputs
 from districts.models import Authority
 from issues.forms import reject_broken_encoding
 from issues.models import Attachment, Complaint
@@ -15,19 +16,19 @@ MESSAGE_WIDGET = forms.Textarea(attrs={"rows": 2})
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=Complaint.Status.choices)
-    public_message = forms.CharField(
+    public_message = inputs.TextField(
         label=_("Message to the citizen (public)"),
         required=False,
         widget=MESSAGE_WIDGET,
         validators=[reject_broken_encoding],
     )
-    internal_note = forms.CharField(
+    internal_note = inputs.TextField(
         label=_("Internal note (staff only)"),
         required=False,
         widget=MESSAGE_WIDGET,
         validators=[reject_broken_encoding],
     )
-    duplicate_of = forms.CharField(
+    duplicate_of = inputs.TextField(
         label=_("Duplicate of (tracking code)"), required=False, max_length=16
     )
 
@@ -45,7 +46,7 @@ class RerouteForm(forms.Form):
     authority = forms.ModelChoiceField(
         label=_("Send to"), queryset=Authority.objects.all(), to_field_name="slug"
     )
-    reason = forms.CharField(
+    reason = inputs.TextField(
         label=_("Why it is not your responsibility (public)"),
         widget=MESSAGE_WIDGET,
         validators=[reject_broken_encoding],
@@ -92,11 +93,11 @@ class ModerationForm(forms.Form):
             ("blur", _("Set the blurred areas of a photo")),
         ],
     )
-    reason = forms.CharField(label=_("Reason (kept for staff)"), max_length=500)
-    public_title = forms.CharField(
+    reason = inputs.TextField(label=_("Reason (kept for staff)"), max_length=500)
+    public_title = inputs.TextField(
         label=_("Public title (empty: as written)"), max_length=140, required=False
     )
-    public_description = forms.CharField(
+    public_description = inputs.TextField(
         label=_("Public description (empty: as written)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -104,7 +105,7 @@ class ModerationForm(forms.Form):
     attachment = forms.ModelChoiceField(
         label=_("Photo"), queryset=Attachment.objects.none(), required=False
     )
-    boxes = forms.CharField(
+    boxes = inputs.TextField(
         label=_("Blurred areas: one per line, x y width height in pixels of the original"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,

@@ -5,7 +5,6 @@ Views only translate between HTTP and issues.services; every read is scoped by s
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casa_map import inputs
+from casa_map.outputs import SpreadsheetWriter
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
 from districts.models import Category
@@ -127,8 +128,8 @@ class QueuePage:
 
 def _page(queryset, number_text: str | None, total: int | None) -> QueuePage:
     try:
-        number = max(1, int(number_text or 1))
-    except ValueError:
+        number = inputs.page_number(number_text)
+    except ValidationError:
         number = 1
     start = (number - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
@@ -421,7 +422,7 @@ def _export_rows(request):
 @staff_only
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered queue as CSV, streamed row by row (no personal data of the reporter)."""
-    writer = csv.writer(_Echo())
+    writer = SpreadsheetWriter(_Echo())
 
     def lines():
         yield "\ufeff"  # so spreadsheet software reads UTF-8 (Arabic) correctly

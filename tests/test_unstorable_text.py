@@ -82,7 +82,8 @@ def test_places_search_with_a_nul_answers_400_naming_the_parameter(client, casab
 
     assert response.status_code == 400
     assert response.json() == {
-        "error": "q : ce texte contient un caractère interdit (NUL ou invalide).",
+        "error": "q : ce texte contient un caractère interdit (un caractère de contrôle ou "
+        "invalide).",
         "code": "invalid_character",
         "parameter": "q",
     }

@@ -188,16 +188,19 @@ def test_a_decision_needs_a_reason(client, filed, moderator):
     assert filed.is_public
 
 
-def test_citizens_flag_once_per_device_and_the_scoped_queue_shows_it(
+def test_citizens_flag_once_per_client_and_the_scoped_queue_shows_it(
     client, filed, moderator, point_in
 ):
-    elsewhere = Client()
+    elsewhere = Client(REMOTE_ADDR="198.51.100.7")
     elsewhere.post("/report/", report_data(point_in("maarif"), title="Ailleurs"))
     other = Complaint.objects.get(title="Ailleurs")
-    citizen = Client()
+    citizen = Client(REMOTE_ADDR="198.51.100.8")
     for _ in range(2):
         citizen.post(f"/track/{filed.reference}/flag/", {"reason": "personal_data"})
-    Client().post(f"/track/{filed.reference}/flag/", {"reason": "offensive"})
+    Client(REMOTE_ADDR="198.51.100.8").post(  # a fresh browser, same connection: not again
+        f"/track/{filed.reference}/flag/", {"reason": "offensive"}
+    )
+    Client(REMOTE_ADDR="198.51.100.9").post(f"/track/{filed.reference}/flag/", {"reason": "spam"})
     Client().post(f"/track/{other.reference}/flag/", {"reason": "spam"})
     assert Flag.objects.filter(complaint=filed).count() == 2
 

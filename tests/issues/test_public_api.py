@@ -260,28 +260,26 @@ def test_anonymous_filing_is_throttled_per_ip_with_retry_after(client, point_in,
     assert Complaint.objects.count() == 2
 
 
-def test_support_counts_once_per_device(client, report_in):
+def test_support_counts_once_per_client_whatever_device_id_it_claims(client, report_in):
     complaint = report_in("anfa")
     url = f"/api/v1/complaints/{complaint.reference}/support/"
 
     first = client.post(url, {"device_id": "phone-1"}).json()
-    again = client.post(url, {"device_id": "phone-1"}).json()
-    other = client.post(url, {"device_id": "phone-2"}).json()
+    again = client.post(url, {"device_id": "phone-2"}).json()
+    bare = client.post(url).json()
+    other = client.post(url, REMOTE_ADDR="203.0.113.9").json()
 
-    assert (first, again, other) == (
+    assert (first, again, bare, other) == (
         {"counted": True, "supports": 1},
+        {"counted": False, "supports": 1},
         {"counted": False, "supports": 1},
         {"counted": True, "supports": 2},
     )
 
 
-def test_support_needs_a_device_when_anonymous_and_an_open_report(client, report_in):
+def test_support_is_refused_on_a_closed_report(client, report_in):
     complaint = report_in("anfa")
     url = f"/api/v1/complaints/{complaint.reference}/support/"
-
-    assert client.post(url).json()["fields"] == {
-        "device_id": ["Indiquez l'identifiant de l'appareil."]
-    }
     transition(
         complaint=complaint, to_status=S.REJECTED, actor=UserFactory(), public_message="Non."
     )

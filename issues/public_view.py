@@ -1,0 +1,131 @@
+"""What the public may see of a complaint: the one selector and projection that every public
+surface (REST, Open311, tracking page, feeds, nearby offers, the public map) goes through.
+
+- Published complaints only (not hidden by a moderator, not awaiting pre-moderation).
+- The moderated text: `shown_title` / `shown_description` (a redaction where there is one).
+- No personal field is even read.
+- **Position.** A complaint of a sensitive category (PRIVACY_SENSITIVE_CATEGORIES, e.g. noise: it
+  points at a neighbour) is shown at the centre of its cell of a grid PRIVACY_GRID_METRES wide
+  (ST_SnapToGrid on WGS 84, the same rounding in Python), never at its own point. Every public
+  filter by place (box, distance) is applied to that public position too, so narrowing a box or
+  a radius cannot find the exact point either: `public_location` is an annotation of the
+  queryset, and `inside` / `near` filter on it (the GiST index on the true location still
+  narrows the candidates first, with a window widened by one cell).
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.contrib.gis.db.models import PointField
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
+from django.db.models import Case, F, Func, QuerySet, Value, When
+
+from districts.models import Category
+
+from .models import Complaint
+
+METRES_PER_DEGREE_LATITUDE = 111_320
+# Casablanca's latitude, for the width of a degree of longitude (the grid is square on the
+# ground there; the city spans a few tenths of a degree).
+CITY_LATITUDE = 33.57
+
+
+def sensitive_category_ids() -> list[int]:
+    return list(
+        Category.objects.filter(code__in=settings.PRIVACY_SENSITIVE_CATEGORIES).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def grid_steps() -> tuple[float, float]:
+    """(longitude, latitude) sizes in degrees of a PRIVACY_GRID_METRES cell."""
+    metres = settings.PRIVACY_GRID_METRES
+    step_lat = metres / METRES_PER_DEGREE_LATITUDE
+    step_lon = step_lat / math.cos(math.radians(CITY_LATITUDE))
+    return step_lon, step_lat
+
+
+def generalised(point: Point) -> Point:
+    """The centre of the grid cell holding `point` (as ST_SnapToGrid rounds it)."""
+    step_lon, step_lat = grid_steps()
+    return Point(
+        round(point.x / step_lon) * step_lon, round(point.y / step_lat) * step_lat, srid=4326
+    )
+
+
+def is_sensitive(complaint: Complaint) -> bool:
+    return complaint.category.code in settings.PRIVACY_SENSITIVE_CATEGORIES
+
+
+def public_point(complaint: Complaint) -> Point:
+    """Where the public may see `complaint` (the annotation when the queryset made it)."""
+    annotated = getattr(complaint, "public_location", None)
+    if annotated is not None:
+        return annotated
+    return generalised(complaint.location) if is_sensitive(complaint) else complaint.location
+
+
+def _public_location_expression():
+    step_lon, step_lat = grid_steps()
+    snapped = Func(
+        F("location"),
+        Value(step_lon),
+        Value(step_lat),
+        function="ST_SnapToGrid",
+        output_field=PointField(srid=4326),
+    )
+    return Case(
+        When(category__code__in=settings.PRIVACY_SENSITIVE_CATEGORIES, then=snapped),
+        default=F("location"),
+        output_field=PointField(srid=4326),
+    )
+
+
+def visible(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """`complaints` as the public may see them: personal fields not read, `public_location`
+    annotated. Whether they are published is the caller's filter (`published`)."""
+    return (
+        complaints.select_related("category", "authority", "arrondissement")
+        .defer("reporter", "contact_name", "contact_email", "contact_phone", "submitter_key")
+        .annotate(public_location=_public_location_expression())
+    )
+
+
+def published() -> QuerySet[Complaint]:
+    """Every complaint anyone may see."""
+    return visible(Complaint.objects.filter(moderation=Complaint.Moderation.PUBLISHED))
+
+
+def _widened_box(box: tuple[float, float, float, float]) -> Polygon:
+    step_lon, step_lat = grid_steps()
+    west, south, east, north = box
+    return Polygon.from_bbox((west - step_lon, south - step_lat, east + step_lon, north + step_lat))
+
+
+def inside(
+    complaints: QuerySet[Complaint], box: tuple[float, float, float, float]
+) -> QuerySet[Complaint]:
+    """Complaints whose public position lies in the box (west, south, east, north)."""
+    return complaints.filter(
+        location__intersects=_widened_box(box),
+        public_location__intersects=Polygon.from_bbox(box),
+    )
+
+
+def near(complaints: QuerySet[Complaint], point: Point, metres: float) -> QuerySet[Complaint]:
+    """Complaints whose public position is within `metres` of `point` (on the sphere),
+    annotated with `distance` to it."""
+    step_lon, step_lat = grid_steps()
+    dlat = metres / METRES_PER_DEGREE_LATITUDE + step_lat
+    dlon = metres / (METRES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(point.y)), 0.01))
+    dlon += step_lon
+    window = Polygon.from_bbox((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
+    return complaints.filter(
+        location__intersects=window,
+        public_location__distance_lte=(point, D(m=metres)),
+    ).annotate(distance=Distance("public_location", point))
