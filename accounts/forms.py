@@ -4,29 +4,24 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(forms.Form):
+    """Only the address: whether it has an account is told to its mailbox, never here."""
+
     email = forms.EmailField(label=_("E-mail"))
 
-    class Meta:
-        model = get_user_model()
-        fields = ["email"]
-
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(_("An account already uses this e-mail address."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
-    def save(self, commit: bool = True):
-        user = super().save(commit=False)
-        user.username = user.email = self.cleaned_data["email"]
-        if commit:
-            user.save()
-        return user
+
+class ChoosePasswordForm(SetPasswordForm):
+    """The password of the account being created (Django's validators), from the e-mailed link."""
+
+    def __init__(self, email: str, *args, **kwargs):
+        super().__init__(get_user_model()(username=email, email=email), *args, **kwargs)
 
 
 class EmailAuthenticationForm(AuthenticationForm):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casa_map import inputs
 from districts.selectors import active_categories, arrondissements
-from issues.models import Complaint
+from issues.selectors import public_complaints
 
 from .models import Alert
 
@@ -62,7 +62,8 @@ class AlertForm(forms.Form):
             else:
                 self.add_error("email", _("Give the e-mail address the alerts should go to."))
         if kind == Alert.Kind.REPORT:
-            complaint = Complaint.objects.filter(reference=cleaned.get("reference", "")).first()
+            reference = (cleaned.get("reference") or "").strip().upper()
+            complaint = public_complaints().filter(reference=reference).first()
             if complaint is None:
                 raise forms.ValidationError(_("No report has this tracking code."))
             cleaned["complaint"] = complaint

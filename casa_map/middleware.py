@@ -7,8 +7,11 @@ import json
 import re
 from collections.abc import Iterator
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from .views import machine_error
@@ -41,6 +44,54 @@ class KnownMethodsMiddleware:
         return self.get_response(request)
 
 
+def body_limit(view_name: str | None) -> int:
+    """The largest body, in bytes, the route named `view_name` reads: a report with its files
+    where files are sent, a photo's head where only that is read, a form or JSON document
+    everywhere else."""
+    files = settings.ATTACHMENT_MAX_BYTES
+    slack = 1024 * 1024  # the form's other fields and the multipart framing
+    limits = {
+        "report": settings.ATTACHMENTS_PER_COMPLAINT * files + slack,
+        "api-v1:complaints": settings.ATTACHMENTS_PER_COMPLAINT * files + slack,
+        "open311:requests": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        "staff-act": files + slack,
+        "api-v1:staff-action": files + slack,
+        "report-photo-location": settings.PHOTO_HEAD_BYTES + 64 * 1024,
+    }
+    return limits.get(view_name, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+class BodyLimitMiddleware:
+    """413 before a byte of the body is read when its declared length is over the route's
+    limit (body_limit), in the interface's error format and the visitor's language. Django reads
+    no more than CONTENT_LENGTH, so a body without one is read as empty."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.PHOTO_HEAD_BYTES:  # below the smallest limit, nothing to look up
+            try:
+                view_name = resolve(request.path_info).view_name
+            except Resolver404:
+                view_name = None
+            limit = body_limit(view_name)
+            if declared > limit:
+                return too_large_response(request, limit)
+        return self.get_response(request)
+
+
+def too_large_response(request: HttpRequest, limit: int) -> HttpResponse:
+    megabytes = max(1, round(limit / (1024 * 1024)))
+    message = _("What you sent is too large: at most %(size)d MB here.") % {"size": megabytes}
+    answer = machine_error(request, message, "too_large", 413)
+    return answer or render(request, "400.html", {"message": message}, status=413)
+
+
 class UnstorableTextMiddleware:
     """Answers 400 naming the part of the request (path, query parameter, form field, file
     name, JSON member, cookie or header) that holds a control character or a lone surrogate.
@@ -56,6 +107,8 @@ class UnstorableTextMiddleware:
             where = first_unstorable_part(request)
         except JsonTooDeep:
             return too_deep_response(request)
+        except RequestDataTooBig:
+            return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         if where is not None:
             return bad_text_response(request, where)
         return self.get_response(request)

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # A 503 at once when gunicorn's accept queue is longer than OVERLOAD_QUEUE_LENGTH.
     "casa_map.overload.ShedWhenSaturatedMiddleware",
+    # Before anything reads the body: a body larger than its route takes is answered 413.
+    "casa_map.middleware.BodyLimitMiddleware",
     # Before anything that reads the database with what the request carries (sessions, views).
     "casa_map.middleware.UnstorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -329,6 +331,8 @@ NOMINATIM_TIMEOUT = env.float("NOMINATIM_TIMEOUT", default=5.0)
 # reading, whatever the client declares). Django spools larger uploads to disk, not memory.
 ATTACHMENTS_PER_COMPLAINT = env.int("ATTACHMENTS_PER_COMPLAINT", default=5)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A photo's position is read from its head alone (EXIF sits there); the page sends 128 KB.
+PHOTO_HEAD_BYTES = 256 * 1024
 # Photos declaring more pixels than this in their header are refused before being decoded
 # (a 12-megapixel phone photo is 12,000,000; decoded, each million costs ~3-4 MB of memory).
 ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=40_000_000)

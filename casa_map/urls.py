@@ -83,6 +83,7 @@ api_v1 = [
 
 accounts = [
     path("signup/", accounts_views.signup, name="signup"),
+    path("signup/<str:token>/", accounts_views.signup_confirm, name="signup-confirm"),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),

@@ -250,7 +250,7 @@ class ComplaintsView(GenericAPIView):
             if slug
             else None
         )
-        return selectors.count_from_tallies(statuses=statuses, authority_id=authority)
+        return selectors.count_public(statuses=statuses, authority_id=authority)
 
     @extend_schema(
         parameters=COMPLAINT_FILTER_PARAMETERS,

@@ -82,14 +82,11 @@ def prepare(upload) -> PreparedAttachment:
     return _prepare_image(raw)
 
 
-PHOTO_HEAD_BYTES = 256 * 1024
-
-
 def photo_position(upload) -> tuple[float, float] | None:
     """The GPS position in a photo's EXIF, read from its first 256 KB alone (where JPEG and
     HEIC keep it), so a phone sends that head rather than the whole photo; the pixels are never
     decoded. None when the head holds no position or is not a photo."""
-    head = upload.read(PHOTO_HEAD_BYTES)
+    head = upload.read(settings.PHOTO_HEAD_BYTES)
     try:
         with Image.open(io.BytesIO(head)) as image:
             return exif_position(image)

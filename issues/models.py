@@ -192,13 +192,23 @@ class Complaint(models.Model):
             models.Index(fields=["category", "status"]),
             models.Index(fields=["category", "-created_at"], name="complaint_category_newest"),
             models.Index(fields=["authority", "assigned_to", "status"]),
-            # The planners' aggregates over open complaints read this index alone (index-only
-            # scan: a tenth of the table's pages).
+            # The few reports the public may not see, subtracted from the tallies' counts
+            # (issues.selectors.count_public).
+            models.Index(
+                fields=["authority", "status"],
+                condition=~Q(moderation="published"),
+                name="complaint_unpublished",
+            ),
+            # The planners' aggregates over open complaints (public: published ones only) read
+            # this index alone (index-only scan: a tenth of the table's pages).
             models.Index(
                 fields=["created_at"],
                 include=["location", "category", "arrondissement"],
-                condition=Q(status__in=["submitted", "acknowledged", "in_progress"]),
-                name="complaint_open_aggregates",
+                condition=Q(
+                    status__in=["submitted", "acknowledged", "in_progress"],
+                    moderation="published",
+                ),
+                name="complaint_public_open_aggr",
             ),
         ]
         constraints = [

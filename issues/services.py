@@ -504,16 +504,25 @@ def reopen(*, complaint: Complaint, reason: str) -> Event:
     return event
 
 
-def rate(*, complaint: Complaint, rating: int, comment: str = "") -> None:
-    """The citizen's satisfaction (1 to 5) once the report is resolved; may be changed."""
+def rate(*, complaint: Complaint, rating: int, comment: str = "", actor=None) -> None:
+    """The citizen's satisfaction (1 to 5) once the report is resolved; may be changed. Each
+    rating is an internal event of the timeline (staff see who rated what, and when)."""
     if complaint.status not in (Complaint.Status.RESOLVED, Complaint.Status.CLOSED):
         raise InvalidTransition(_("You can rate a report once it is resolved."))
     if rating not in range(1, 6):
         raise InvalidTransition(_("Choose a rating from 1 to 5."))
-    Complaint.objects.filter(pk=complaint.pk).update(
-        satisfaction=rating, satisfaction_comment=comment.strip()[:1000]
-    )
-    bump_data_version_after_commit(complaint)
+    comment = comment.strip()[:1000]
+    with transaction.atomic():
+        Complaint.objects.filter(pk=complaint.pk).update(
+            satisfaction=rating, satisfaction_comment=comment
+        )
+        _record(
+            complaint,
+            kind=Event.Kind.RATED,
+            actor=actor,
+            internal_note=f"{rating}/5" + (f" — {comment}" if comment else ""),
+            is_public=False,
+        )
     complaint.refresh_from_db(fields=["satisfaction", "satisfaction_comment"])
 
 

@@ -30,6 +30,8 @@ from .errors import AlreadyFiled, InvalidComplaint, InvalidTransition, SupportRe
 from .forms import ReportForm
 from .models import Attachment, Complaint, Flag
 
+PUBLIC_FILE_MAX_AGE = 300
+
 
 def _page_config(request: HttpRequest) -> dict:
     """Data the report page's script needs, passed with json_script (never string-built JS)."""
@@ -201,9 +203,13 @@ def report_sent(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def track_lookup(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("code", "").strip().upper()
+    code = request.GET.get("code", "").strip().upper()[:40]
     if code:
-        if Complaint.objects.filter(reference=code).exists():
+        try:
+            _visible_or_404(request, code)
+        except Http404:
+            pass  # hidden and unknown codes answer alike
+        else:
             return redirect("track", reference=code)
         messages.error(request, _("No report has the tracking code %(code)s.") % {"code": code})
     return render(request, "issues/track_lookup.html", {"code": code})
@@ -315,7 +321,12 @@ def rate(request: HttpRequest, reference: str) -> HttpResponse:
     except ValueError:
         rating = 0
     try:
-        services.rate(complaint=complaint, rating=rating, comment=request.POST.get("comment", ""))
+        services.rate(
+            complaint=complaint,
+            rating=rating,
+            comment=request.POST.get("comment", ""),
+            actor=request.user,
+        )
     except InvalidTransition as refused:
         messages.error(request, str(refused.message))
     else:
@@ -367,7 +378,9 @@ def attachment_file(request: HttpRequest, name: str) -> FileResponse:
         filename=f"{attachment.complaint.reference}.pdf" if is_pdf else None,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=86400"
+    # Shared caches keep a public copy five minutes at most: a photo a moderator hides is gone
+    # from every cache soon after, not a day later.
+    response["Cache-Control"] = f"public, max-age={PUBLIC_FILE_MAX_AGE}, must-revalidate"
     if not _is_public_file(attachment, stored):
         response["Cache-Control"] = "private, no-store"
     return response

@@ -75,8 +75,10 @@ class Selection:
 
 
 # The WHERE clause every aggregate shares, written once; %(…)s are Selection.sql_params().
+# Planners' views are public: they count only published complaints, as the pyramids do.
 SELECTION_WHERE = """
-    c.status = ANY(%(statuses)s)
+    c.moderation = 'published'
+    AND c.status = ANY(%(statuses)s)
     AND (%(category_id)s::bigint IS NULL OR c.category_id = %(category_id)s)
     AND (%(arrondissement_id)s::bigint IS NULL OR c.arrondissement_id = %(arrondissement_id)s)
     AND (%(since)s::timestamptz IS NULL OR c.created_at >= %(since)s)

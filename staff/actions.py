@@ -45,7 +45,7 @@ def _attach_photo(item: Complaint, data: dict, actor) -> None:
 
 STAFF_ACTIONS = {
     "transition": StaffAction(
-        form=lambda data, files, item: TransitionForm(data),
+        form=lambda data, files, item: TransitionForm(data, complaint=item),
         apply=lambda item, data, actor: services.transition(complaint=item, actor=actor, **data),
         done=lambda item: _("Status changed."),
     ),

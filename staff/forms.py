@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casa_map import inputs
@@ -32,11 +33,23 @@ class TransitionForm(forms.Form):
         label=_("Duplicate of (tracking code)"), required=False, max_length=16
     )
 
+    def __init__(self, *args, complaint: Complaint | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complaint = complaint
+
     def clean_duplicate_of(self):
+        """The original must be public or handled by the same authority: another authority's
+        hidden report answers as an unknown code."""
         code = self.cleaned_data["duplicate_of"].strip().upper()
         if not code:
             return None
-        original = Complaint.objects.filter(reference=code).first()
+        candidates = Complaint.objects.filter(reference=code)
+        if self.complaint is not None:
+            candidates = candidates.filter(
+                Q(moderation=Complaint.Moderation.PUBLISHED)
+                | Q(authority_id=self.complaint.authority_id)
+            )
+        original = candidates.first()
         if original is None:
             raise forms.ValidationError(_("No report has this tracking code."))
         return original

@@ -320,26 +320,6 @@ def test_photo_location_endpoint_reads_gps_and_keeps_nothing(client, media_in_tm
     assert not media_in_tmp.exists() or not any(media_in_tmp.rglob("*.jpg"))
 
 
-def test_signup_then_login_by_email(client):
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "email": "Youssef@Example.org",
-            "password1": "a-long-pass-123",
-            "password2": "a-long-pass-123",
-        },
-    )
-    assert response.status_code == 302
-    client.logout()
-
-    response = client.post(
-        "/accounts/login/", {"username": "youssef@example.org", "password": "a-long-pass-123"}
-    )
-
-    assert response.status_code == 302
-    assert response["Location"] == "/my/reports/"
-
-
 def test_password_reset_sends_an_email(client):
     from django.core import mail
 
