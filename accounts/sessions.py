@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from staff.models import StaffMembership
+from districts.models import StaffMembership
 
 
 def holds_staff_powers(user) -> bool:

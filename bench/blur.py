@@ -6,7 +6,7 @@ the rocket have none), enlarged to 2,048 px on the long side — the size a phon
 at after the report page downscales it. Printed per photo: detection alone (`issues.blur.detect`,
 on a copy at most 1,024 px); the request's part, `issues.attachments.prepare` (decode, encode the
 cleaned photo); the worker's part (decode the stored photo, detect, blur, encode the public copy
-and thumbnail: what `issues.moderation.make_public_copy` does besides storing); and the floor:
+and thumbnail: what `issues.photos.make_public_copy` does besides storing); and the floor:
 what `prepare` did before blurring (decode, encode the photo and its thumbnail), measured in the
 same run.
 

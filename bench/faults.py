@@ -47,7 +47,7 @@ from PIL import Image  # noqa: E402
 from bench.load import Stack, prepare_database  # noqa: E402
 from issues import notifications  # noqa: E402
 from issues.models import Attachment, Complaint, OwedEmail  # noqa: E402
-from issues.moderation import photos_without_public_copy  # noqa: E402
+from issues.photos import photos_without_public_copy  # noqa: E402
 from issues.tasks import make_public_copy, send_owed_email  # noqa: E402
 
 CELERY_QUEUE = "celery"  # Celery's default queue: a Redis list of that name

@@ -56,11 +56,10 @@ from yarl import URL  # noqa: E402
 
 from bench import cpu  # noqa: E402
 from bench.complaints import top_up_open  # noqa: E402
-from districts.models import Authority  # noqa: E402
+from districts.models import Authority, StaffMembership  # noqa: E402
 from districts.selectors import random_points_in_city  # noqa: E402
 from issues.models import Attachment, Complaint  # noqa: E402
-from issues.moderation import photos_without_public_copy  # noqa: E402
-from staff.models import StaffMembership  # noqa: E402
+from issues.photos import photos_without_public_copy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENT = "bench.agent.anfa@example.org"

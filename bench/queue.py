@@ -33,10 +33,9 @@ from django.test import Client  # noqa: E402
 
 from bench.complaints import top_up  # noqa: E402
 from bench.measure import percentiles, timed  # noqa: E402
-from districts.models import Authority  # noqa: E402
+from districts.models import Authority, StaffMembership  # noqa: E402
 from issues.models import Complaint  # noqa: E402
 from issues.services import transition  # noqa: E402
-from staff.models import StaffMembership  # noqa: E402
 
 
 def main() -> None:

@@ -1,22 +1,113 @@
-"""Who may see and do what with a citizen's report, outside the staff desk: the reporter's
-ownership (their account, the browser session that sent it, the private link), who is asking
-(the account, else the client's address), and whether a repeated submission is theirs.
+"""Who may see and do what with a complaint: the one policy module that pages, the REST API,
+the staff desk and its API, moderation, planning and exports all ask.
 
-Pages, the REST API and the attachment view all ask here; staff scope and roles are
-staff.selectors' (membership, role, handling authority)."""
+- **Staff**: a user's membership (districts.StaffMembership: an authority and a role), the scope
+  it gives (the complaints its authority *handles*, every complaint for a city supervisor), and
+  what each role may do (moderate: moderators, managers, supervisors; be assigned: the handling
+  authority's members).
+- **Citizens**: who is asking (their account, else their client address), whether they are a
+  report's reporter (account, the browser session that filed it, or the private link), and
+  whether a repeated submission is theirs.
+- **Files**: who may be served which copy of an attachment.
+
+What the public may see of a complaint is issues.public_view's."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from casa_map.clients import client_key
+from districts.models import StaffMembership
 
-from .models import Complaint
-from .services import device_key
+from .models import Attachment, Complaint
 
 OWNED_REPORTS = "owned_reports"
+MODERATING_ROLES = frozenset(
+    {
+        StaffMembership.Role.MODERATOR,
+        StaffMembership.Role.MANAGER,
+        StaffMembership.Role.SUPERVISOR,
+    }
+)
+
+
+# --- Staff ---------------------------------------------------------------------------------
+
+
+class NotStaff(Exception):
+    """The user has no staff membership: the workspace is closed to them (403)."""
+
+
+def membership_of(user: AbstractBaseUser) -> StaffMembership:
+    """The user's membership, read once per request (kept on the user object). Raises
+    NotStaff for anyone else."""
+    if not user.is_authenticated:
+        raise NotStaff()
+    if not hasattr(user, "_casa_membership"):
+        user._casa_membership = (
+            StaffMembership.objects.select_related("authority").filter(user=user).first()
+        )
+    if user._casa_membership is None:
+        raise NotStaff()
+    return user._casa_membership
+
+
+def is_staff_member(user: AbstractBaseUser) -> bool:
+    try:
+        membership_of(user)
+    except NotStaff:
+        return False
+    return True
+
+
+def scoped_complaints(user: AbstractBaseUser) -> QuerySet[Complaint]:
+    """Every complaint the user may work on: those their authority handles (not those lying
+    in its area but handled by an operator), all of them for a city supervisor. Raises
+    NotStaff."""
+    membership = membership_of(user)
+    complaints = Complaint.objects.select_related(
+        "category", "authority", "arrondissement", "assigned_to"
+    )
+    if membership.is_supervisor:
+        return complaints
+    return complaints.filter(authority_id=membership.authority_id)
+
+
+def scoped_complaint(user: AbstractBaseUser, reference: str) -> Complaint:
+    """Raises Complaint.DoesNotExist for a complaint outside the user's scope (shown as 404)."""
+    return scoped_complaints(user).get(reference=reference)
+
+
+def in_scope(user: AbstractBaseUser, complaint: Complaint) -> bool:
+    try:
+        membership = membership_of(user)
+    except NotStaff:
+        return False
+    return membership.is_supervisor or membership.authority_id == complaint.authority_id
+
+
+def may_moderate(user: AbstractBaseUser) -> bool:
+    try:
+        return membership_of(user).role in MODERATING_ROLES
+    except NotStaff:
+        return False
+
+
+def works_for(user: AbstractBaseUser, authority_id: int) -> bool:
+    """A member of that authority (who may be assigned its complaints)."""
+    try:
+        return membership_of(user).authority_id == authority_id
+    except NotStaff:
+        return False
+
+
+# --- Citizens ------------------------------------------------------------------------------
 
 
 def requester_identity(request: HttpRequest) -> str:
@@ -26,6 +117,11 @@ def requester_identity(request: HttpRequest) -> str:
     if user is not None and user.is_authenticated:
         return f"account:{user.pk}"
     return f"client:{client_key(request)}"
+
+
+def device_key(identity: str) -> str:
+    """What is stored of an identity (a requester, a device): its hash with the secret key."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{identity}".encode()).hexdigest()
 
 
 def remember_ownership(request: HttpRequest, complaint: Complaint) -> None:
@@ -56,3 +152,26 @@ def is_same_submitter(request: HttpRequest, complaint: Complaint) -> bool:
         return True
     stored = complaint.submitter_key
     return bool(stored) and secrets.compare_digest(stored, device_key(requester_identity(request)))
+
+
+# --- Files ---------------------------------------------------------------------------------
+
+
+def is_public_file(attachment: Attachment, stored) -> bool:
+    """The public copy or thumbnail of a photo, or a PDF, not hidden, of a public report."""
+    is_original_photo = attachment.kind == Attachment.Kind.IMAGE and stored == attachment.file
+    return not (is_original_photo or attachment.is_hidden or not attachment.complaint.is_public)
+
+
+def may_see_file(request: HttpRequest, attachment: Attachment, stored) -> bool:
+    """The original of a photo (faces and plates not blurred), a hidden photo, and any file of
+    a report that is not public are for the handling staff only; the reporter of a report
+    awaiting moderation also sees its public copies."""
+    if is_public_file(attachment, stored):
+        return True
+    if in_scope(request.user, attachment.complaint):
+        return True
+    is_original_photo = attachment.kind == Attachment.Kind.IMAGE and stored == attachment.file
+    return not (is_original_photo or attachment.is_hidden) and is_owner(
+        request, attachment.complaint
+    )

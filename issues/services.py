@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import Authority, Category
 from districts.routing import route
 
-from . import data_version, handover, notifications
+from . import data_version, handover, notifications, policy
 from .attachments import PreparedAttachment
 from .errors import (
     AlreadyFiled,
@@ -113,7 +112,7 @@ def create_complaint(
                 channel=channel,
                 reported_media_url=reported_media_url,
                 submission_key=submission_key,
-                submitter_key=device_key(submitter) if submitter else "",
+                submitter_key=policy.device_key(submitter) if submitter else "",
                 moderation=Complaint.Moderation.PENDING
                 if premoderated or category.is_premoderated
                 else Complaint.Moderation.PUBLISHED,
@@ -204,11 +203,6 @@ def _reference_taken(reference: str) -> bool:
     return Complaint.objects.filter(reference=reference).exists()
 
 
-def device_key(device_token: str) -> str:
-    """Supports are counted per device through a random cookie; only its hash is stored."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{device_token}".encode()).hexdigest()
-
-
 def record_once_per_device(
     model, complaint: Complaint, device_token: str, user: AbstractBaseUser | None, **fields
 ) -> bool:
@@ -216,7 +210,7 @@ def record_once_per_device(
     device or account already has one for the complaint; False then, also when a concurrent
     request of the same device wins the unique constraint."""
     account = user if user is not None and user.is_authenticated else None
-    key = device_key(device_token)
+    key = policy.device_key(device_token)
     already = model.objects.filter(complaint=complaint, device_key=key)
     if account is not None:
         already = already | model.objects.filter(complaint=complaint, user=account)
@@ -367,7 +361,7 @@ def reroute(*, complaint: Complaint, to_authority: Authority, actor, reason: str
 
 def assign(*, complaint: Complaint, agent, actor) -> Event:
     """Gives the complaint to an agent of the authority handling it (None: unassign)."""
-    if agent is not None and not agent_of(agent, complaint.authority_id):
+    if agent is not None and not policy.works_for(agent, complaint.authority_id):
         raise InvalidTransition(_("This person does not work for the authority handling it."))
     with transaction.atomic():
         current = _locked(complaint)
@@ -382,11 +376,6 @@ def assign(*, complaint: Complaint, agent, actor) -> Event:
         )
     complaint.refresh_from_db()
     return event
-
-
-def agent_of(user, authority_id: int) -> bool:
-    membership = getattr(user, "staff_membership", None)
-    return membership is not None and membership.authority_id == authority_id
 
 
 def add_message(

@@ -9,7 +9,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import moderation, notifications
+from . import notifications, photos
 
 # Worth trying again later: the mail server or the database did not answer.
 TRANSIENT = (smtplib.SMTPException, OSError, OperationalError, InterfaceError)
@@ -45,14 +45,14 @@ COPY_SWEEP_AFTER = timedelta(minutes=2)
 
 @shared_task(**RETRY)
 def make_public_copy(attachment_id: int) -> bool:
-    return moderation.make_public_copy(attachment_id)
+    return photos.make_public_copy(attachment_id)
 
 
 @shared_task(**RETRY)
 def make_missing_public_copies() -> int:
     """The sweeper (every 5 minutes): photos whose task the broker lost or a worker dropped.
     Handing one over twice is harmless: the second finds its copy made, or being made."""
-    pending = moderation.photos_without_public_copy(older_than=COPY_SWEEP_AFTER)
+    pending = photos.photos_without_public_copy(older_than=COPY_SWEEP_AFTER)
     for attachment_id in pending:
         make_public_copy.delay(attachment_id)
     return len(pending)

@@ -367,7 +367,7 @@ def attachment_file(request: HttpRequest, name: str) -> FileResponse:
         opened = stored.open("rb")
     except (Attachment.DoesNotExist, FileNotFoundError) as missing:
         raise Http404(_("Nothing is at this address.")) from missing
-    if not _may_see_file(request, attachment, stored):
+    if not policy.may_see_file(request, attachment, stored):
         opened.close()
         raise Http404(_("Nothing is at this address."))
     is_pdf = attachment.content_type == "application/pdf"
@@ -381,33 +381,9 @@ def attachment_file(request: HttpRequest, name: str) -> FileResponse:
     # Shared caches keep a public copy five minutes at most: a photo a moderator hides is gone
     # from every cache soon after, not a day later.
     response["Cache-Control"] = f"public, max-age={PUBLIC_FILE_MAX_AGE}, must-revalidate"
-    if not _is_public_file(attachment, stored):
+    if not policy.is_public_file(attachment, stored):
         response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _is_public_file(attachment: Attachment, stored) -> bool:
-    is_original_photo = attachment.kind == Attachment.Kind.IMAGE and stored == attachment.file
-    return not (is_original_photo or attachment.is_hidden or not attachment.complaint.is_public)
-
-
-def _may_see_file(request: HttpRequest, attachment: Attachment, stored) -> bool:
-    """The original of a photo (faces and plates not blurred), a hidden photo, and any file of a
-    report that is not public are for the handling staff only; the reporter of a report awaiting
-    moderation also sees its public copies."""
-    if _is_public_file(attachment, stored):
-        return True
-    is_original_photo = attachment.kind == Attachment.Kind.IMAGE and stored == attachment.file
-    from staff.selectors import NotStaff, scoped_complaints
-
-    try:
-        if scoped_complaints(request.user).filter(pk=attachment.complaint_id).exists():
-            return True
-    except NotStaff:
-        pass
-    return not (is_original_photo or attachment.is_hidden) and policy.is_owner(
-        request, attachment.complaint
-    )
 
 
 def _visible_or_404(request: HttpRequest, reference: str) -> Complaint:

@@ -24,7 +24,7 @@ from casa_map.api_errors import invalid_parameter, invalid_parameter_body
 from casa_map.outputs import SpreadsheetWriter
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
-from staff import selectors as staff_selectors
+from issues import policy
 
 from . import selectors
 from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm, last_weeks
@@ -177,7 +177,7 @@ def _staff_links(request: HttpRequest, found: list[selectors.Hotspot]) -> dict[s
     staff member's scope, to the public tracking page otherwise."""
     references = [ref for hotspot in found for ref in hotspot.newest_references]
     mine = set(
-        staff_selectors.scoped_complaints(request.user)
+        policy.scoped_complaints(request.user)
         .filter(reference__in=references)
         .values_list("reference", flat=True)
     )
@@ -194,7 +194,7 @@ def planning(request: HttpRequest) -> HttpResponse:
     selection = form.selection()
     metres, min_count = form.cleaned_data["metres"], form.cleaned_data["min_count"]
     figures = _figures(selection, metres, min_count)
-    is_staff_member = _is_staff(request)
+    is_staff_member = policy.is_staff_member(request.user)
     links = _staff_links(request, figures["hotspots"]) if is_staff_member else {}
     return render(
         request,
@@ -226,14 +226,6 @@ def planning(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
-
-
-def _is_staff(request: HttpRequest) -> bool:
-    try:
-        staff_selectors.membership_of(request.user)
-    except staff_selectors.NotStaff:
-        return False
-    return True
 
 
 EXPORTS = ("heat", "hotspots", *selectors.FIGURES)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from casa_map import inputs
-from issues import moderation, services
+from issues import moderation, policy, services
 from issues.attachments import prepare
 from issues.models import Complaint
 
@@ -89,9 +89,9 @@ def bound_bulk_form(user, data: Mapping) -> BulkForm:
         references = inputs.text_list(given, max_items=BULK_MAX_REFERENCES, max_length=20)
     except ValidationError:
         references = []  # the form refuses the request, naming the field
-    scope = selectors.scoped_complaints(user)
+    scope = policy.scoped_complaints(user)
     visible = list(scope.filter(reference__in=references))
-    authority = selectors.membership_of(user).authority
+    authority = policy.membership_of(user).authority
     agents = (
         get_user_model().objects.filter(staff_membership__authority=authority)
         if authority

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import StaffMembership
+from districts.models import StaffMembership
 
 
 @admin.register(StaffMembership)

@@ -23,6 +23,7 @@ from casa_map.api_errors import (
     object_body,
     refused_fields_body,
 )
+from issues import policy
 from issues.api import ComplaintPagination
 from issues.attachments import AttachmentRejected
 from issues.errors import InvalidTransition
@@ -34,7 +35,6 @@ from issues.serializers import (
     StaffComplaintFeatureSerializer,
 )
 
-from . import selectors
 from .actions import STAFF_ACTIONS, apply_bulk, bound_bulk_form
 from .filters import QueueFilter
 
@@ -51,8 +51,8 @@ class IsStaffMember(IsAuthenticated):
         if not super().has_permission(request, view):
             return False
         try:
-            selectors.membership_of(request.user)
-        except selectors.NotStaff as refused:
+            policy.membership_of(request.user)
+        except policy.NotStaff as refused:
             raise PermissionDenied(
                 _("This workspace is for the staff of an authority.")
             ) from refused
@@ -61,7 +61,7 @@ class IsStaffMember(IsAuthenticated):
 
 def scoped_or_404(request: Request, reference: str) -> Complaint:
     try:
-        return selectors.scoped_complaint(request.user, reference.strip().upper())
+        return policy.scoped_complaint(request.user, reference.strip().upper())
     except Complaint.DoesNotExist as missing:
         raise NotFound(_("No report has this tracking code.")) from missing
 
@@ -69,7 +69,7 @@ def scoped_or_404(request: Request, reference: str) -> Complaint:
 def detail_response(request: Request, complaint: Complaint) -> Response:
     """The complaint as it now is; once re-routed out of the caller's scope, its public view."""
     try:
-        complaint = selectors.scoped_complaints(request.user).get(pk=complaint.pk)
+        complaint = policy.scoped_complaints(request.user).get(pk=complaint.pk)
     except Complaint.DoesNotExist:
         public = public_complaint(complaint.reference)
         return Response(PublicComplaintDetailSerializer(public, context={"request": request}).data)
@@ -106,7 +106,7 @@ class StaffQueueView(GenericAPIView):
         responses={200: StaffComplaintFeatureSerializer(many=True), **STAFF_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        scope = selectors.scoped_complaints(request.user).order_by("-created_at", "-id")
+        scope = policy.scoped_complaints(request.user).order_by("-created_at", "-id")
         queue = QueueFilter(request.query_params, queryset=scope, request=request)
         if not queue.is_valid():
             raise InvalidParameter(invalid_parameter_body(queue.form))

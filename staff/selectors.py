@@ -1,5 +1,5 @@
-"""What a staff member may see. Every staff view and export goes through `scoped_complaints`:
-an agent or manager sees their authority's complaints, a city supervisor sees all."""
+"""What the staff desk reads, always within the user's scope (issues.policy.scoped_complaints:
+an agent or manager sees the complaints their authority handles, a city supervisor sees all)."""
 
 from __future__ import annotations
 
@@ -8,42 +8,9 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet, Sum
 
-from districts.models import Authority
+from districts.models import Authority, StaffMembership
+from issues import policy
 from issues.models import Complaint, Flag, QueueTally
-
-from .models import StaffMembership
-
-
-class NotStaff(Exception):
-    """The user has no staff membership: the workspace is closed to them (403)."""
-
-
-def membership_of(user: AbstractBaseUser) -> StaffMembership:
-    """Read once per request: kept on the user object."""
-    if not user.is_authenticated:
-        raise NotStaff()
-    if not hasattr(user, "_casa_membership"):
-        user._casa_membership = (
-            StaffMembership.objects.select_related("authority").filter(user=user).first()
-        )
-    if user._casa_membership is None:
-        raise NotStaff()
-    return user._casa_membership
-
-
-def scoped_complaints(user: AbstractBaseUser) -> QuerySet[Complaint]:
-    membership = membership_of(user)
-    complaints = Complaint.objects.select_related(
-        "category", "authority", "arrondissement", "assigned_to"
-    )
-    if membership.is_supervisor:
-        return complaints
-    return complaints.filter(authority_id=membership.authority_id)
-
-
-def scoped_complaint(user: AbstractBaseUser, reference: str) -> Complaint:
-    """Raises Complaint.DoesNotExist for a complaint outside the user's scope (shown as 404)."""
-    return scoped_complaints(user).get(reference=reference)
 
 
 def moderation_queue(user: AbstractBaseUser) -> QuerySet[Complaint]:
@@ -51,7 +18,7 @@ def moderation_queue(user: AbstractBaseUser) -> QuerySet[Complaint]:
     awaiting pre-moderation: most flagged first, then oldest first."""
     open_flags = Count("flags", filter=Q(flags__reviewed_at__isnull=True))
     return (
-        scoped_complaints(user)
+        policy.scoped_complaints(user)
         .annotate(open_flags=open_flags)
         .filter(Q(open_flags__gt=0) | Q(moderation=Complaint.Moderation.PENDING))
         .order_by("-open_flags", "created_at", "id")
@@ -72,7 +39,7 @@ def open_flags_by_reason(complaint: Complaint) -> list[tuple[str, int]]:
 def queue_counts(user: AbstractBaseUser, *, today: date) -> dict[str, int]:
     """Complaints per status, plus "overdue" and "total", of the user's queue: summed from the
     queue tallies (a few thousand rows), exact at every moment, without counting complaints."""
-    membership = membership_of(user)
+    membership = policy.membership_of(user)
     tallies = QueueTally.objects.all()
     if not membership.is_supervisor:
         tallies = tallies.filter(authority_id=membership.authority_id)

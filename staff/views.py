@@ -32,10 +32,10 @@ from casa_map.outputs import SpreadsheetWriter
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
 from districts.models import Category
+from issues import policy
 from issues.attachments import AttachmentRejected
 from issues.errors import InvalidTransition
 from issues.models import Complaint
-from issues.moderation import may_moderate
 
 from . import selectors
 from .actions import STAFF_ACTIONS, apply_bulk, bound_bulk_form
@@ -74,8 +74,8 @@ def staff_only(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            request.membership = selectors.membership_of(request.user)
-        except selectors.NotStaff as refused:
+            request.membership = policy.membership_of(request.user)
+        except policy.NotStaff as refused:
             raise PermissionDenied(
                 _("This workspace is for the staff of an authority.")
             ) from refused
@@ -86,13 +86,13 @@ def staff_only(view):
 
 def _complaint_or_404(request: HttpRequest, reference: str) -> Complaint:
     try:
-        return selectors.scoped_complaint(request.user, reference)
+        return policy.scoped_complaint(request.user, reference)
     except Complaint.DoesNotExist as missing:
         raise Http404(_("No report has this tracking code.")) from missing
 
 
 def _filtered(request: HttpRequest) -> QueueFilter:
-    scope = selectors.scoped_complaints(request.user)
+    scope = policy.scoped_complaints(request.user)
     return QueueFilter(request.GET or None, queryset=scope.order_by("-created_at"), request=request)
 
 
@@ -263,7 +263,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "authority": authority,
             "bulk_agents": selectors.agents_of(authority) if authority else [],
             "query_string": request.GET.urlencode(),
-            "may_moderate": may_moderate(request.user),
+            "may_moderate": policy.may_moderate(request.user),
             "map_config": {
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": tile_attribution(),
@@ -319,7 +319,7 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
         or AssignForm(authority=item.authority, initial={"agent": item.assigned_to_id}),
         "message_form": forms.get("message_form") or MessageForm(),
         "photo_form": forms.get("photo_form") or ResolutionPhotoForm(),
-        "may_moderate": may_moderate(request.user),
+        "may_moderate": policy.may_moderate(request.user),
         "moderate_form": forms.get("moderate_form") or ModerationForm(complaint=item),
         "open_flags": selectors.open_flags_by_reason(item),
     }
@@ -327,7 +327,7 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
 
 @staff_only
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    if not may_moderate(request.user):
+    if not policy.may_moderate(request.user):
         raise PermissionDenied(_("Moderation is for moderators and managers."))
     return render(
         request,

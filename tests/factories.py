@@ -114,7 +114,7 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
     """`StaffMembershipFactory(authority=Authority.objects.get(slug="anfa"))`: an agent of Anfa."""
 
     class Meta:
-        model = "staff.StaffMembership"
+        model = "districts.StaffMembership"
 
     user = factory.SubFactory(UserFactory)
     role = "agent"

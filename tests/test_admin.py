@@ -20,8 +20,8 @@ pytestmark = pytest.mark.usefixtures("casablanca")
         "/admin/districts/assignment/",
         "/admin/districts/place/?q=maarif",
         "/admin/issues/complaint/?status__exact=submitted",
-        "/admin/staff/staffmembership/",
-        "/admin/staff/staffmembership/add/",
+        "/admin/districts/staffmembership/",
+        "/admin/districts/staffmembership/add/",
         "/admin/districts/category/1/change/",
     ],
 )

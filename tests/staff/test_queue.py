@@ -14,9 +14,9 @@ from django.core.management import call_command
 
 from districts.models import Authority
 from issues.models import Complaint
+from issues.policy import scoped_complaints
 from issues.services import assign, reroute, transition
 from staff.digests import send_overdue_digests
-from staff.selectors import scoped_complaints
 from tests.staff.conftest import signed_in
 
 S = Complaint.Status

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from issues.moderation import make_public_copy, photos_without_public_copy
+from issues.photos import make_public_copy, photos_without_public_copy
 
 
 class Command(BaseCommand):
