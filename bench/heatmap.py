@@ -39,13 +39,13 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.complaints import Writer, top_up_open  # noqa: E402
+from bench.hotspot_comparison import compare_hotspot_methods  # noqa: E402
 from bench.measure import bare, percentiles, timed  # noqa: E402
 from districts.models import Authority, Category  # noqa: E402
 from districts.selectors import random_points_in_city  # noqa: E402
 from issues.models import Complaint  # noqa: E402
 from issues.services import create_complaint  # noqa: E402
-from planning import selectors  # noqa: E402
-from planning.hotspot_comparison import compare_hotspot_methods  # noqa: E402
+from planning import heat, selectors  # noqa: E402
 from planning.models import HeatCell, HeatWeekCell  # noqa: E402
 from planning.selection import Selection, last_weeks  # noqa: E402
 from planning.views import snapped_bounds  # noqa: E402
@@ -85,7 +85,7 @@ def heat_maps(client, options, densest, potholes, hay_hassani) -> None:
             # The floor for one week counts every complaint received since its Monday (the
             # previous heat map had no upper bound): a lower floor than the week alone.
             _sql, params = selectors.heat_cells_query(Selection(**fields), zoom=zoom, bounds=bounds)
-            floor = timed(bare(selectors.HEAT_CELLS_SQL, params), options.repeats)
+            floor = timed(bare(heat.HEAT_CELLS_SQL, params), options.repeats)
             url = f"/api/v1/heatmap/?zoom={zoom}{box_query}{query}"
             samples = timed(lambda url=url: client.get(url), options.repeats)
             answer = client.get(url).json()

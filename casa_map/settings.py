@@ -244,6 +244,9 @@ API_WRITE_RATES = {
     "authenticated": env.str("API_AUTHENTICATED_WRITE_RATE", default="1000/hour"),
     "open311_key": env.str("OPEN311_KEY_WRITE_RATE", default="1000/hour"),
 }
+# Errors met before a view runs (too large, bad characters, overload, outage) are answered in the
+# format of the interface the path belongs to (casa_map.views.machine_error).
+INTERFACE_ERROR_WRITERS = {"/open311/": "open311.formats.interface_error"}
 # Open311 GeoReport v2 (/open311/v2/): the one jurisdiction served, and what discovery says.
 OPEN311_JURISDICTION = env.str("OPEN311_JURISDICTION", default="casablanca.ma")
 OPEN311_CHANGESET = "2026-11-25T00:00:00Z"  # when this server's Open311 interface last changed

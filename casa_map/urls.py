@@ -33,7 +33,7 @@ api_v1 = [
     path("categories/", districts_api.CategoriesView.as_view(), name="categories"),
     path("authorities/", districts_api.AuthoritiesView.as_view(), name="authorities"),
     path("service-areas/", districts_api.ServiceAreasView.as_view(), name="service-areas"),
-    path("map/complaints/", issues_api.OpenComplaintsView.as_view(), name="open-complaints"),
+    path("map/complaints/", planning_views.OpenComplaintsView.as_view(), name="open-complaints"),
     path("complaints/", issues_api.ComplaintsView.as_view(), name="complaints"),
     path(
         "complaints/nearby/",
@@ -119,7 +119,7 @@ urlpatterns = [
         districts_views.arrondissements_map_document,
         name="arrondissements-map",
     ),
-    path("map/", issues_views.public_map, name="public-map"),
+    path("map/", planning_views.public_map, name="public-map"),
     path("map/heat/", planning_views.heat_map, name="heat-map"),
     path("planning/", planning_views.planning, name="planning"),
     path(

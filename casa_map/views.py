@@ -4,10 +4,12 @@ import errno
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
@@ -26,13 +28,14 @@ def machine_error(
     request: HttpRequest, message: str, code: str, status: int, **extra
 ) -> HttpResponse | None:
     """An error for a program, in the form its interface promises: the API's error shape under
-    /api/, Open311's error list (JSON or XML by the suffix) under /open311/; None for a page."""
+    /api/; under another interface's prefix, what its writer in INTERFACE_ERROR_WRITERS makes
+    (Open311's error list, JSON or XML); None for a page. The interfaces are named in settings,
+    so this ground floor imports none of them."""
     if request.path.startswith("/api/"):
         return JsonResponse({"error": message, "code": code, **extra}, status=status)
-    if request.path.startswith("/open311/"):
-        from open311.formats import errors
-
-        return errors([message], "xml" if request.path.endswith(".xml") else "json", status)
+    for prefix, writer in settings.INTERFACE_ERROR_WRITERS.items():
+        if request.path.startswith(prefix):
+            return import_string(writer)(request, message, status)
     return None
 
 

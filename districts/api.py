@@ -12,10 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casa_map.api_answers import LocationAnswer, PlaceAnswer
 from casa_map.api_errors import ErrorSerializer, invalid_parameter
 
 from . import routing_table, selectors
+from .answers import LocationAnswer, PlaceAnswer
 from .errors import OutsideServiceArea
 from .geocoding import GeocoderUnavailable, get_geocoder
 from .models import Authority

@@ -7,7 +7,6 @@ from functools import partial
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,7 +19,6 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from casa_map import limits
-from casa_map.api_answers import MapFeatureCollection, NearbyComplaintAnswer
 from casa_map.api_errors import (
     ErrorSerializer,
     domain_error,
@@ -32,10 +30,9 @@ from casa_map.views import too_many
 from districts.errors import OutsideServiceArea
 from districts.models import Authority, Category
 from districts.serializers import CoordinatesSerializer
-from planning import selectors as planning_selectors
-from planning.selection import HeatMapForm
 
 from . import policy, selectors, services
+from .answers import NearbyComplaintAnswer
 from .errors import AlreadyFiled, InvalidComplaint, SupportRefused
 from .filters import (
     InBoxFilter,
@@ -53,78 +50,11 @@ from .serializers import (
     ReportRequestSerializer,
 )
 
-PINS_FROM_ZOOM = 16
-# A cluster is a heat-map cell two zooms coarser: 64 screen pixels wide.
-CLUSTER_ZOOM_STEP = 2
-
 
 class NearbyQuerySerializer(CoordinatesSerializer):
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=Category.objects.filter(is_active=True)
     )
-
-
-class PublicMapForm(HeatMapForm):
-    """The public map shows open reports: a category, an arrondissement, the zoom and the box."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["status"], self.fields["days"]
-
-
-class OpenComplaintsView(APIView):
-    """Every open report for the public map: clusters, one per square of 64 screen pixels,
-    counted from the heat map's pyramid of counts (click one to zoom in), below street zoom (16)
-    or wherever the view holds more than 2,000 reports; otherwise every report in the box as a
-    single pin. Privacy as on the heat map:
-    sensitive categories (noise) never show as a lone pin, nor in a cluster with fewer than
-    PRIVACY_MIN_COUNT of them."""
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("category", str, description="category code"),
-            OpenApiParameter("arrondissement", str, description="arrondissement slug"),
-            OpenApiParameter("zoom", int, description="map zoom (default 12); pins from 16"),
-            OpenApiParameter("bbox", str, description="west,south,east,north (WGS 84)"),
-        ],
-        responses={200: MapFeatureCollection},
-    )
-    def get(self, request: Request) -> Response:
-        form = PublicMapForm(request.query_params)
-        if not form.is_valid():
-            return invalid_parameter(form)
-        zoom, box = form.cleaned_data["zoom"], form.cleaned_data["bbox"]
-        selection = form.selection()
-        cells = planning_selectors.heat_cells(
-            selection,
-            zoom=max(zoom - CLUSTER_ZOOM_STEP, planning_selectors.PYRAMID_MIN_ZOOM),
-            bounds=planning_selectors.Bounds(*box) if box else None,
-        )
-        in_view = cells["total"] + cells["suppressed"]
-        if zoom >= PINS_FROM_ZOOM and in_view <= selectors.PUBLIC_MAP_PIN_LIMIT:
-            pins = selectors.open_complaints_geojson_text(
-                category=selection.category.code if selection.category else None,
-                arrondissement=selection.arrondissement.slug if selection.arrondissement else None,
-                box=box,
-                hidden_categories=planning_selectors.sensitive_category_ids(),
-            )
-            return HttpResponse(pins, content_type="application/json")
-        return Response(
-            {
-                "type": "FeatureCollection",
-                "mode": "clusters",
-                "total": cells["total"],
-                "suppressed": cells["suppressed"],
-                "features": [
-                    {
-                        "type": "Feature",
-                        "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                        "properties": {"cluster": True, "complaints": complaints},
-                    }
-                    for lat, lon, complaints in cells["cells"]
-                ],
-            }
-        )
 
 
 class NearbyComplaintsView(APIView):

@@ -16,10 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from alerts.forms import RADIUS_CHOICES
 from casa_map import limits
 from casa_map.views import too_many
-from districts import selectors as district_selectors
 from districts.errors import OutsideServiceArea
 from districts.geocoding import describe_pin, search_or_explain
 from districts.maps import tile_attribution
@@ -33,7 +31,7 @@ from .models import Attachment, Complaint, Flag
 PUBLIC_FILE_MAX_AGE = 300
 
 
-def _page_config(request: HttpRequest) -> dict:
+def page_config(request: HttpRequest) -> dict:
     """Data the report page's script needs, passed with json_script (never string-built JS)."""
     return {
         "locateUrl": reverse("api-v1:locate"),
@@ -158,7 +156,7 @@ def _report_context(request: HttpRequest, form: ReportForm) -> dict:
     places, places_problem = search_or_explain(place_query) if place_query else ([], "")
     return {
         "form": form,
-        "page_config": _page_config(request),
+        "page_config": page_config(request),
         "place_query": place_query,
         "places": places,
         "places_problem": places_problem,
@@ -230,7 +228,7 @@ def track(request: HttpRequest, reference: str) -> HttpResponse:
             "can_reopen": is_owner and services.can_reopen(complaint),
             "events": [event for event in complaint.events.all()],
             "map_point": {"lat": public_point.y, "lon": public_point.x},
-            "page_config": _page_config(request),
+            "page_config": page_config(request),
             "flag_reasons": Flag.Reason.choices,
         },
     )
@@ -338,23 +336,6 @@ def rate(request: HttpRequest, reference: str) -> HttpResponse:
 def my_reports(request: HttpRequest) -> HttpResponse:
     return render(
         request, "issues/my_reports.html", {"complaints": selectors.reports_of(request.user)}
-    )
-
-
-def public_map(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "issues/public_map.html",
-        {
-            "categories": district_selectors.active_categories(),
-            "arrondissements": district_selectors.arrondissements().order_by("name_fr"),
-            "radius_choices": RADIUS_CHOICES,
-            "page_config": {
-                **_page_config(request),
-                "complaintsUrl": reverse("api-v1:open-complaints"),
-                "trackUrl": reverse("track", args=["REFERENCE"]),
-            },
-        },
     )
 
 

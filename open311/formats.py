@@ -56,6 +56,12 @@ def _fill(element: Element, value) -> None:
         element.text = xml_text(str(value))
 
 
+def interface_error(request, message: str, status: int) -> HttpResponse:
+    """An error met before an Open311 view ran (casa_map.views.machine_error), in the format
+    the request's suffix names."""
+    return errors([message], "xml" if request.path.endswith(".xml") else "json", status)
+
+
 def errors(problems: list[str], fmt: str, status: int) -> HttpResponse:
     """The spec's error list: one {code, description} per problem, code = the HTTP status."""
     return document(

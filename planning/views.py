@@ -19,14 +19,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casa_map.api_answers import ArrondissementFiguresAnswer, HeatMapAnswer, HotspotAnswer
+from alerts.forms import RADIUS_CHOICES
 from casa_map.api_errors import invalid_parameter, invalid_parameter_body
 from casa_map.outputs import SpreadsheetWriter
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
 from issues import policy
+from issues import selectors as issue_selectors
+from issues.public_view import sensitive_category_ids
+from issues.views import page_config as report_page_config
 
 from . import selectors
+from .answers import (
+    ArrondissementFiguresAnswer,
+    HeatMapAnswer,
+    HotspotAnswer,
+    MapFeatureCollection,
+)
 from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm, last_weeks
 
 SELECTION_PARAMETERS = [
@@ -224,6 +233,93 @@ def planning(request: HttpRequest) -> HttpResponse:
                     },
                 }
             ),
+        },
+    )
+
+
+# --- The public map (/map/): open reports as clusters from the pyramids, or as pins ---------
+
+PINS_FROM_ZOOM = 16
+# A cluster is a heat-map cell two zooms coarser: 64 screen pixels wide.
+CLUSTER_ZOOM_STEP = 2
+
+
+class PublicMapForm(HeatMapForm):
+    """The public map shows open reports: a category, an arrondissement, the zoom and the box."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["status"], self.fields["days"]
+
+
+class OpenComplaintsView(APIView):
+    """Every open report for the public map: clusters, one per square of 64 screen pixels,
+    counted from the heat map's pyramid of counts (click one to zoom in), below street zoom (16)
+    or wherever the view holds more than 2,000 reports; otherwise every report in the box as a
+    single pin. Privacy as on the heat map:
+    sensitive categories (noise) never show as a lone pin, nor in a cluster with fewer than
+    PRIVACY_MIN_COUNT of them."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("category", str, description="category code"),
+            OpenApiParameter("arrondissement", str, description="arrondissement slug"),
+            OpenApiParameter("zoom", int, description="map zoom (default 12); pins from 16"),
+            OpenApiParameter("bbox", str, description="west,south,east,north (WGS 84)"),
+        ],
+        responses={200: MapFeatureCollection},
+    )
+    def get(self, request: Request) -> Response:
+        form = PublicMapForm(request.query_params)
+        if not form.is_valid():
+            return invalid_parameter(form)
+        zoom, box = form.cleaned_data["zoom"], form.cleaned_data["bbox"]
+        selection = form.selection()
+        cells = selectors.heat_cells(
+            selection,
+            zoom=max(zoom - CLUSTER_ZOOM_STEP, selectors.PYRAMID_MIN_ZOOM),
+            bounds=selectors.Bounds(*box) if box else None,
+        )
+        in_view = cells["total"] + cells["suppressed"]
+        if zoom >= PINS_FROM_ZOOM and in_view <= issue_selectors.PUBLIC_MAP_PIN_LIMIT:
+            pins = issue_selectors.open_complaints_geojson_text(
+                category=selection.category.code if selection.category else None,
+                arrondissement=selection.arrondissement.slug if selection.arrondissement else None,
+                box=box,
+                hidden_categories=sensitive_category_ids(),
+            )
+            return HttpResponse(pins, content_type="application/json")
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "mode": "clusters",
+                "total": cells["total"],
+                "suppressed": cells["suppressed"],
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                        "properties": {"cluster": True, "complaints": complaints},
+                    }
+                    for lat, lon, complaints in cells["cells"]
+                ],
+            }
+        )
+
+
+def public_map(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "issues/public_map.html",
+        {
+            "categories": district_selectors.active_categories(),
+            "arrondissements": district_selectors.arrondissements().order_by("name_fr"),
+            "radius_choices": RADIUS_CHOICES,
+            "page_config": {
+                **report_page_config(request),
+                "complaintsUrl": reverse("api-v1:open-complaints"),
+                "trackUrl": reverse("track", args=["REFERENCE"]),
+            },
         },
     )
 

@@ -8,11 +8,11 @@ import random
 import pytest
 from django.contrib.gis.geos import Point
 
+from bench.hotspot_comparison import compare_hotspot_methods
 from districts.models import Category
 from districts.selectors import random_points_in_city
 from issues.models import Complaint
 from planning import selectors
-from planning.hotspot_comparison import compare_hotspot_methods
 from planning.selection import Selection
 from tests.factories import ComplaintFactory
 

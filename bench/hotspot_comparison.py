@@ -10,8 +10,8 @@ import statistics
 from django.conf import settings
 from django.db import connection
 
-from . import selectors
-from .selection import SELECTION_WHERE, Selection
+from planning import selectors
+from planning.selection import SELECTION_WHERE, Selection
 
 # Each complaint of an exact DBSCAN hotspot, and whether it lies within a grid hotspot's
 # radius of its centre (distances in EPSG:26191 metres, as DBSCAN's).

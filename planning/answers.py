@@ -1,43 +1,11 @@
-"""Shapes of the API answers that views build themselves (in SQL or as plain dicts), declared
-for the OpenAPI schema so integrators and schemathesis know what each one returns."""
+"""Shapes of the maps' and figures' answers, built in SQL or as plain dicts, declared for the
+OpenAPI schema so integrators and schemathesis know what each one returns."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from districts.serializers import HandlerSerializer, NamesSerializer
-
-
-class HandlerAnswer(HandlerSerializer):
-    fell_back_to_arrondissement = serializers.BooleanField()
-    explanation = serializers.CharField()
-
-
-class LocationAnswer(serializers.Serializer):
-    lat = serializers.FloatField()
-    lon = serializers.FloatField()
-    arrondissement = NamesSerializer()
-    prefecture = NamesSerializer(allow_null=True)
-    handlers = serializers.DictField(child=HandlerAnswer(), help_text="by category code")
-    address = serializers.CharField(allow_null=True, help_text="nearest named place")
-
-
-class PlaceAnswer(serializers.Serializer):
-    label = serializers.CharField()
-    detail = serializers.CharField(allow_blank=True)
-    lat = serializers.FloatField()
-    lon = serializers.FloatField()
-
-
-class NearbyComplaintAnswer(serializers.Serializer):
-    reference = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.CharField()
-    supports = serializers.IntegerField()
-    distance_m = serializers.IntegerField()
-    created = serializers.DateField()
-    url = serializers.CharField()
-    support_url = serializers.CharField()
+from districts.serializers import NamesSerializer
 
 
 class MapFeatureProperties(serializers.Serializer):

@@ -1,0 +1,17 @@
+"""Shapes of the complaints API's answers that views build as plain dicts, declared for the
+OpenAPI schema."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class NearbyComplaintAnswer(serializers.Serializer):
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    supports = serializers.IntegerField()
+    distance_m = serializers.IntegerField()
+    created = serializers.DateField()
+    url = serializers.CharField()
+    support_url = serializers.CharField()

@@ -1,0 +1,232 @@
+"""The planners' figures beside the maps: complaints per arrondissement (absolute and per
+10,000 inhabitants), weekly trends and each authority's performance."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from casa_map.routers import replica_connection
+from districts.models import Authority
+from issues.models import Complaint, QueueTally
+
+from .caching import cached
+from .grid import MIN_ZOOM, PYRAMID_MIN_ZOOM
+from .pyramid import PYRAMID_WHERE, Received, pyramid_params, reads_pyramid, received_span
+from .selection import SELECTION_WHERE, Selection, local_midnight
+
+ARRONDISSEMENT_FIGURES_SQL = f"""
+SELECT a.slug, a.name_fr, a.name_ar, a.population_2024, coalesce(counted.complaints, 0)
+FROM districts_authority a
+LEFT JOIN (
+    SELECT c.arrondissement_id, count(*) AS complaints
+    FROM issues_complaint c
+    WHERE {SELECTION_WHERE}
+    GROUP BY 1
+) AS counted ON counted.arrondissement_id = a.id
+WHERE a.kind = 'arrondissement'
+ORDER BY a.name_fr
+"""
+
+
+# The same counts from the pyramids' coarsest level (a few thousand rows, no complaint read but
+# the few days of a window before its first whole week).
+ARRONDISSEMENT_FIGURES_FROM_PYRAMID_SQL = f"""
+SELECT a.slug, a.name_fr, a.name_ar, a.population_2024, coalesce(counted.complaints, 0)
+FROM districts_authority a
+LEFT JOIN (
+    SELECT arrondissement_id, sum(complaints) AS complaints
+    FROM (
+        SELECT h.arrondissement_id, h.complaints
+        FROM planning_heatcell h
+        WHERE %(first_week)s::date IS NULL AND {PYRAMID_WHERE}
+        UNION ALL
+        SELECT h.arrondissement_id, h.complaints
+        FROM planning_heatweekcell h
+        WHERE %(first_week)s::date IS NOT NULL AND h.week >= %(first_week)s AND {PYRAMID_WHERE}
+        UNION ALL
+        SELECT c.arrondissement_id, 1
+        FROM issues_complaint c
+        WHERE %(edge_from)s::timestamptz IS NOT NULL
+          AND c.created_at >= %(edge_from)s AND c.created_at < %(edge_to)s AND {SELECTION_WHERE}
+    ) AS parts
+    GROUP BY 1
+) AS counted ON counted.arrondissement_id = a.id
+WHERE a.kind = 'arrondissement'
+ORDER BY a.name_fr
+"""
+
+
+def arrondissement_figures(selection: Selection) -> list[dict]:
+    """Complaints located in each arrondissement, absolute and per 10,000 inhabitants (2024
+    census population, HCP RGPH 2024). Read from the pyramid of counts when it can answer."""
+    if reads_pyramid(selection):
+        received = received_span(selection)
+        # The weekly pyramid's coarsest level is the heat map's first zoom.
+        zoom = PYRAMID_MIN_ZOOM if received.first_week is None else MIN_ZOOM
+        sql = ARRONDISSEMENT_FIGURES_FROM_PYRAMID_SQL
+        params = pyramid_params(selection, zoom=zoom, bounds=None, received=received)
+    else:
+        sql, params = ARRONDISSEMENT_FIGURES_SQL, selection.sql_params()
+    with replica_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        {
+            "slug": slug,
+            "name_fr": name_fr,
+            "name_ar": name_ar,
+            "population_2024": population,
+            "complaints": complaints,
+            "per_10k": round(complaints * 10_000 / population, 2) if population else None,
+        }
+        for slug, name_fr, name_ar, population, complaints in rows
+    ]
+
+
+# Received per week from the weekly pyramid's coarsest level (and the days of a window before its
+# first whole week, from the complaints); resolved per week counted from the complaints.
+WEEKLY_TRENDS_SQL = f"""
+WITH weeks AS (
+    SELECT generate_series(%(trend_start)s::date, %(this_week)s::date, interval '1 week')::date
+        AS week
+), opened AS (
+    SELECT week, sum(complaints) AS n
+    FROM (
+        SELECT h.week, h.complaints
+        FROM planning_heatweekcell h
+        WHERE h.week >= %(first_week)s AND {PYRAMID_WHERE}
+        UNION ALL
+        SELECT planning_week_of(c.created_at), 1
+        FROM issues_complaint c
+        WHERE %(edge_from)s::timestamptz IS NOT NULL
+          AND c.created_at >= %(edge_from)s AND c.created_at < %(edge_to)s
+          AND {SELECTION_WHERE}
+    ) AS received
+    GROUP BY 1
+), resolved AS (
+    SELECT planning_week_of(c.resolved_at) AS week, count(*) AS n
+    FROM issues_complaint c
+    WHERE {SELECTION_WHERE} AND c.resolved_at >= %(resolved_from)s
+    GROUP BY 1
+)
+SELECT weeks.week, coalesce(opened.n, 0), coalesce(resolved.n, 0)
+FROM weeks
+LEFT JOIN opened ON opened.week = weeks.week
+LEFT JOIN resolved ON resolved.week = weeks.week
+ORDER BY 1
+"""
+
+
+def weekly_trends(selection: Selection, *, weeks: int = 26) -> list[dict]:
+    """Complaints received and resolved per week (Monday), over the last `weeks` whole weeks.
+    Every status counts here: a complaint resolved since is still one received that week."""
+    this_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    trend_start = this_week - timedelta(weeks=weeks - 1)
+    every_status = replace(selection, statuses=tuple(Complaint.Status.values))
+    received = received_span(every_status)
+    if received.first_week is None or received.first_week <= trend_start:
+        received = Received(first_week=trend_start)
+    params = pyramid_params(every_status, zoom=MIN_ZOOM, bounds=None, received=received) | {
+        "trend_start": trend_start,
+        "this_week": this_week,
+        "resolved_from": max(
+            local_midnight(trend_start), received.edge_from or local_midnight(trend_start)
+        ),
+    }
+    with replica_connection().cursor() as cursor:
+        cursor.execute(WEEKLY_TRENDS_SQL, params)
+        rows = cursor.fetchall()
+    return [
+        {"week": week.isoformat(), "received": received, "resolved": resolved}
+        for week, received, resolved in rows
+    ]
+
+
+PERFORMANCE_SQL = f"""
+SELECT c.authority_id,
+       count(*) AS received,
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM c.acknowledged_at - c.created_at) / 86400)
+           FILTER (WHERE c.acknowledged_at IS NOT NULL) AS median_acknowledge_days,
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM c.resolved_at - c.created_at) / 86400)
+           FILTER (WHERE c.resolved_at IS NOT NULL) AS median_resolve_days,
+       sum(c.reopen_count) AS reopened,
+       avg(c.satisfaction) AS satisfaction,
+       count(c.satisfaction) AS ratings
+FROM issues_complaint c
+WHERE {SELECTION_WHERE}
+GROUP BY 1
+"""
+
+
+def authority_performance(selection: Selection, *, today: date | None = None) -> list[dict]:
+    """Per authority: complaints received, median days to acknowledge and to resolve, reopened
+    complaints, mean satisfaction (1–5) and, from the queue tallies, the share of its open
+    complaints that is overdue today."""
+    today = today or timezone.localdate()
+    params = {**selection.sql_params(), "statuses": list(Complaint.Status.values)}
+    with replica_connection().cursor() as cursor:
+        cursor.execute(PERFORMANCE_SQL, params)
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    tallies = {
+        row["authority_id"]: row
+        for row in QueueTally.objects.filter(status__in=Complaint.OPEN_STATUSES)
+        .values("authority_id")
+        .annotate(
+            open=Sum("complaints"),
+            overdue=Sum("complaints", filter=Complaint.overdue_condition(today)),
+        )
+    }
+    result = []
+    for authority in Authority.objects.filter(pk__in=set(rows) | set(tallies)).order_by(
+        "kind", "name_fr"
+    ):
+        received, ack_days, resolve_days, reopened, satisfaction, ratings = rows.get(
+            authority.pk, (0, None, None, 0, None, 0)
+        )
+        tally = tallies.get(authority.pk, {"open": 0, "overdue": 0})
+        open_count, overdue = tally["open"] or 0, tally["overdue"] or 0
+        result.append(
+            {
+                "slug": authority.slug,
+                "name_fr": authority.name_fr,
+                "name_ar": authority.name_ar,
+                "received": received,
+                "median_acknowledge_days": _round(ack_days),
+                "median_resolve_days": _round(resolve_days),
+                "open": open_count,
+                "overdue": overdue,
+                "overdue_share": round(overdue / open_count, 3) if open_count else None,
+                "reopened": reopened or 0,
+                "satisfaction": _round(satisfaction),
+                "ratings": ratings,
+            }
+        )
+    return result
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+# The figures that depend on the selection alone, by name (also the export names).
+FIGURES = {
+    "arrondissements": arrondissement_figures,
+    "trends": weekly_trends,
+    "performance": authority_performance,
+}
+
+
+def figure(name: str, selection: Selection) -> list[dict]:
+    """The per-arrondissement counts read from the pyramids are exact and cheap: never cached.
+    Performance reads every authority's queue tallies, whatever the selection."""
+    if name == "arrondissements" and reads_pyramid(selection):
+        return FIGURES[name](selection)
+    return cached(
+        name, selection, lambda: FIGURES[name](selection), city_wide=name == "performance"
+    )
