@@ -122,42 +122,49 @@ def send_confirmation(alert: Alert) -> None:
     EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [alert.email]).send()
 
 
+# The two clauses every match shares, written once: only what happened after the alert was
+# confirmed, and only reports the public may see.
+AFTER_CONFIRMATION = "alert.confirmed_at IS NOT NULL AND {moment} > alert.confirmed_at"
+PUBLISHED = "complaint.moderation = 'published'"
 # Matches: (alert, item) pairs — a new published report for nearby and arrondissement alerts, a
 # public update of a published report for report alerts. Never the subscriber's own reports;
 # only what came after the confirmation.
-MATCH_NEARBY = """
+MATCH_NEARBY = f"""
     SELECT alert.id AS alert_id, complaint.id AS item_id
     FROM alerts_alert alert
     JOIN issues_complaint complaint
       -- the alert's box (GiST index) finds the candidates; the distance on the sphere decides
       ON alert.reach && complaint.location
      AND ST_DWithin(complaint.location::geography, alert.point::geography, alert.radius_m, false)
-    WHERE alert.kind = 'nearby' AND alert.confirmed_at IS NOT NULL
-      AND complaint.created_at >= %(since)s AND complaint.created_at > alert.confirmed_at
-      {not_own}
-      {categories}
+    WHERE alert.kind = 'nearby'
+      AND {AFTER_CONFIRMATION.format(moment="complaint.created_at")}
+      AND complaint.created_at >= %(since)s
+      {{not_own}}
+      {{categories}}
 """
-MATCH_ARRONDISSEMENT = """
+MATCH_ARRONDISSEMENT = f"""
     SELECT alert.id AS alert_id, complaint.id AS item_id
     FROM alerts_alert alert
     JOIN issues_complaint complaint ON complaint.arrondissement_id = alert.arrondissement_id
-    WHERE alert.kind = 'arrondissement' AND alert.confirmed_at IS NOT NULL
-      AND complaint.created_at >= %(since)s AND complaint.created_at > alert.confirmed_at
-      {not_own}
-      {categories}
+    WHERE alert.kind = 'arrondissement'
+      AND {AFTER_CONFIRMATION.format(moment="complaint.created_at")}
+      AND complaint.created_at >= %(since)s
+      {{not_own}}
+      {{categories}}
 """
-MATCH_UPDATES = """
+MATCH_UPDATES = f"""
     SELECT alert.id AS alert_id, event.id AS item_id
     FROM alerts_alert alert
     JOIN issues_event event ON event.complaint_id = alert.complaint_id
     JOIN issues_complaint complaint ON complaint.id = alert.complaint_id
-    WHERE alert.kind = 'report' AND alert.confirmed_at IS NOT NULL
-      AND complaint.moderation = 'published'
+    WHERE alert.kind = 'report'
+      AND {AFTER_CONFIRMATION.format(moment="event.created_at")}
+      AND {PUBLISHED}
       AND event.is_public AND event.kind <> 'submitted'
-      AND event.created_at >= %(since)s AND event.created_at > alert.confirmed_at
+      AND event.created_at >= %(since)s
 """
-NOT_OWN = """
-      AND complaint.moderation = 'published'
+NOT_OWN = f"""
+      AND {PUBLISHED}
       AND (alert.user_id IS NULL OR complaint.reporter_id IS DISTINCT FROM alert.user_id)
       AND lower(complaint.contact_email) <> alert.email
       AND NOT EXISTS (SELECT 1 FROM auth_user reporter

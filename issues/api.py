@@ -28,7 +28,7 @@ from casa_map.api_errors import (
 )
 from casa_map.views import too_many
 from districts.errors import OutsideServiceArea
-from districts.models import Authority, Category
+from districts.models import Category
 from districts.serializers import CoordinatesSerializer
 
 from . import policy, selectors, services
@@ -162,25 +162,17 @@ class ComplaintsView(GenericAPIView):
         return selectors.public_complaints()
 
     def known_count(self, request: Request) -> int | None:
-        """A list filtered by status and authority alone (or not at all) is counted from the
-        queue tallies; any other filter counts the matching rows."""
-        given = {name for name, value in request.query_params.items() if value}
-        if not given <= {"status", "authority", "page", "page_size", "ordering"}:
+        """The count when the filter can read it from the tallies (issues.filters)."""
+        unfiltered = {"page", "page_size", "ordering"}
+        params = request.query_params.copy()
+        for name in unfiltered:
+            params.pop(name, None)
+        if any(
+            value and name not in self.filterset_class.base_filters
+            for name, value in params.items()
+        ):
             return None
-        status_filter = request.query_params.get("status")
-        statuses = {
-            None: None,
-            "": None,
-            "open": Complaint.OPEN_STATUSES,
-            "closed": [s for s in Complaint.Status.values if s not in Complaint.OPEN_STATUSES],
-        }.get(status_filter, [status_filter])
-        slug = request.query_params.get("authority")
-        authority = (
-            Authority.objects.filter(slug=slug).values_list("pk", flat=True).first()
-            if slug
-            else None
-        )
-        return selectors.count_public(statuses=statuses, authority_id=authority)
+        return self.filterset_class(params, queryset=self.get_queryset()).count_without_rows()
 
     @extend_schema(
         parameters=COMPLAINT_FILTER_PARAMETERS,

@@ -18,8 +18,8 @@ from casa_map import inputs
 from casa_map.api_errors import InvalidParameter, invalid_parameter_body
 from districts.models import Authority, Category
 
-from . import public_view
-from .models import Complaint
+from . import public_view, selectors
+from .models import OPEN_STATUSES, Complaint
 
 STATUS_CHOICES = [("open", "open"), ("closed", "closed"), *Complaint.Status.choices]
 MAX_DISTANCE_METRES = 50_000
@@ -55,10 +55,34 @@ class PublicComplaintFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == "open":
-            return queryset.filter(status__in=Complaint.OPEN_STATUSES)
+            return queryset.open()
         if value == "closed":
-            return queryset.exclude(status__in=Complaint.OPEN_STATUSES)
+            return queryset.closed()
         return queryset.filter(status=value)
+
+    # Filters the public count can be read for from the tallies, without counting rows.
+    COUNTED_WITHOUT_ROWS = {"status", "authority"}
+
+    def count_without_rows(self) -> int | None:
+        """The number of public complaints this filter keeps, when only status and authority
+        are given (from the queue tallies, issues.selectors.count_public); None otherwise, or
+        when the filter is not valid."""
+        if not self.is_valid():
+            return None
+        given = {name for name, value in self.form.cleaned_data.items() if value}
+        if not given <= self.COUNTED_WITHOUT_ROWS:
+            return None
+        status = self.form.cleaned_data.get("status")
+        statuses = {
+            "": None,
+            None: None,
+            "open": OPEN_STATUSES,
+            "closed": tuple(s for s in Complaint.Status.values if s not in OPEN_STATUSES),
+        }.get(status, (status,))
+        authority = self.form.cleaned_data.get("authority")
+        return selectors.count_public(
+            statuses=statuses, authority_id=authority.pk if authority else None
+        )
 
     def filter_received_after(self, queryset, name, value):
         """Received on or after that day (Casablanca time)."""

@@ -60,13 +60,30 @@ class ModerationState(models.TextChoices):
     HIDDEN = "hidden", _("Hidden by a moderator")
 
 
+# Which statuses are open: the one definition. The queue tallies' and the pyramids' SQL triggers
+# (migrations) spell the same list, and tests/issues/test_open_statuses.py holds them to it.
+OPEN_STATUSES = (
+    ComplaintStatus.SUBMITTED,
+    ComplaintStatus.ACKNOWLEDGED,
+    ComplaintStatus.IN_PROGRESS,
+)
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def closed(self):
+        return self.exclude(status__in=OPEN_STATUSES)
+
+
 class Complaint(models.Model):
     Kind = ComplaintKind
     Moderation = ModerationState
     Status = ComplaintStatus
     Channel = ComplaintChannel
 
-    OPEN_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+    OPEN_STATUSES = OPEN_STATUSES
     # The one table of allowed status changes; issues.services.transition enforces it.
     TRANSITIONS = {
         Status.SUBMITTED: {Status.ACKNOWLEDGED, Status.REJECTED, Status.DUPLICATE},
@@ -179,6 +196,8 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ComplaintQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("complaint")
@@ -205,7 +224,7 @@ class Complaint(models.Model):
                 fields=["created_at"],
                 include=["location", "category", "arrondissement"],
                 condition=Q(
-                    status__in=["submitted", "acknowledged", "in_progress"],
+                    status__in=list(OPEN_STATUSES),
                     moderation="published",
                 ),
                 name="complaint_public_open_aggr",

@@ -44,9 +44,9 @@ def service_requests(query: RequestQuery) -> QuerySet[Complaint]:
         if query.end is not None:
             complaints = complaints.filter(created_at__lte=query.end)
         if set(query.statuses) == {OPEN}:
-            complaints = complaints.filter(status__in=Complaint.OPEN_STATUSES)
+            complaints = complaints.open()
         elif set(query.statuses) == {CLOSED}:
-            complaints = complaints.exclude(status__in=Complaint.OPEN_STATUSES)
+            complaints = complaints.closed()
         if query.near is not None:
             point, metres = query.near
             complaints = public_view.near(complaints, point, metres)

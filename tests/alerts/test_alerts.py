@@ -343,3 +343,44 @@ def test_an_alert_around_a_place_found_by_name(client, django_capture_on_commit_
     alert = Alert.objects.get()
     assert alert.point.distance(place.location) < 1e-6 and alert.radius_m == 250
     assert "Aucun lieu trouvé" in client.get("/alerts/", {"place": "zzzzqqq"}).content.decode()
+
+
+@pytest.mark.parametrize("kind", [Alert.Kind.NEARBY, Alert.Kind.ARRONDISSEMENT, Alert.Kind.REPORT])
+def test_no_kind_of_alert_sends_what_came_before_its_confirmation(point_in, run, kind):
+    """The clause is written once (alerts.services.AFTER_CONFIRMATION) for every kind."""
+    centre = point_in("anfa")
+    followed = file(centre)
+    agent = StaffMembershipFactory(authority=followed.authority).user
+    earlier = file(centre)
+    transition(
+        complaint=followed,
+        to_status=Complaint.Status.ACKNOWLEDGED,
+        actor=agent,
+        public_message="Avant la confirmation.",
+    )
+    where = {
+        Alert.Kind.NEARBY: {"point": centre, "radius_m": 500},
+        Alert.Kind.ARRONDISSEMENT: {"arrondissement": followed.arrondissement},
+        Alert.Kind.REPORT: {"complaint": followed},
+    }[kind]
+    unconfirmed = confirmed_alert(kind=kind, confirmed_at=None, **where)
+    assert run() == []
+
+    unconfirmed.confirmed_at = timezone.now() + timedelta(minutes=1)
+    unconfirmed.save()
+    assert run() == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):  # strictly after it
+        later = file(centre)
+        transition(
+            complaint=followed,
+            to_status=Complaint.Status.IN_PROGRESS,
+            actor=agent,
+            public_message="Après la confirmation.",
+        )
+        (message,) = run()
+    if kind == Alert.Kind.REPORT:
+        assert "Après la confirmation." in message.body
+        assert "Avant la confirmation." not in message.body
+    else:
+        assert references_in(message) == {later.reference}
+        assert earlier.reference not in message.body
