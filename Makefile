@@ -19,7 +19,7 @@ else
 ENSURE_DB := true
 endif
 
-.PHONY: help run serve worker beat backup restore test setup system system-browser db messages migrate seed lint audit format bench bench-data bench-mobile bench-alerts bench-blur vendor clean
+.PHONY: help run serve worker beat backup restore test setup system system-browser db messages migrate seed lint audit format bench bench-data bench-mobile bench-alerts bench-blur mutate vendor clean
 
 help:
 	@echo "make run    install what is missing, set up and seed the database, serve on http://$(HOST):$(PORT)"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench  load, fault and fuzz benchmarks on the production stack (RELIABILITY.md)"
 	@echo "make bench-data  the data-volume benchmarks on a million complaints (BENCHMARKS.md)"
 	@echo "make lint   ruff check + format check"
+	@echo "make mutate mutation testing of the rules' modules (mutmut; not in CI)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -143,6 +144,13 @@ bench-blur: $(VENV)/.installed .env
 audit: $(VENV)/.installed
 	$(PY) -m pip install --quiet pip-audit==2.10.1
 	$(VENV)/bin/pip-audit -r requirements.txt -r requirements-dev.txt
+
+# Mutation testing of the rules' modules (issue #22; not in CI, ~30-60 minutes): see
+# scripts/mutate.sh. MODULES="issues/policy.py" for one module.
+MUTATE_DB ?= casa_map_mutate
+mutate: system $(VENV)/.installed .env messages
+	scripts/ensure_local_postgis.sh $(MUTATE_DB)
+	MUTATE_DATABASE_URL=postgis:///$(MUTATE_DB) scripts/mutate.sh $(MODULES)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
