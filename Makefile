@@ -145,7 +145,7 @@ audit: $(VENV)/.installed
 	$(PY) -m pip install --quiet pip-audit==2.10.1
 	$(VENV)/bin/pip-audit -r requirements.txt -r requirements-dev.txt
 
-# Mutation testing of the rules' modules (issue #22; not in CI, ~30-60 minutes): see
+# Mutation testing of the rules' modules (issue #22; not in CI, ~10-30 minutes): see
 # scripts/mutate.sh. MODULES="issues/policy.py" for one module.
 MUTATE_DB ?= casa_map_mutate
 mutate: system $(VENV)/.installed .env messages

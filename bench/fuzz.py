@@ -2,11 +2,16 @@
 API and Open311's POST, in process through Django's test client on the bench database: malformed
 and truncated JSON, broken UTF-8, NaN / ±inf / 1e308 / swapped / outside coordinates, script and
 SQL injection in every text field, truncated and oversized files, files lying about their type,
-a decompression bomb. Each answer must be below 500; every report that was stored is then shown
-on its tracking page, in the API and in Open311, where no injected markup may appear unescaped.
+decompression bombs (one claiming 50,000² px, a real 1-bit 13,000² px PNG); since issue #22 also
+control characters and spreadsheet formulas in every text field, lists and objects where text
+is expected, and bad query parameters (boxes reaching the poles, dates at the calendar's ends,
+pages past any end, non-finite numbers) on every list, map and feed. Each answer must be below
+500; every report that was stored is then shown on its tracking page, in the API and in Open311,
+where no injected markup may appear unescaped; the Atom feeds and Open311's XML must stay
+well-formed, and no cell of the staff export may start like a formula.
 
 Prints, per target, how many inputs were tried, the answers' statuses, 5xx answers (the goal is
-none), reports stored and unescaped markup found.
+none), reports stored, unescaped markup, malformed documents and formula cells found.
 
     DATABASE_URL=postgis:///casa_map_load .venv/bin/python -m bench.fuzz
 """
@@ -56,6 +61,10 @@ PAYLOADS = [
     f"{{{{7*7}}}} {MARK} {{% debug %}}",
     f"<svg/onload=alert('{MARK}')>",
     f"\u202e{MARK} \ufeff \U0001f600 مرحبا",
+    f"ctrl\x01{MARK}\x1b[31m\x7f",
+    f'=HYPERLINK("http://evil.example","{MARK}")',
+    f"+cmd|' /C calc'!A0 {MARK}",
+    f"@SUM(1+1) {MARK}",
 ]
 UNESCAPED = [f"<script>alert('{MARK}')", f'onerror=alert("{MARK}")', f"<svg/onload=alert('{MARK}')"]
 COORDINATES = [
@@ -96,6 +105,13 @@ def png_bomb() -> bytes:
     )
 
 
+def one_bit_bomb(side: int = 13_000) -> bytes:
+    """A real 1-bit PNG of side × side pixels: ~20 KB, 169 megapixels (issue #22)."""
+    out = io.BytesIO()
+    Image.new("1", (side, side), 0).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (64, 48), (120, 80, 40)).save(out, format="JPEG")
@@ -112,6 +128,7 @@ def files():
             b"<html><script>alert(1)</script></html>",  # HTML calling itself a photo
             b"GIF89a" + b"\0" * 100,
             png_bomb(),
+            one_bit_bomb(),
             b"\xff\xd8\xff" + os.urandom(2000),
             b"",
         ]
@@ -144,7 +161,8 @@ def fuzz(options) -> list[Target]:
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    targets = {name: Target(name) for name in ("report form", "REST API", "Open311", "raw bodies")}
+    names = ("report form", "REST API", "Open311", "raw bodies", "query params")
+    targets = {name: Target(name) for name in names}
 
     @seed(options.seed)
     @config
@@ -171,7 +189,9 @@ def fuzz(options) -> list[Target]:
                     st.just("roads-potholes"), st.sampled_from([MARK, ""]), st.integers()
                 ),
                 "title": st.one_of(text_field(), st.none(), st.lists(st.text(), max_size=3)),
-                "description": text_field(),
+                "description": st.one_of(
+                    text_field(), st.integers(), st.dictionaries(st.text(), st.text(), max_size=2)
+                ),
                 "lat": st.one_of(st.just(point.y), st.floats(), st.text(max_size=10), st.none()),
                 "lon": st.one_of(st.just(point.x), st.floats(), st.text(max_size=10), st.none()),
             },
@@ -233,9 +253,141 @@ def fuzz(options) -> list[Target]:
         response = client.generic("POST", path, raw, content_type=content_type)
         targets["raw bodies"].record(response, (path, content_type, raw[:80]))
 
-    for run in (report_form, rest_api, open311, raw_bodies):
+    @seed(options.seed)
+    @config
+    @given(
+        path=st.sampled_from(
+            [
+                "/api/v1/complaints/",
+                "/api/v1/heatmap/",
+                "/api/v1/map/complaints/",
+                "/api/v1/hotspots/",
+                "/api/v1/figures/arrondissements/",
+                "/api/v1/complaints/nearby/",
+                "/open311/v2/requests.json",
+                "/open311/v2/requests.xml",
+                "/feeds/nearby/",
+                "/map/heat/",
+                "/planning/",
+                "/track/",
+            ]
+        ),
+        query=st.dictionaries(
+            st.sampled_from(
+                [
+                    "bbox",
+                    "in_bbox",
+                    "zoom",
+                    "page",
+                    "page_size",
+                    "lat",
+                    "lon",
+                    "long",
+                    "radius",
+                    "received_before",
+                    "received_after",
+                    "start_date",
+                    "end_date",
+                    "week",
+                    "days",
+                    "metres",
+                    "min_count",
+                    "point",
+                    "dist",
+                    "status",
+                    "category",
+                    "code",
+                    "ordering",
+                ]
+            ),  # fmt: skip
+            st.one_of(
+                st.sampled_from(
+                    [
+                        "-180,-90,180,90",
+                        "-7.7,33.5,-7.5,1e309",
+                        "nan,0,1,1",
+                        "1,2,3",
+                        "9999-12-31",
+                        "0001-01-01T00:00:00Z",
+                        "9999-12-31T23:59:59Z",
+                        "99999999999999999999",
+                        "-1",
+                        "nan",
+                        "inf",
+                        "1e309",
+                        "١٢",
+                        "open",
+                    ]
+                ),  # fmt: skip
+                st.text(max_size=30),
+                st.integers().map(str),
+            ),
+            max_size=4,
+        ),
+    )
+    def query_params(path, query):
+        targets["query params"].record(client.get(path, query), (path, query))
+
+    for run in (report_form, rest_api, open311, raw_bodies, query_params):
         run()
     return list(targets.values())
+
+
+def malformed_documents(client: Client) -> list[str]:
+    """Atom feeds and Open311's XML that an XML parser refuses (issue #22: one stored control
+    character used to break them for everyone)."""
+    from xml.etree import ElementTree
+
+    from districts.models import Authority, Category
+
+    urls = ["/open311/v2/requests.xml"]
+    urls += [f"/feeds/category/{code}/" for code in Category.objects.values_list("code", flat=True)]
+    urls += [
+        f"/feeds/arrondissement/{slug}/"
+        for slug in Authority.objects.filter(kind="arrondissement").values_list("slug", flat=True)
+    ]
+    found = []
+    for url in urls:
+        response = client.get(url)
+        try:
+            ElementTree.fromstring(response.content)
+        except ElementTree.ParseError as error:
+            found.append(f"{url}: {response.status_code} {error}")
+    return found
+
+
+def formula_cells(references: list[str]) -> list[str]:
+    """Cells of the staff export, for the fuzzed reports, that a spreadsheet would run."""
+    import csv
+
+    from django.contrib.auth import get_user_model
+
+    from districts.models import StaffMembership
+
+    user, _created = get_user_model().objects.get_or_create(username="bench-fuzz-supervisor")
+    StaffMembership.objects.get_or_create(user=user, defaults={"role": "supervisor"})
+    client = Client(raise_request_exception=False, HTTP_HOST="localhost")
+    client.force_login(user)
+    wanted = set(references)
+    found = []
+    response = client.get("/staff/export.csv", {"q": MARK, "status": ["submitted"]})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    for row in csv.reader(io.StringIO(text)):
+        if row and row[0] in wanted:
+            found += [
+                f"{row[0]}: {cell[:40]!r}"
+                for cell in row
+                if cell[:1] in "=+-@" and not _is_number(cell)  # longitudes here are negative
+            ]
+    return found
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def unescaped_markup(client: Client, references: list[str]) -> list[str]:
@@ -268,6 +420,8 @@ def main() -> None:
     )
     client = Client(raise_request_exception=False, HTTP_HOST="localhost")
     unsafe = unescaped_markup(client, stored)
+    malformed = malformed_documents(client)
+    formulas = formula_cells(stored)
 
     for target in targets:
         print(
@@ -281,6 +435,12 @@ def main() -> None:
         f"{4 * len(stored)}; unescaped injected markup found: {len(unsafe)}"
     )
     for finding in unsafe[:10]:
+        print(f"    {finding}")
+    print(f"malformed feeds or XML documents: {len(malformed)}")
+    for finding in malformed[:10]:
+        print(f"    {finding}")
+    print(f"staff export cells starting like a formula: {len(formulas)}")
+    for finding in formulas[:10]:
         print(f"    {finding}")
 
 

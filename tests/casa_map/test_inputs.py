@@ -164,3 +164,38 @@ def test_the_form_fields_use_the_same_rules():
     assert field.clean("") is None
     with pytest.raises(ValidationError):
         field.clean("9999-12-31")
+
+
+# What each refusal says, in the visitor's language (French by default): the same words on
+# every surface that uses the parser.
+MESSAGES = [
+    (lambda: inputs.coordinates("nan", 0), "Les coordonnées de l’épingle ne sont pas valides."),
+    (lambda: inputs.coordinates(91, 0), "Les coordonnées de l’épingle ne sont pas valides."),
+    (lambda: inputs.box("1,2,3"), "Indiquez quatre nombres : ouest,sud,est,nord."),
+    (lambda: inputs.box("a,b,c,d"), "Indiquez quatre nombres : ouest,sud,est,nord."),
+    (lambda: inputs.box(["1"]), "Indiquez quatre nombres : ouest,sud,est,nord."),
+    (lambda: inputs.box("3,0,1,1"), "Indiquez quatre nombres : ouest,sud,est,nord."),
+    (
+        lambda: inputs.box("1,-90,3,4"),
+        "Les latitudes doivent être comprises entre -85,05 et 85,05 (les limites de la carte).",
+    ),
+    (lambda: inputs.whole_number("x", low=1, high=9), "Donnez un nombre entier de 1 à 9."),
+    (lambda: inputs.whole_number(0, low=1, high=9), "Donnez un nombre entier de 1 à 9."),
+    (
+        lambda: inputs.day_in_range(date(2200, 1, 1)),
+        "Donnez une date entre le 2000-01-01 et le 2100-12-31.",
+    ),
+    (lambda: inputs.moment("x"), "Donnez une date-heure W3C, par ex. 2026-03-01T00:00:00Z."),
+    (lambda: inputs.text(5), "Saisissez du texte ici."),
+    (lambda: inputs.text("abcd", max_length=3), "3 caractères au maximum."),
+    (lambda: inputs.text_list(5, max_items=2), "Donnez une liste de textes."),
+    (lambda: inputs.text_list(["a", "b", "c"], max_items=2), "2 éléments au maximum."),
+    (lambda: inputs.TextField().clean([1]), "Saisissez du texte ici."),
+]
+
+
+@pytest.mark.parametrize(("refusal", "message"), MESSAGES)
+def test_each_refusal_says_what_to_give(refusal, message):
+    with pytest.raises(ValidationError) as refused:
+        refusal()
+    assert refused.value.messages == [message]
