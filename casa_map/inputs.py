@@ -7,14 +7,15 @@ interface may carry (NUL, other C0 controls, lone surrogates) are refused even e
 whole request, by casa_map.middleware.UnstorableTextMiddleware.
 
 Each parser raises django.core.exceptions.ValidationError with a message in the visitor's
-language; each interface translates it into its own error format (a form error, the API's
-`invalid_parameter`, Open311's error list, a feed's 404).
+language (and no error code: no interface reads one, each shows the message); each interface
+translates it into its own error format (a form error, the API's `invalid_parameter`, Open311's
+error list, a feed's 404).
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -38,13 +39,13 @@ Box = tuple[float, float, float, float]
 def finite_number(value, message) -> float:
     """`value` (a number or its text) as a finite float; `message` otherwise."""
     if isinstance(value, bool):
-        raise ValidationError(message, code="invalid")
+        raise ValidationError(message)
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError) as bad:
-        raise ValidationError(message, code="invalid") from bad
+        raise ValidationError(message) from bad
     if not math.isfinite(number):
-        raise ValidationError(message, code="invalid")
+        raise ValidationError(message)
     return number
 
 
@@ -53,7 +54,7 @@ def coordinates(lat, lon) -> tuple[float, float]:
     message = _("The pin's coordinates are not valid.")
     lat, lon = finite_number(lat, message), finite_number(lon, message)
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValidationError(message, code="invalid")
+        raise ValidationError(message)
     return lat, lon
 
 
@@ -64,17 +65,15 @@ def box(text) -> Box | None:
         return None
     message = _("Give four numbers: west,south,east,north.")
     if not isinstance(text, str):
-        raise ValidationError(message, code="invalid")
+        raise ValidationError(message)
     parts = text.split(",")
     if len(parts) != 4:
-        raise ValidationError(message, code="invalid")
+        raise ValidationError(message)
     west, south, east, north = (finite_number(part, message) for part in parts)
     if not (-180 <= west < east <= 180):
-        raise ValidationError(message, code="invalid")
+        raise ValidationError(message)
     if not (-MERCATOR_MAX_LATITUDE <= south < north <= MERCATOR_MAX_LATITUDE):
-        raise ValidationError(
-            _("Latitudes must lie between -85.05 and 85.05 (the map's limits)."), code="invalid"
-        )
+        raise ValidationError(_("Latitudes must lie between -85.05 and 85.05 (the map's limits)."))
     return west, south, east, north
 
 
@@ -82,17 +81,17 @@ def whole_number(value, *, low: int, high: int, name: str = "") -> int:
     """A whole number from `low` to `high` (its text may not be longer than the bound's)."""
     message = _("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}
     if isinstance(value, bool):
-        raise ValidationError(message, code="invalid")
+        raise ValidationError(message)
     if isinstance(value, int):
         number = value
     else:
-        text = str(value).strip() if isinstance(value, str | int) else ""
-        digits = text.lstrip("-")
+        text = value.strip() if isinstance(value, str) else ""
+        digits = text.removeprefix("-")
         if not digits.isdigit() or not digits.isascii() or len(digits) > len(str(high)) + 1:
-            raise ValidationError(message, code="invalid")
+            raise ValidationError(message)
         number = int(text)
     if not low <= number <= high:
-        raise ValidationError(message, code="invalid")
+        raise ValidationError(message)
     return number
 
 
@@ -108,7 +107,6 @@ def day_in_range(day: date) -> date:
         raise ValidationError(
             _("Give a date between %(first)s and %(last)s.")
             % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()},
-            code="out_of_range",
         )
     return day
 
@@ -124,14 +122,9 @@ def moment(text: str) -> datetime | None:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise ValidationError(_("Give a W3C date-time, e.g. 2026-03-01T00:00:00Z."), code="invalid")
+        raise ValidationError(_("Give a W3C date-time, e.g. 2026-03-01T00:00:00Z."))
     day_in_range(parsed.date())
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
-
-
-def start_of_day(day: date) -> datetime:
-    """The first moment of a day in the city's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def text(value, *, max_length: int | None = None) -> str:
@@ -140,12 +133,10 @@ def text(value, *, max_length: int | None = None) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValidationError(_("Give text here."), code="not_text")
+        raise ValidationError(_("Give text here."))
     value = value.strip()
     if max_length is not None and len(value) > max_length:
-        raise ValidationError(
-            _("At most %(count)d characters.") % {"count": max_length}, code="max_length"
-        )
+        raise ValidationError(_("At most %(count)d characters.") % {"count": max_length})
     return value
 
 
@@ -159,16 +150,12 @@ class TextField(forms.CharField):
 
     def to_python(self, value):
         if value not in self.empty_values and not isinstance(value, str):
-            raise ValidationError(self.error_messages["not_text"], code="not_text")
+            raise ValidationError(self.error_messages["not_text"])
         return super().to_python(value)
 
 
 class BoxField(forms.CharField):
     """`west,south,east,north` in WGS 84 degrees (see `box`)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "west,south,east,north in WGS 84 degrees")
-        super().__init__(**kwargs)
 
     def clean(self, value) -> Box | None:
         return box(super().clean(value))
@@ -189,9 +176,7 @@ def text_list(value, *, max_items: int, max_length: int = 200) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
-        raise ValidationError(_("Give a list of texts."), code="not_text")
+        raise ValidationError(_("Give a list of texts."))
     if len(value) > max_items:
-        raise ValidationError(
-            _("At most %(count)d items.") % {"count": max_items}, code="max_items"
-        )
+        raise ValidationError(_("At most %(count)d items.") % {"count": max_items})
     return [text(item, max_length=max_length) for item in value]

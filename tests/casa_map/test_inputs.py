@@ -96,6 +96,7 @@ def test_page_numbers():
     assert inputs.page_number(None) == 1
     assert inputs.page_number("") == 1
     assert inputs.page_number("3") == 3
+    assert inputs.page_number("1") == 1
     assert inputs.page_number(str(inputs.MAX_PAGE)) == inputs.MAX_PAGE
     for bad in ("0", str(inputs.MAX_PAGE + 1), "-1"):
         with pytest.raises(ValidationError):
@@ -171,6 +172,8 @@ def test_the_form_fields_use_the_same_rules():
 MESSAGES = [
     (lambda: inputs.coordinates("nan", 0), "Les coordonnées de l’épingle ne sont pas valides."),
     (lambda: inputs.coordinates(91, 0), "Les coordonnées de l’épingle ne sont pas valides."),
+    (lambda: inputs.coordinates(0, "nan"), "Les coordonnées de l’épingle ne sont pas valides."),
+    (lambda: inputs.coordinates(0, 181), "Les coordonnées de l’épingle ne sont pas valides."),
     (lambda: inputs.box("1,2,3"), "Indiquez quatre nombres : ouest,sud,est,nord."),
     (lambda: inputs.box("a,b,c,d"), "Indiquez quatre nombres : ouest,sud,est,nord."),
     (lambda: inputs.box(["1"]), "Indiquez quatre nombres : ouest,sud,est,nord."),
