@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from districts.models import Category
-from issues.models import Complaint
+from issues.models import Complaint, Event
 from issues.services import transition
 
 pytestmark = pytest.mark.usefixtures("casablanca")
@@ -113,3 +113,13 @@ def test_confirmation_page_gives_the_private_link_to_the_reporter_only(client, p
 
     assert complaint.owner_key in client.get(url).content.decode()
     assert complaint.owner_key not in Client().get(url).content.decode()
+
+
+def test_a_rating_is_an_internal_event_of_the_timeline(client, resolved_by_citizen):
+    url = f"/track/{resolved_by_citizen.reference}/"
+
+    client.post(url + "rate/", {"rating": "2", "comment": "Mal rebouché"})
+
+    event = resolved_by_citizen.events.get(kind=Event.Kind.RATED)
+    assert (event.is_public, event.internal_note) == (False, "2/5 — Mal rebouché")
+    assert "Mal rebouché" not in Client().get(url).content.decode()  # not on the public page
