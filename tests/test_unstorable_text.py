@@ -4,36 +4,14 @@ every route of the site: a clean 400 in the visitor's language, never a 500, not
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from issues.models import Complaint
+from tests.routes import concrete, route_patterns
 
-PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
-
-
-def route_paths(patterns=None, prefix="") -> list[str]:
-    """Every route of the URL map as a concrete path (parameters filled with a plausible word);
-    the admin's regular-expression routes are represented by its index."""
-    paths = []
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        route = getattr(entry.pattern, "_route", None)
-        if route is None:
-            continue
-        if isinstance(entry, URLResolver):
-            if route == "admin/":
-                paths.append("/admin/")
-            else:
-                paths.extend(route_paths(entry.url_patterns, prefix + route))
-        elif isinstance(entry, URLPattern):
-            paths.append("/" + PARAMETER.sub("word", prefix + route))
-    return sorted(set(paths))
-
-
-ROUTES = route_paths()
+ROUTES = [concrete(route) for route in route_patterns()]
 
 
 def test_every_route_of_the_site_is_covered():

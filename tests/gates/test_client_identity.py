@@ -15,18 +15,9 @@ from django.test import Client, RequestFactory
 
 from casa_map.clients import client_ip, client_key
 from issues.models import Complaint
+from tests.gates.common import report_fields
 
 pytestmark = pytest.mark.django_db
-
-
-def filing(point) -> dict:
-    return {
-        "category": "roads-potholes",
-        "title": "Nid de poule",
-        "description": "Profond.",
-        "lat": point.y,
-        "lon": point.x,
-    }
 
 
 def post_json(url: str, body: dict, headers: dict | None = None) -> tuple[int, dict]:
@@ -49,7 +40,7 @@ def test_a_forged_forwarded_for_does_not_reset_the_limit_on_the_real_server(
     """Over real HTTP: after the 429, a new X-Forwarded-For on each request still gets 429."""
     settings.REPORT_RATE_LIMIT = "2/h"
     url = f"{live_city.url}/api/v1/complaints/"
-    body = filing(point_in("anfa"))
+    body = report_fields(point_in("anfa"))
 
     statuses = [post_json(url, body)[0] for _ in range(3)]
     forged = [post_json(url, body, {"X-Forwarded-For": f"203.0.113.{n}"})[0] for n in range(1, 4)]
@@ -61,7 +52,7 @@ def test_a_forged_forwarded_for_does_not_reset_the_limit_on_the_real_server(
 
 def test_the_api_and_the_web_form_share_one_report_limit(client, point_in, settings):
     settings.REPORT_RATE_LIMIT = "2/h"
-    body = filing(point_in("anfa"))
+    body = report_fields(point_in("anfa"))
 
     web = client.post("/report/", {**body, "kind": "complaint"}).status_code
     api = client.post("/api/v1/complaints/", body).status_code
@@ -162,7 +153,7 @@ def test_trace_is_refused_on_every_page(client):
 
 def test_a_repeated_submission_key_from_someone_else_learns_nothing(client, point_in):
     key = str(uuid.uuid4())
-    body = json.dumps(filing(point_in("anfa")))
+    body = json.dumps(report_fields(point_in("anfa")))
     first = client.post(
         "/api/v1/complaints/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
     )
@@ -182,7 +173,7 @@ def test_a_repeated_submission_key_from_someone_else_learns_nothing(client, poin
 
 def test_a_stranger_resending_a_forms_key_gets_no_private_link(client, point_in):
     key = str(uuid.uuid4())
-    data = {**filing(point_in("anfa")), "kind": "complaint", "submission_key": key}
+    data = {**report_fields(point_in("anfa")), "kind": "complaint", "submission_key": key}
     client.post("/report/", data)
     complaint = Complaint.objects.get()
 
@@ -198,7 +189,7 @@ def test_a_stranger_resending_a_forms_key_gets_no_private_link(client, point_in)
 def test_the_same_citizen_resending_from_another_browser_gets_the_report(client, point_in):
     """An offline outbox's retry may come without the first answer's session cookie."""
     key = str(uuid.uuid4())
-    data = {**filing(point_in("anfa")), "kind": "complaint", "submission_key": key}
+    data = {**report_fields(point_in("anfa")), "kind": "complaint", "submission_key": key}
     client.post("/report/", data)
 
     retry = Client().post("/report/", data, HTTP_X_REQUESTED_WITH="fetch")

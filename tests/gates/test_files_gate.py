@@ -24,6 +24,7 @@ from pypdf.generic import (
 from issues.attachments import AttachmentRejected, prepare
 from issues.models import Attachment, Complaint
 from tests.factories import StaffMembershipFactory
+from tests.gates.common import report_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -45,16 +46,6 @@ def phone_jpeg(target_bytes: int = 3_900_000) -> bytes:
         if out.tell() >= target_bytes:
             return out.getvalue()
         side += 400
-
-
-def report_fields(point) -> dict:
-    return {
-        "category": "roads-potholes",
-        "title": "Nid de poule",
-        "description": "Profond.",
-        "lat": point.y,
-        "lon": point.x,
-    }
 
 
 def test_a_photo_declaring_too_many_pixels_is_refused_from_its_header(settings):
