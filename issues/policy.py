@@ -113,9 +113,8 @@ def works_for(user: AbstractBaseUser, authority_id: int) -> bool:
 def requester_identity(request: HttpRequest) -> str:
     """The account when signed in, else the client's address (casa_map.clients): what a
     submission, a support or a flag is counted once for."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"account:{user.pk}"
+    if request.user.is_authenticated:
+        return f"account:{request.user.pk}"
     return f"client:{client_key(request)}"
 
 
@@ -133,15 +132,13 @@ def remember_ownership(request: HttpRequest, complaint: Complaint) -> None:
 def is_owner(request: HttpRequest, complaint: Complaint) -> bool:
     """The reporter: their account, the browser session that sent it, or the private link
     (`?key=`, remembered in the session once shown)."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and complaint.reporter_id == user.pk:
+    if request.user.is_authenticated and complaint.reporter_id == request.user.pk:
         return True
-    key = request.GET.get("key", "")
+    key = request.GET.get("key")
     if key and secrets.compare_digest(key, complaint.owner_key):
         remember_ownership(request, complaint)
         return True
-    session = getattr(request, "session", None)
-    return session is not None and complaint.reference in session.get(OWNED_REPORTS, [])
+    return complaint.reference in request.session.get(OWNED_REPORTS, [])
 
 
 def is_same_submitter(request: HttpRequest, complaint: Complaint) -> bool:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from districts.models import Authority
 from issues import moderation, policy
 from issues.attachments import prepare
+from issues.services import transition
 from tests.factories import StaffMembershipFactory, UserFactory
 from tests.media import photo_upload, with_public_copies
 
@@ -94,3 +95,83 @@ def test_an_original_photo_is_served_to_the_handling_staff_only(report_in, casab
     original = [status_for(user, photo.file) for user in (None, maarif_agent, anfa_agent)]
     public = [status_for(user, photo.public_file) for user in (None, maarif_agent, anfa_agent)]
     assert (original, public) == ([404, 404, 200], [200, 200, 200])
+
+
+@pytest.fixture
+def resolved_with_photo(report_in):
+    """A signed-in citizen's resolved report with a photo (its public copy made)."""
+    citizen = UserFactory()
+    complaint = with_public_copies(
+        report_in("anfa", reporter=citizen, attachments=[prepare(photo_upload())])
+    )
+    staff = StaffMembershipFactory(authority=complaint.authority).user
+    transition(complaint=complaint, to_status="acknowledged", actor=staff)
+    transition(complaint=complaint, to_status="resolved", actor=staff, public_message="Fait.")
+    return complaint, citizen
+
+
+def test_the_reporters_account_the_private_link_and_the_session_make_the_owner(
+    resolved_with_photo,
+):
+    complaint, citizen = resolved_with_photo
+    rate_form = f'action="/track/{complaint.reference}/rate/"'
+    signed_in, with_link, stranger = Client(), Client(), Client()
+    signed_in.force_login(citizen)
+
+    assert rate_form in signed_in.get(f"/track/{complaint.reference}/").content.decode()
+    linked = with_link.get(f"/track/{complaint.reference}/?key={complaint.owner_key}")
+    assert linked.status_code == 302  # the key leaves the address bar…
+    assert rate_form in with_link.get(linked["Location"]).content.decode()  # …and is remembered
+    assert rate_form not in stranger.get(f"/track/{complaint.reference}/").content.decode()
+    wrong_key = stranger.get(f"/track/{complaint.reference}/?key=not-the-key", follow=True)
+    assert rate_form not in wrong_key.content.decode()
+
+
+def test_a_signed_in_citizen_supports_once_from_any_address(report_in):
+    complaint = report_in("anfa")
+    citizen = UserFactory()
+    answers = []
+    for address in ("198.51.100.40", "203.0.113.41"):
+        client = Client(REMOTE_ADDR=address)
+        client.force_login(citizen)
+        answers.append(
+            client.post(
+                f"/track/{complaint.reference}/support/", HTTP_X_REQUESTED_WITH="fetch"
+            ).json()["counted"]
+        )
+
+    assert answers == [True, False]
+
+
+def test_a_hidden_photo_of_a_public_report_is_served_to_no_one_but_the_staff(
+    resolved_with_photo,
+):
+    complaint, citizen = resolved_with_photo
+    photo = complaint.attachments.get()
+    photo.is_hidden = True
+    photo.save(update_fields=["is_hidden"])
+    url = reverse("attachment-file", args=[photo.public_file.name])
+    owner, staff = Client(), Client()
+    owner.force_login(citizen)
+    staff.force_login(StaffMembershipFactory(authority=complaint.authority).user)
+
+    assert (Client().get(url).status_code, owner.get(url).status_code) == (404, 404)
+    assert staff.get(url).status_code == 200
+
+
+def test_the_reporter_of_a_pending_report_sees_its_public_copies_not_its_original(report_in):
+    citizen = UserFactory()
+    complaint = with_public_copies(
+        report_in(
+            "anfa", reporter=citizen, premoderated=True, attachments=[prepare(photo_upload())]
+        )
+    )
+    photo = complaint.attachments.get()
+    owner = Client()
+    owner.force_login(citizen)
+
+    def status(client, stored) -> int:
+        return client.get(reverse("attachment-file", args=[stored.name])).status_code
+
+    assert (status(owner, photo.public_file), status(owner, photo.file)) == (200, 404)
+    assert status(Client(), photo.public_file) == 404
