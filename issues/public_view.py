@@ -6,7 +6,8 @@ surface (REST, Open311, tracking page, feeds, nearby offers, the public map) goe
 - No personal field is even read.
 - **Position.** A complaint of a sensitive category (PRIVACY_SENSITIVE_CATEGORIES, e.g. noise: it
   points at a neighbour) is shown at the centre of its cell of a grid PRIVACY_GRID_METRES wide
-  (ST_SnapToGrid on WGS 84, the same rounding in Python), never at its own point. Every public
+  (ST_SnapToGrid on WGS 84, computed by PostgreSQL in every public query), never at its own
+  point. Every public
   filter by place (box, distance) is applied to that public position too, so narrowing a box or
   a radius cannot find the exact point either: `public_location` is an annotation of the
   queryset, and `inside` / `near` filter on it (the GiST index on the true location still
@@ -50,24 +51,9 @@ def grid_steps() -> tuple[float, float]:
     return step_lon, step_lat
 
 
-def generalised(point: Point) -> Point:
-    """The centre of the grid cell holding `point` (as ST_SnapToGrid rounds it)."""
-    step_lon, step_lat = grid_steps()
-    return Point(
-        round(point.x / step_lon) * step_lon, round(point.y / step_lat) * step_lat, srid=4326
-    )
-
-
-def is_sensitive(complaint: Complaint) -> bool:
-    return complaint.category.code in settings.PRIVACY_SENSITIVE_CATEGORIES
-
-
 def public_point(complaint: Complaint) -> Point:
-    """Where the public may see `complaint` (the annotation when the queryset made it)."""
-    annotated = getattr(complaint, "public_location", None)
-    if annotated is not None:
-        return annotated
-    return generalised(complaint.location) if is_sensitive(complaint) else complaint.location
+    """Where the public may see `complaint`: the position the public querysets annotate."""
+    return complaint.public_location
 
 
 def _public_location_expression():

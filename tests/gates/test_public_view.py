@@ -6,6 +6,7 @@ hidden code answers exactly as an unknown one."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -229,3 +230,74 @@ def test_a_moderators_decision_moves_the_counts_at_once(client, cases):
     after = client.get("/api/v1/heatmap/", {"zoom": 12}).json()
 
     assert after["total"] + after["suppressed"] == before["total"] + before["suppressed"] + 1
+
+
+def test_an_ordinary_report_shows_at_its_own_point(client, cases, report_in):
+    pothole = report_in("maarif")
+
+    feature = client.get(f"/api/v1/complaints/{pothole.reference}/").json()
+    (request,) = client.get(f"/open311/v2/requests/{pothole.reference}.json").json()
+
+    assert feature["geometry"]["coordinates"] == pytest.approx(
+        [pothole.location.x, pothole.location.y], abs=1e-9
+    )
+    assert (request["long"], request["lat"]) == (
+        round(pothole.location.x, 7),
+        round(pothole.location.y, 7),
+    )
+
+
+def test_the_grid_is_square_on_the_ground_here(client, cases, settings):
+    """Both coordinates of a sensitive report's public position sit on the grid: latitude in
+    steps of PRIVACY_GRID_METRES, longitude in steps as wide on the ground at the city's
+    latitude (wider in degrees)."""
+    feature = client.get(f"/api/v1/complaints/{cases['noise'].reference}/").json()
+    lon, lat = feature["geometry"]["coordinates"]
+    step_lat = settings.PRIVACY_GRID_METRES / 111_320
+    step_lon = step_lat / math.cos(math.radians(33.57))
+
+    assert lon / step_lon == pytest.approx(round(lon / step_lon), abs=1e-6)
+    assert lat / step_lat == pytest.approx(round(lat / step_lat), abs=1e-6)
+
+
+def test_place_filters_find_sensitive_reports_by_their_public_position(
+    client, casablanca, point_in, settings
+):
+    """Four noise reports, one in each corner of one grid cell: a box or a radius around the
+    cell's centre finds all four (the index's window is widened by a cell on every side)."""
+    step_lat = settings.PRIVACY_GRID_METRES / 111_320
+    step_lon = step_lat / math.cos(math.radians(33.57))
+    anfa = point_in("anfa")
+    centre = Point(
+        round(anfa.x / step_lon) * step_lon, round(anfa.y / step_lat) * step_lat, srid=4326
+    )
+    noise = Category.objects.get(code="noise")
+    for east, north in ((0.4, 0.4), (-0.4, 0.4), (0.4, -0.4), (-0.4, -0.4)):
+        create_complaint(
+            category=noise,
+            location=Point(centre.x + east * step_lon, centre.y + north * step_lat, srid=4326),
+            title="Bruit",
+            description="La nuit.",
+        )
+    tiny = f"{centre.x - 1e-6},{centre.y - 1e-6},{centre.x + 1e-6},{centre.y + 1e-6}"
+
+    in_box = client.get("/api/v1/complaints/", {"in_bbox": tiny, "category": "noise"}).json()
+    near = client.get(
+        "/api/v1/complaints/",
+        {"point": f"{centre.x},{centre.y}", "dist": 5, "category": "noise"},
+    ).json()
+    offered = client.get(
+        "/api/v1/complaints/nearby/", {"lat": centre.y, "lon": centre.x, "category": "noise"}
+    ).json()
+
+    assert (in_box["count"], near["count"], len(offered)) == (4, 4, 4)
+    assert {o["distance_m"] for o in offered} == {0}
+
+
+def test_the_public_querysets_do_not_read_personal_fields(cases):
+    from issues.public_view import published
+
+    deferred = published().first().get_deferred_fields()
+
+    assert {"reporter_id", "contact_name", "contact_email", "contact_phone"} <= deferred
+    assert "submitter_key" in deferred
