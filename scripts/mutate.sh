@@ -18,7 +18,7 @@ declare -A GUARDS=(
   [casa_map/inputs.py]="tests/casa_map/test_inputs.py"
   [issues/policy.py]="tests/gates/test_policy.py tests/gates/test_client_identity.py tests/staff/test_scope.py tests/issues/test_owner_actions.py tests/issues/test_submission_key.py tests/issues/test_attachment_files.py"
   [issues/public_view.py]="tests/gates/test_public_view.py tests/planning/test_heatmap.py tests/issues/test_public_map_api.py"
-  [districts/routing.py]="tests/districts/test_routing.py"
+  [districts/routing.py]="tests/districts/test_routing.py tests/districts/test_api.py"
 )
 modules=("$@")
 [[ ${#modules[@]} -gt 0 ]] || modules=(casa_map/inputs.py issues/policy.py issues/public_view.py districts/routing.py)

@@ -182,6 +182,9 @@ def test_route_categories_answers_every_category_at_once(casablanca, point_in):
     assert decisions["electricity"].authority.slug == "srm-casablanca-settat"
     assert decisions["waste-collection"].authority.slug == "arma"
     assert len(decisions) == Category.objects.count()
+    for decision in decisions.values():  # the area that decided is the handler's own
+        assert decision.service_area.authority == decision.authority
+        assert decision.service_area.geometry.covers(point_in("anfa"))
 
 
 def test_bulk_routing_agrees_with_route_point_by_point(casablanca, arrondissement_features):
