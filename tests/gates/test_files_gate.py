@@ -225,3 +225,37 @@ def test_a_json_report_with_a_list_for_its_title_is_refused(client, point_in):
     assert response.status_code == 400
     assert "title" in response.json()["fields"]
     assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/complaints/", "/report/"])
+def test_over_real_http_the_bomb_is_refused_and_the_phone_photo_filed(live_city, point_in, path):
+    """On the live server (a real socket, Django's upload handlers spooling to disk): the same
+    answers as in process."""
+    import requests
+
+    fields = {**report_fields(point_in("anfa")), "kind": "complaint"}
+    browser = requests.Session()
+    browser.get(f"{live_city.url}/report/", timeout=60)  # the form's CSRF cookie
+    headers = {
+        "X-Requested-With": "fetch",  # the report page's own script: JSON answers
+        "X-CSRFToken": browser.cookies.get("csrftoken", ""),
+        "Referer": f"{live_city.url}/report/",
+    }
+    bomb = browser.post(
+        f"{live_city.url}{path}",
+        data=fields,
+        files={"attachments": ("bomb.png", bomb_png(), "image/png")},
+        headers=headers,
+        timeout=60,
+    )
+    photo = browser.post(
+        f"{live_city.url}{path}",
+        data=fields,
+        files={"attachments": ("phone.jpg", phone_jpeg(), "image/jpeg")},
+        headers=headers,
+        timeout=60,
+    )
+
+    assert bomb.status_code == 400
+    assert photo.status_code == 201, photo.text[:500]
+    assert Complaint.objects.get().attachments.count() == 1
