@@ -184,6 +184,7 @@ MESSAGES = [
     ),
     (lambda: inputs.whole_number("x", low=1, high=9), "Donnez un nombre entier de 1 à 9."),
     (lambda: inputs.whole_number(0, low=1, high=9), "Donnez un nombre entier de 1 à 9."),
+    (lambda: inputs.whole_number(True, low=0, high=9), "Donnez un nombre entier de 0 à 9."),
     (
         lambda: inputs.day_in_range(date(2200, 1, 1)),
         "Donnez une date entre le 2000-01-01 et le 2100-12-31.",
