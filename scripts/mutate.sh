@@ -16,7 +16,7 @@ export DATABASE_URL="${MUTATE_DATABASE_URL:-postgis:///casa_map_mutate}"
 
 declare -A GUARDS=(
   [casa_map/inputs.py]="tests/casa_map/test_inputs.py"
-  [issues/policy.py]="tests/gates/test_policy.py tests/gates/test_client_identity.py tests/staff/test_scope.py tests/issues/test_owner_actions.py tests/issues/test_submission_key.py tests/issues/test_attachment_files.py"
+  [issues/policy.py]="tests/gates/test_policy.py tests/gates/test_client_identity.py tests/staff/test_scope.py tests/staff/test_workflow.py tests/issues/test_owner_actions.py tests/issues/test_submission_key.py tests/issues/test_attachment_files.py"
   [issues/public_view.py]="tests/gates/test_public_view.py tests/planning/test_heatmap.py tests/issues/test_public_map_api.py"
   [districts/routing.py]="tests/districts/test_routing.py tests/districts/test_api.py"
 )

@@ -11,8 +11,10 @@ from django.urls import reverse
 from districts.models import Authority
 from issues import moderation, policy
 from issues.attachments import prepare
+from issues.models import Complaint
 from issues.services import transition
 from tests.factories import StaffMembershipFactory, UserFactory
+from tests.gates.common import report_fields
 from tests.media import photo_upload, with_public_copies
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +177,45 @@ def test_the_reporter_of_a_pending_report_sees_its_public_copies_not_its_origina
 
     assert (status(owner, photo.public_file), status(owner, photo.file)) == (200, 404)
     assert status(Client(), photo.public_file) == 404
+
+
+def test_the_private_link_works_on_the_request_that_carries_it(resolved_with_photo):
+    complaint, _citizen = resolved_with_photo
+    fresh = Client()
+
+    answer = fresh.post(
+        f"/track/{complaint.reference}/rate/?key={complaint.owner_key}", {"rating": "4"}
+    )
+
+    assert answer.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.satisfaction == 4
+
+
+def test_a_browser_owns_every_report_it_sent(client, point_in):
+    for title in ("Premier", "Second"):
+        client.post(
+            "/report/",
+            {**report_fields(point_in("anfa")), "kind": "complaint", "title": title},
+        )
+    first, second = Complaint.objects.order_by("id")
+
+    assert client.get(f"/report/{first.reference}/sent/").context["owner_url"]
+    assert client.get(f"/report/{second.reference}/sent/").context["owner_url"]
+    assert not Client().get(f"/report/{first.reference}/sent/").context["owner_url"]
+
+
+def test_the_planners_page_links_hotspots_to_the_staff_pages_for_staff_only(
+    client, file_at, settings
+):
+    settings.HOTSPOT_MIN_COUNT = 3
+    for east in (0, 10, 20, 30):
+        complaint = file_at("anfa", east_m=east)
+    staff = Client()
+    staff.force_login(StaffMembershipFactory(authority=complaint.authority).user)
+    citizen = Client()
+    citizen.force_login(UserFactory())
+    staff_link = f'href="/staff/complaints/{complaint.reference}/"'
+
+    assert staff_link in staff.get("/planning/", {"min_count": 3}).content.decode()
+    assert staff_link not in citizen.get("/planning/", {"min_count": 3}).content.decode()
