@@ -294,6 +294,48 @@ def test_place_filters_find_sensitive_reports_by_their_public_position(
     assert {o["distance_m"] for o in offered} == {0}
 
 
+def test_a_radius_keeps_what_is_within_it_and_nothing_beyond(client, casablanca, point_in):
+    """Reports 1,400 m east of the centre are found within 1,500 m (the index's window spans
+    the whole radius), and the one in the next grid cell of a sensitive category is not found
+    within 5 m (its public position is a cell away, though the window holds it)."""
+    anfa = point_in("anfa")
+    metres_east = 1 / (111_320 * math.cos(math.radians(anfa.y)))
+    potholes, noise = (
+        Category.objects.get(code="roads-potholes"),
+        Category.objects.get(code="noise"),
+    )
+    far = create_complaint(
+        category=potholes,
+        location=Point(anfa.x + 1400 * metres_east, anfa.y, srid=4326),
+        title="Loin",
+        description="À l'est.",
+    )
+    create_complaint(
+        category=potholes,
+        location=Point(anfa.x + 1600 * metres_east, anfa.y, srid=4326),
+        title="Trop loin",
+        description="Plus à l'est.",
+    )
+
+    within = client.get("/api/v1/complaints/", {"point": f"{anfa.x},{anfa.y}", "dist": 1500}).json()
+
+    assert [f["properties"]["reference"] for f in within["features"]] == [far.reference]
+    step_lat = 250 / 111_320
+    step_lon = step_lat / math.cos(math.radians(33.57))
+    centre = Point(round(anfa.x / step_lon) * step_lon, round(anfa.y / step_lat) * step_lat)
+    create_complaint(
+        category=noise,
+        location=Point(centre.x + step_lon, centre.y, srid=4326),
+        title="Bruit à côté",
+        description="Dans la cellule voisine.",
+    )
+    next_cell = client.get(
+        "/api/v1/complaints/",
+        {"point": f"{centre.x},{centre.y}", "dist": 5, "category": "noise"},
+    ).json()
+    assert next_cell["count"] == 0
+
+
 def test_the_public_querysets_do_not_read_personal_fields(cases):
     from issues.public_view import published
 
