@@ -219,3 +219,17 @@ def test_the_planners_page_links_hotspots_to_the_staff_pages_for_staff_only(
 
     assert staff_link in staff.get("/planning/", {"min_count": 3}).content.decode()
     assert staff_link not in citizen.get("/planning/", {"min_count": 3}).content.decode()
+
+
+def test_only_a_member_of_the_handling_authority_can_be_assigned(report_in):
+    from issues.errors import InvalidTransition
+    from issues.services import assign
+
+    complaint = report_in("anfa")
+    manager = StaffMembershipFactory(authority=complaint.authority, role="manager").user
+
+    for outsider in (UserFactory(), StaffMembershipFactory(authority=None, role="supervisor").user):
+        with pytest.raises(InvalidTransition):
+            assign(complaint=complaint, agent=outsider, actor=manager)
+    complaint.refresh_from_db()
+    assert complaint.assigned_to is None
