@@ -295,8 +295,8 @@ def test_place_filters_find_sensitive_reports_by_their_public_position(
 
 
 def test_a_radius_keeps_what_is_within_it_and_nothing_beyond(client, casablanca, point_in):
-    """Reports 1,400 m east of the centre are found within 1,500 m (the index's window spans
-    the whole radius), and the one in the next grid cell of a sensitive category is not found
+    """A report 1,495 m east of the centre is found within 1,500 m (the index's window spans the
+    whole radius, measured at the point's latitude), one 1,600 m east is not, and the one in the next grid cell of a sensitive category is not found
     within 5 m (its public position is a cell away, though the window holds it)."""
     anfa = point_in("anfa")
     metres_east = 1 / (111_320 * math.cos(math.radians(anfa.y)))
@@ -306,7 +306,7 @@ def test_a_radius_keeps_what_is_within_it_and_nothing_beyond(client, casablanca,
     )
     far = create_complaint(
         category=potholes,
-        location=Point(anfa.x + 1400 * metres_east, anfa.y, srid=4326),
+        location=Point(anfa.x + 1495 * metres_east, anfa.y, srid=4326),
         title="Loin",
         description="À l'est.",
     )
