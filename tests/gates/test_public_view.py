@@ -296,8 +296,9 @@ def test_place_filters_find_sensitive_reports_by_their_public_position(
 
 def test_a_radius_keeps_what_is_within_it_and_nothing_beyond(client, casablanca, point_in):
     """A report 1,495 m east of the centre is found within 1,500 m (the index's window spans the
-    whole radius, measured at the point's latitude), one 1,600 m east is not, and the one in the next grid cell of a sensitive category is not found
-    within 5 m (its public position is a cell away, though the window holds it)."""
+    whole radius, measured at the point's latitude), one 1,600 m east is not, and the one in
+    the next grid cell of a sensitive category is not found within 5 m (its public position is
+    a cell away, though the window holds it)."""
     anfa = point_in("anfa")
     metres_east = 1 / (111_320 * math.cos(math.radians(anfa.y)))
     potholes, noise = (
