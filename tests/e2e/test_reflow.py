@@ -1,0 +1,96 @@
+"""Every page fits a phone (WCAG 1.4.10 Reflow, which axe-core does not check): at 320 and
+390 CSS pixels wide, in French and in Arabic (right to left), no page scrolls sideways and no
+visible element lies outside the screen — but inside a map, or inside a table's own scrolling
+box. Issue #23's first finding: the header's links pushed pages to ~564 px, and in Arabic off to
+the left."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.test_accessibility import PUBLIC_PAGES, complaint_with_history, sign_in
+
+pytestmark = pytest.mark.e2e
+
+__all__ = ["complaint_with_history"]  # the fixture, imported for this module's tests
+
+OUTSIDE = """() => {
+  const width = window.innerWidth;
+  const outside = [];
+  for (const element of document.querySelectorAll('body *')) {
+    if (element.closest('.leaflet-container, .map-frame, table, iframe')) continue;
+    const style = getComputedStyle(element);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    const box = element.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) continue;  // screen-reader-only text is clipped to 1 px
+    if (box.right > width + 1 || box.left < -1) {
+      const where = `${Math.round(box.left)}..${Math.round(box.right)}`;
+      outside.push(`${element.tagName.toLowerCase()}.${element.className} ${where}`);
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width, outside: outside.slice(0, 5)};
+}"""
+
+
+def overflowing(page, base_url: str, paths: list[str]) -> dict[str, dict]:
+    found = {}
+    for path in paths:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        measured = page.evaluate(OUTSIDE)
+        if measured["scroll"] > measured["width"] or measured["outside"]:
+            found[path] = measured
+    return found
+
+
+@pytest.fixture
+def phone(browser):
+    contexts = []
+
+    def _phone(locale: str, width: int):
+        context = browser.new_context(locale=locale, viewport={"width": width, "height": 740})
+        context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        contexts.append(context)
+        return context.new_page()
+
+    yield _phone
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("locale", ["fr-FR", "ar-MA"])
+def test_public_pages_fit_a_phone(live_city, phone, complaint_with_history, locale, width):
+    reference = complaint_with_history.reference
+    paths = [*PUBLIC_PAGES, f"/track/{reference}/", f"/report/{reference}/sent/"]
+
+    assert overflowing(phone(locale, width), live_city.url, paths) == {}
+
+
+@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("locale", ["fr-FR", "ar-MA"])
+def test_staff_pages_fit_a_phone(live_city, phone, complaint_with_history, locale, width):
+    page = phone(locale, width)
+    sign_in(page, live_city.url, "agent.anfa@example.org")
+    paths = [
+        "/staff/",
+        f"/staff/complaints/{complaint_with_history.reference}/",
+        "/staff/moderation/",
+        "/my/reports/",
+    ]
+
+    assert overflowing(page, live_city.url, paths) == {}
+
+
+def test_the_check_finds_a_page_wider_than_the_phone(live_city, phone):
+    """Guards the guard: an element wider than the screen is reported."""
+    page = phone("fr-FR", 320)
+    page.goto(live_city.url + "/track/")
+    page.evaluate(  # through the CSSOM: the Content-Security-Policy refuses inline styles
+        "() => { const wide = document.createElement('div'); wide.textContent = 'large';"
+        " wide.style.width = '600px'; document.querySelector('main').append(wide); }"
+    )
+
+    measured = page.evaluate(OUTSIDE)
+
+    assert measured["outside"] == ["div. 16..616"]
