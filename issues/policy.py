@@ -154,10 +154,18 @@ def is_same_submitter(request: HttpRequest, complaint: Complaint) -> bool:
 # --- Files ---------------------------------------------------------------------------------
 
 
+def _is_original_photo(attachment: Attachment, stored) -> bool:
+    """The photo as received: faces and plates not blurred."""
+    return attachment.kind == Attachment.Kind.IMAGE and stored == attachment.file
+
+
 def is_public_file(attachment: Attachment, stored) -> bool:
     """The public copy or thumbnail of a photo, or a PDF, not hidden, of a public report."""
-    is_original_photo = attachment.kind == Attachment.Kind.IMAGE and stored == attachment.file
-    return not (is_original_photo or attachment.is_hidden or not attachment.complaint.is_public)
+    return not (
+        _is_original_photo(attachment, stored)
+        or attachment.is_hidden
+        or not attachment.complaint.is_public
+    )
 
 
 def may_see_file(request: HttpRequest, attachment: Attachment, stored) -> bool:
@@ -168,7 +176,6 @@ def may_see_file(request: HttpRequest, attachment: Attachment, stored) -> bool:
         return True
     if in_scope(request.user, attachment.complaint):
         return True
-    is_original_photo = attachment.kind == Attachment.Kind.IMAGE and stored == attachment.file
-    return not (is_original_photo or attachment.is_hidden) and is_owner(
+    return not (_is_original_photo(attachment, stored) or attachment.is_hidden) and is_owner(
         request, attachment.complaint
     )

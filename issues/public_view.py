@@ -105,13 +105,12 @@ def inside(
 
 def near(complaints: QuerySet[Complaint], point: Point, metres: float) -> QuerySet[Complaint]:
     """Complaints whose public position is within `metres` of `point` (on the sphere),
-    annotated with `distance` to it."""
-    step_lon, step_lat = grid_steps()
-    dlat = metres / METRES_PER_DEGREE_LATITUDE + step_lat
+    annotated with `distance` to it. The box `metres` around the point, widened by a cell, only
+    lets the GiST index narrow the candidates; the distance is measured in metres."""
+    dlat = metres / METRES_PER_DEGREE_LATITUDE
     dlon = metres / (METRES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(point.y)), 0.01))
-    dlon += step_lon
-    window = Polygon.from_bbox((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
+    around = (point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat)
     return complaints.filter(
-        location__intersects=window,
+        location__intersects=_widened_box(around),
         public_location__distance_lte=(point, D(m=metres)),
     ).annotate(distance=Distance("public_location", point))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.geos import Point
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.fields.files import FieldFile
 
@@ -16,7 +15,6 @@ from districts.models import Category
 from . import public_view
 from .models import Attachment, Complaint, Event, QueueTally
 
-METRES_PER_DEGREE_LATITUDE = 111_320
 # At street zoom the public map shows single pins, at most this many (the newest) in the view.
 PUBLIC_MAP_PIN_LIMIT = 2000
 
@@ -67,14 +65,6 @@ def attachment_file(name: str) -> tuple[Attachment, FieldFile]:
         if stored.name == name:
             return attachment, stored
     raise Attachment.DoesNotExist(name)
-
-
-def search_window(point: Point, metres: float) -> Polygon:
-    """A lon/lat box at least `metres` around the point, only so the GiST index can narrow the
-    candidates; the distance itself is then measured in metres on the sphere."""
-    dlat = metres / METRES_PER_DEGREE_LATITUDE
-    dlon = metres / (METRES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(point.y)), 0.01))
-    return Polygon.from_bbox((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
 
 
 def nearby_open_complaints(
