@@ -8,6 +8,7 @@ import folium
 from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.ops import unary_union
@@ -38,17 +39,19 @@ def base_map(*, bounds: list[list[float]]) -> folium.Map:
 
 
 def arrondissements_map(boundaries: list[dict]) -> folium.Map:
-    """The 16 arrondissements with their French and Arabic names, drawn from data embedded in the
-    page, so they show even when tiles cannot load."""
+    """The 16 arrondissements, named in the page's language only (two scripts side by side
+    overlapped on a phone), drawn from data embedded in the page, so they show even when tiles
+    cannot load. Labels that would overlap a label already drawn are hidden until one zooms in
+    (LABEL_COLLISIONS); the tooltip names every arrondissement anyway."""
+    arabic = (get_language() or "fr").startswith("ar")
     features = [
         {
             "type": "Feature",
             "geometry": json.loads(row["geometry"]),
             "properties": {
                 "slug": row["slug"],
-                "name_fr": row["name_fr"],
-                "name_ar": row["name_ar"],
-                "prefecture": row["prefecture_fr"],
+                "name": (arabic and row["name_ar"]) or row["name_fr"],
+                "prefecture": row["prefecture"],
                 "population_2024": row["population_2024"],
             },
         }
@@ -68,29 +71,50 @@ def arrondissements_map(boundaries: list[dict]) -> folium.Map:
         },
         highlight_function=lambda feature: {"weight": 4, "fillOpacity": 0.3},
         tooltip=folium.GeoJsonTooltip(
-            fields=["name_fr", "name_ar", "prefecture"],
-            aliases=[_("Arrondissement"), "", _("Préfecture")],
+            fields=["name", "prefecture"], aliases=[_("Arrondissement"), _("Préfecture")]
         ),
     ).add_to(folium_map)
-    for row in boundaries:
+    for feature, row in zip(features, boundaries, strict=True):
         lon, lat = row["label_point"]
         folium.Marker(
             location=[lat, lon],
             icon=folium.DivIcon(
                 class_name="district-label",
-                icon_size=(120, 36),
-                icon_anchor=(60, 18),
-                html=(
-                    f'<div class="district-label__fr">{escape(row["name_fr"])}</div>'
-                    f'<div class="district-label__ar" lang="ar" dir="rtl">'
-                    f"{escape(row['name_ar'])}</div>"
-                ),
+                icon_size=(110, 20),
+                icon_anchor=(55, 10),
+                html=f"<span>{escape(feature['properties']['name'])}</span>",
             ),
         ).add_to(folium_map)
     folium_map.get_root().header.add_child(
         folium.CssLink(static("css/folium_map.css"), download=False)
     )
+    folium_map.get_root().html.add_child(
+        folium.Element(f"<script>{LABEL_COLLISIONS % {'map': folium_map.get_name()}}</script>")
+    )
     return folium_map
+
+
+# Greedy: in the order drawn, a label is shown unless its text box overlaps one already shown.
+# Run at "load": the map's own script, which defines the map, comes later in the document.
+LABEL_COLLISIONS = """
+window.addEventListener("load", function () {
+  var map = %(map)s;
+  function place() {
+    var shown = [];
+    document.querySelectorAll(".district-label span").forEach(function (label) {
+      label.style.visibility = "visible";
+      var box = label.getBoundingClientRect();
+      var hit = shown.some(function (other) {
+        return box.left < other.right + 2 && other.left < box.right + 2 &&
+          box.top < other.bottom + 1 && other.top < box.bottom + 1;
+      });
+      if (hit) label.style.visibility = "hidden"; else shown.push(box);
+    });
+  }
+  map.whenReady(function () { setTimeout(place, 0); });
+  map.on("zoomend moveend resize", place);
+});
+"""
 
 
 def feature_bounds(features: list[dict]) -> list[list[float]]:

@@ -38,7 +38,7 @@ class Prefecture(BilingualNameMixin, models.Model):
         verbose_name_plural = _("préfectures d'arrondissements")
 
     def __str__(self) -> str:
-        return self.name_fr
+        return self.name
 
 
 class Authority(BilingualNameMixin, models.Model):
@@ -79,7 +79,7 @@ class Authority(BilingualNameMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name_fr
+        return self.name
 
     @property
     def is_arrondissement(self) -> bool:
@@ -133,7 +133,7 @@ class Category(BilingualNameMixin, models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name_fr
+        return self.name
 
     @property
     def acknowledge_days(self) -> int:

@@ -64,6 +64,7 @@ def arrondissement_boundaries_geojson(*, grid_degrees: float = 0.00005) -> list[
             "name_fr": area.authority.name_fr,
             "name_ar": area.authority.name_ar,
             "prefecture_fr": area.authority.prefecture.name_fr if area.authority.prefecture else "",
+            "prefecture": area.authority.prefecture.name if area.authority.prefecture else "",
             "population_2024": area.authority.population_2024,
             "label_point": (round(area.label.x, 5), round(area.label.y, 5)),
             "geometry": area.display_geometry,

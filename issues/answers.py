@@ -13,5 +13,8 @@ class NearbyComplaintAnswer(serializers.Serializer):
     supports = serializers.IntegerField()
     distance_m = serializers.IntegerField()
     created = serializers.DateField()
+    thumbnail = serializers.CharField(
+        allow_null=True, help_text="Path of the first public photo's thumbnail, if any."
+    )
     url = serializers.CharField()
     support_url = serializers.CharField()

@@ -48,6 +48,7 @@ from .serializers import (
     PublicComplaintDetailSerializer,
     PublicComplaintFeatureSerializer,
     ReportRequestSerializer,
+    served_path,
 )
 
 
@@ -87,6 +88,11 @@ class NearbyComplaintsView(APIView):
                     "supports": complaint.support_count,
                     "distance_m": round(complaint.distance.m),
                     "created": complaint.created_at.date().isoformat(),
+                    "thumbnail": (
+                        served_path(complaint.public_photos[0].thumbnail)
+                        if complaint.public_photos
+                        else None
+                    ),
                     "url": complaint.get_absolute_url(),
                     "support_url": f"{complaint.get_absolute_url()}support/",
                 }

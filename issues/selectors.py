@@ -71,10 +71,18 @@ def nearby_open_complaints(
     *, point: Point, category: Category, metres: float, limit: int = 10
 ) -> list[Complaint]:
     """Open complaints of the same category within `metres` (of their public position),
-    nearest first."""
+    nearest first, each with `public_photos`: its public photos that have a thumbnail."""
+    photos = (
+        public_attachments()
+        .filter(kind=Attachment.Kind.IMAGE)
+        .exclude(thumbnail="")
+        .only("id", "complaint_id", "thumbnail")
+        .order_by("id")
+    )
     return list(
         public_view.near(public_complaints(), point, metres)
         .filter(category=category, status__in=Complaint.OPEN_STATUSES)
+        .prefetch_related(Prefetch("attachments", queryset=photos, to_attr="public_photos"))
         .order_by("distance", "id")[:limit]
     )
 

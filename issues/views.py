@@ -22,7 +22,7 @@ from districts.errors import OutsideServiceArea
 from districts.geocoding import describe_pin, search_or_explain
 from districts.maps import tile_attribution
 
-from . import moderation, policy, public_view, selectors, services
+from . import moderation, notifications, policy, public_view, selectors, services
 from .attachments import photo_position
 from .errors import AlreadyFiled, InvalidComplaint, InvalidTransition, SupportRefused
 from .forms import ReportForm
@@ -43,6 +43,8 @@ def page_config(request: HttpRequest) -> dict:
         "tileAttribution": tile_attribution(),
         "language": get_language(),
         "duplicateRadius": settings.DUPLICATE_RADIUS_METRES,
+        "maxFiles": settings.ATTACHMENTS_PER_COMPLAINT,
+        "maxFileBytes": settings.ATTACHMENT_MAX_BYTES,
         "messages": {
             "inArrondissement": _("Arrondissement:"),
             "handledBy": _("Handled by:"),
@@ -69,6 +71,30 @@ def page_config(request: HttpRequest) -> dict:
             "sentWithCode": _("Sent. Tracking code:"),
             "refused": _("Not accepted:"),
             "dismiss": _("Hide"),
+            "editAgain": _("Change and send again"),
+            "serverTrouble": _(
+                "Kept on this phone: the server has a problem right now. "
+                "It will be sent again automatically in a minute."
+            ),
+            "tooManyReports": _(
+                "Too many reports were sent from this connection. "
+                "Your report is still in the form: try again in %(minutes)s minutes."
+            ),
+            "fileTooLarge": _("this file is too large (at most %(size)d MB).")
+            % {"size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            "tooManyFiles": _("Attach at most %(count)d files.")
+            % {"count": settings.ATTACHMENTS_PER_COMPLAINT},
+            "labelSeparator": _(": "),
+            "summaryPlace": _("Place"),
+            "summaryCategory": _("Category"),
+            "summaryHandler": _("Handled by"),
+            "summaryKind": _("Kind"),
+            "summaryTitle": _("Title"),
+            "summaryFiles": _("Files"),
+            "summaryContact": _("Contact"),
+            "noPin": _("No pin placed yet."),
+            "none": _("None"),
+            "anonymous": _("Anonymous"),
         },
     }
 
@@ -191,13 +217,20 @@ def report_photo_location(request: HttpRequest) -> JsonResponse:
 def report_sent(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _visible_or_404(request, reference)
     owner_url = None
+    writes_to_reporter = False
     if policy.is_owner(request, complaint):
         owner_url = request.build_absolute_uri(
             f"{complaint.get_absolute_url()}?key={complaint.owner_key}"
         )
-    return render(
-        request, "issues/report_sent.html", {"complaint": complaint, "owner_url": owner_url}
-    )
+        # The reporter gave an address (or has an account): updates already go there, so the
+        # page does not ask for it again.
+        writes_to_reporter = bool(notifications.recipient(complaint))
+    context = {
+        "complaint": complaint,
+        "owner_url": owner_url,
+        "writes_to_reporter": writes_to_reporter,
+    }
+    return render(request, "issues/report_sent.html", context)
 
 
 def track_lookup(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,6 @@
-/* On every page: install the service worker (offline report page) and send any report kept on
-   this phone while it was offline. */
+/* On every page: install the service worker (offline report page), send any report kept on
+   this phone while it was offline, and fold the header's links behind a menu button on narrow
+   screens. */
 "use strict";
 
 (function () {
@@ -10,4 +11,25 @@
   if (window.CasaOutbox && navigator.onLine && !document.getElementById("outbox")) {
     CasaOutbox.flush().catch(function () {});
   }
+
+  /* The menu: the CSS hides the links on narrow screens only once the header is marked as
+     folding (so they stay reachable without scripts); the button opens and closes them. */
+  var header = document.querySelector(".site-header");
+  var menuButton = document.getElementById("site-menu-button");
+  if (!header || !menuButton) return;
+  header.classList.add("site-header--folding");
+  menuButton.hidden = false;
+  function setOpen(open) {
+    menuButton.setAttribute("aria-expanded", open ? "true" : "false");
+    header.classList.toggle("site-header--open", open);
+  }
+  menuButton.addEventListener("click", function () {
+    setOpen(menuButton.getAttribute("aria-expanded") !== "true");
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && menuButton.getAttribute("aria-expanded") === "true") {
+      setOpen(false);
+      menuButton.focus();
+    }
+  });
 })();

@@ -86,8 +86,38 @@ var CasaOutbox = (function () {
     return data;
   }
 
-  /* Sends one kept report. Resolves to the entry as it now stands: "sent" with its reference,
-     "refused" with the server's messages, or still "waiting" when the network or server failed. */
+  /* What an answer means for a kept report. Three cases stay apart, so the citizen is never told
+     "waiting for the network" about a report the server refused:
+     - "sent": stored (201, or 200 for a resent copy), with its tracking code;
+     - "refused": the server will not take it as it is — 400 (the fields' messages), 409 (the
+       form was already sent), 413 (too large: which file), 429 (too many reports: when to try
+       again, from Retry-After). Not retried: the draft goes back to the form to be changed;
+     - "waiting": not received — no network ("offline"), or the server in trouble (5xx,
+       "server": retried after a pause, and said so). */
+  var REFUSALS = { 400: "invalid", 409: "already_used", 413: "too_large", 429: "rate_limited" };
+
+  function judge(entry, answer) {
+    var body = answer.body || {};
+    if (answer.status === 200 || answer.status === 201) {
+      entry.state = "sent";
+      entry.reference = body.reference;
+      entry.sentUrl = body.url;
+      entry.files = [];
+      entry.fields = [];
+    } else if (REFUSALS[answer.status]) {
+      entry.state = "refused";
+      entry.problem = REFUSALS[answer.status];
+      entry.errors = body.errors || { __all__: [body.error || body.detail || ""] };
+      entry.retryAfter = answer.retryAfter || body.retry_after || null;
+    } else {
+      entry.state = "waiting";
+      entry.problem = "server";
+      entry.retryAfter = answer.retryAfter || null;
+    }
+    return entry;
+  }
+
+  /* Sends one kept report; resolves to the entry as it now stands (see judge), stored again. */
   function send(entry, csrfToken) {
     return fetch(entry.url, {
       method: "POST",
@@ -100,33 +130,26 @@ var CasaOutbox = (function () {
       },
     })
       .then(function (response) {
+        var retryAfter = parseInt(response.headers.get("Retry-After") || "", 10) || null;
         return response.json().then(
           function (body) {
-            return { status: response.status, body: body };
+            return { status: response.status, body: body, retryAfter: retryAfter };
           },
           function () {
-            return { status: response.status, body: {} };
+            return { status: response.status, body: {}, retryAfter: retryAfter };
           }
         );
       })
-      .then(function (answer) {
-        if (answer.status === 200 || answer.status === 201) {
-          entry.state = "sent";
-          entry.reference = answer.body.reference;
-          entry.sentUrl = answer.body.url;
-          entry.files = [];
-          entry.fields = [];
-        } else if (answer.status === 400) {
-          entry.state = "refused";
-          entry.errors = answer.body.errors || {};
-        } else {
+      .then(
+        function (answer) {
+          return judge(entry, answer);
+        },
+        function () {
           entry.state = "waiting";
+          entry.problem = "offline";
+          return entry;
         }
-        return entry;
-      }, function () {
-        entry.state = "waiting";
-        return entry;
-      })
+      )
       .then(function (updated) {
         return put(updated).then(function () {
           return updated;
@@ -156,5 +179,5 @@ var CasaOutbox = (function () {
     return sending;
   }
 
-  return { put: put, remove: remove, list: list, send: send, flush: flush, newKey: newKey };
+  return { put: put, remove: remove, list: list, send: send, flush: flush, newKey: newKey, judge: judge };
 })();

@@ -82,6 +82,18 @@
     handler.title = who.explanation;
   }
 
+  /* How long ago, in the page's language ("il y a 3 jours", "منذ 3 أيام"). */
+  function age(isoDate) {
+    var days = Math.round((Date.now() - new Date(isoDate + "T12:00:00").getTime()) / 86400000);
+    var format = new Intl.RelativeTimeFormat(cfg.language, { numeric: "auto" });
+    if (days < 31) return format.format(-Math.max(0, days), "day");
+    if (days < 365) return format.format(-Math.round(days / 30), "month");
+    return format.format(-Math.round(days / 365), "year");
+  }
+
+  /* Open reports of the chosen category near the pin, offered right after the category, before
+     the citizen types anything: each with its photo, age, state and distance, and "support" in
+     one tap. */
   function findDuplicates() {
     var box = document.getElementById("duplicates");
     var list = document.getElementById("duplicate-list");
@@ -99,25 +111,47 @@
       }
       result.body.forEach(function (item) {
         var li = document.createElement("li");
+        li.className = "duplicate";
+        if (item.thumbnail) {
+          var photo = document.createElement("img");
+          photo.src = item.thumbnail;
+          photo.alt = "";
+          photo.loading = "lazy";
+          photo.className = "duplicate__photo";
+          li.appendChild(photo);
+        }
+        var body = document.createElement("div");
+        body.className = "duplicate__body";
         var link = document.createElement("a");
         link.href = item.url;
-        link.textContent = item.reference + " — " + item.title;
-        var meta = document.createElement("span");
-        meta.className = "help";
-        meta.textContent = " (" + item.distance_m + " " + text.metresAway + ", " +
-          item.supports + " " + text.supports + ") ";
+        var code = document.createElement("bdi");
+        code.textContent = item.reference;
+        link.append(item.title + " ", "(", code, ")");
+        var meta = document.createElement("p");
+        meta.className = "help duplicate__meta";
+        meta.textContent = [
+          item.status,
+          age(item.created),
+          item.distance_m + " " + text.metresAway,
+          item.supports + " " + text.supports,
+        ].join(" · ");
         var button = document.createElement("button");
         button.type = "button";
         button.className = "button button--secondary";
         button.textContent = text.support;
         button.addEventListener("click", function () {
+          button.disabled = true;
           CasaMap.postForm(item.support_url).then(function (answer) {
-            button.disabled = true;
-            button.textContent = text.supported;
-            meta.textContent = " " + (answer.body.message || answer.body.error || "") + " ";
+            button.textContent = answer.status === 200 ? text.supported : text.support;
+            button.disabled = answer.status === 200;
+            meta.textContent = answer.body.message || answer.body.error || "";
+          }, function () {
+            button.disabled = false;
+            meta.textContent = text.networkError;
           });
         });
-        li.append(link, meta, button);
+        body.append(link, meta, button);
+        li.appendChild(body);
         list.appendChild(li);
       });
       box.hidden = false;
@@ -203,10 +237,57 @@
     );
   });
 
-  /* A photo's own GPS position, read on the server (the photo is not kept), offered as the pin. */
+  /* The chosen files, shown before sending (a thumbnail for photos, name and size), and checked
+     here against the server's limits so a too-large file is named at once, before any upload. */
   var attachments = form.querySelector("input[name=attachments]");
+  var previews = document.getElementById("photo-previews");
   var photoOffer = document.getElementById("photo-location");
+
+  function megabytes(bytes) {
+    return (bytes / (1024 * 1024)).toFixed(1) + " MB";
+  }
+
+  function fileProblems() {
+    var problems = [];
+    var files = Array.prototype.slice.call(attachments.files);
+    if (files.length > cfg.maxFiles) problems.push(text.tooManyFiles);
+    files.forEach(function (file) {
+      // Photos are downscaled before sending (downscaled()); other files go as they are.
+      var shrinks = /^image\/(jpeg|png|webp)$/.test(file.type) && window.createImageBitmap;
+      if (!shrinks && file.size > cfg.maxFileBytes) {
+        problems.push(file.name + " (" + megabytes(file.size) + "): " + text.fileTooLarge);
+      }
+    });
+    return problems;
+  }
+
+  function showPreviews() {
+    previews.textContent = "";
+    Array.prototype.forEach.call(attachments.files, function (file) {
+      var li = document.createElement("li");
+      if (file.type.indexOf("image/") === 0 && file.type !== "image/heic") {
+        var image = document.createElement("img");
+        image.alt = "";
+        image.src = URL.createObjectURL(file);
+        image.onload = function () {
+          URL.revokeObjectURL(image.src);
+        };
+        li.appendChild(image);
+      }
+      var name = document.createElement("bdi");
+      name.textContent = file.name;
+      li.append(name, " · " + megabytes(file.size));
+      previews.appendChild(li);
+    });
+    previews.hidden = attachments.files.length === 0;
+    var problems = fileProblems();
+    setFieldError("attachments", problems.join(" "));
+  }
+
+  /* A photo's own GPS position, read on the server (the photo is not kept), offered as the pin. */
   attachments.addEventListener("change", function () {
+    showPreviews();
+    updateSummary();
     photoOffer.hidden = true;
     var photo = Array.prototype.find.call(attachments.files, function (file) {
       return file.type.indexOf("image/") === 0;
@@ -232,7 +313,6 @@
      waits there and goes when the connection returns (background sync, the "online" event or the
      next visit). Photos are downscaled here first, so a 12 MB phone photo uploads as < 1 MB. */
   var keyInput = form.querySelector("input[name=submission_key]");
-  var sendErrors = document.getElementById("send-errors");
   var outbox = document.getElementById("outbox");
   var outboxList = document.getElementById("outbox-list");
   var MAX_PHOTO_SIDE = 2048;
@@ -289,19 +369,156 @@
     });
   }
 
-  function showRefusal(errors) {
-    sendErrors.textContent = "";
+  /* Errors where they happened (the GOV.UK pattern): each message under its field, and a
+     summary at the top of the page listing them as links to the fields, which takes focus. */
+  var summary = document.getElementById("error-summary");
+  var summaryList = summary.querySelector("ul");
+
+  function fieldBox(name) {
+    return form.querySelector('[data-field="' + name + '"]') ||
+      (name === "kind" ? document.getElementById("kind-choices") : null);
+  }
+
+  function setFieldError(name, message) {
+    var box = fieldBox(name);
+    if (!box) return;
+    var old = box.querySelector(".field-error--live");
+    if (old) old.remove();
+    var input = box.querySelector("input, select, textarea");
+    box.classList.toggle("field--error", Boolean(message));
+    if (input) {
+      if (message) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+    if (!message) return;
+    var line = document.createElement("p");
+    line.className = "field-error field-error--live";
+    line.id = name + "-live-error";
+    line.textContent = message;
+    if (input) {
+      input.setAttribute("aria-describedby", line.id);
+      input.parentNode.insertBefore(line, input);
+    } else {
+      box.appendChild(line);
+    }
+  }
+
+  function clearErrors() {
+    form.querySelectorAll(".field-error").forEach(function (line) {
+      line.remove();
+    });
+    form.querySelectorAll(".field--error").forEach(function (box) {
+      box.classList.remove("field--error");
+    });
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+    });
+    summaryList.textContent = "";
+    summary.hidden = true;
+  }
+
+  function showErrors(errors) {
+    clearErrors();
     Object.keys(errors).forEach(function (name) {
-      errors[name].forEach(function (message) {
-        var line = document.createElement("p");
-        var field = form.querySelector("[name=" + name + "]");
-        var label = field && field.labels && field.labels[0];
-        line.textContent = (label ? label.textContent + " : " : "") + message;
-        sendErrors.appendChild(line);
+      var messages = errors[name].filter(Boolean);
+      var box = fieldBox(name);
+      var target = box ? box.querySelector("input, select, textarea") : null;
+      var anchor = target && target.id ? target.id : "place-search";
+      if (box) setFieldError(name, messages.join(" "));
+      var label = target && target.labels && target.labels[0];
+      if (name === "kind") label = box.querySelector("legend");
+      messages.forEach(function (message) {
+        var li = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = "#" + anchor;
+        link.textContent = (label ? label.textContent.trim() + text.labelSeparator : "") + message;
+        link.addEventListener("click", function (event) {
+          event.preventDefault();
+          var field = document.getElementById(anchor);
+          field.scrollIntoView({ block: "center" });
+          field.focus();
+        });
+        li.appendChild(link);
+        summaryList.appendChild(li);
       });
     });
-    sendErrors.hidden = false;
-    sendErrors.focus();
+    summary.hidden = false;
+    summary.scrollIntoView({ block: "start" });
+    summary.focus();
+  }
+
+  /* Why the server refused a report, in words: 429 says when to try again, 413 which file. */
+  function refusal(entry) {
+    var errors = entry.errors || {};
+    if (entry.problem === "rate_limited") {
+      var minutes = Math.max(1, Math.ceil((entry.retryAfter || 60) / 60));
+      return { __all__: [text.tooManyReports.replace("%(minutes)s", minutes)] };
+    }
+    if (entry.problem === "too_large") {
+      var largest = (entry.files || []).slice().sort(function (a, b) {
+        return b.blob.size - a.blob.size;
+      })[0];
+      var which = largest ? largest.name + " (" + megabytes(largest.blob.size) + "): " : "";
+      return { attachments: [which + text.fileTooLarge] };
+    }
+    return errors;
+  }
+
+  /* The check before sending: what will be sent, in words, kept up to date as the form changes. */
+  var summaryOfReport = document.getElementById("report-summary");
+
+  function updateSummary() {
+    var rows = [
+      [text.summaryPlace, where.textContent.trim() || text.noPin],
+      [text.summaryCategory, categorySelect.value ? categorySelect.selectedOptions[0].textContent : "—"],
+      [text.summaryHandler, handler.textContent.replace(text.handledBy, "").trim() || "—"],
+      [text.summaryKind, (form.querySelector("input[name=kind]:checked + span") || {}).textContent || "—"],
+      [text.summaryTitle, form.querySelector("input[name=title]").value.trim() || "—"],
+      [text.summaryFiles, attachments.files.length ? String(attachments.files.length) : text.none],
+      [text.summaryContact, form.querySelector("input[name=contact_email]").value.trim() ||
+        form.querySelector("input[name=contact_phone]").value.trim() || text.anonymous],
+    ];
+    summaryOfReport.textContent = "";
+    rows.forEach(function (row) {
+      var term = document.createElement("dt");
+      term.textContent = row[0];
+      var value = document.createElement("dd");
+      value.textContent = row[1];
+      value.dir = "auto";
+      summaryOfReport.append(term, value);
+    });
+    summaryOfReport.hidden = false;
+  }
+  form.addEventListener("input", updateSummary);
+  form.addEventListener("change", updateSummary);
+  new MutationObserver(updateSummary).observe(where, { childList: true, characterData: true, subtree: true });
+  new MutationObserver(updateSummary).observe(handler, { childList: true, characterData: true, subtree: true });
+
+  /* A refused report kept on the phone goes back into the form, files included, to be changed. */
+  function restore(entry) {
+    form.reset();
+    entry.fields.forEach(function (pair) {
+      var input = form.querySelector('[name="' + pair[0] + '"]');
+      if (!input) return;
+      if (input.type === "radio") {
+        var radio = form.querySelector('[name="' + pair[0] + '"][value="' + pair[1] + '"]');
+        if (radio) radio.checked = true;
+      } else {
+        input.value = pair[1];
+      }
+    });
+    if (entry.files.length && window.DataTransfer) {
+      var transfer = new DataTransfer();
+      entry.files.forEach(function (file) {
+        transfer.items.add(new File([file.blob], file.name, { type: file.blob.type }));
+      });
+      attachments.files = transfer.files;
+      showPreviews();
+    }
+    if (latInput.value && lonInput.value) {
+      setPin(L.latLng(parseFloat(latInput.value), parseFloat(lonInput.value)), false);
+    }
+    updateSummary();
   }
 
   function askForBackgroundSync() {
@@ -313,10 +530,24 @@
       .catch(function () {}); // not every browser has it: the page sends on reconnection instead
   }
 
+  var retryTimer = null;
+
+  /* The server had trouble (5xx): the report waits on the phone and is tried again after the
+     server's Retry-After, or a minute. */
+  function retryLater(entry) {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(sendKeptReports, Math.max(15, entry.retryAfter || 60) * 1000);
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    var problems = fileProblems();
+    if (problems.length) {
+      showErrors({ attachments: problems });
+      return;
+    }
     sendButton.disabled = true;
-    sendErrors.hidden = true;
+    clearErrors();
     keptReport()
       .then(function (entry) {
         return CasaOutbox.put(entry).then(function () {
@@ -332,19 +563,25 @@
         }
         sendButton.disabled = false;
         if (entry.state === "refused") {
+          // Refused as it is: nothing was stored; the draft stays in the form, to be changed.
           CasaOutbox.remove(entry.key);
-          showRefusal(entry.errors);
+          if (entry.problem === "already_used") keyInput.value = CasaOutbox.newKey();
+          showErrors(refusal(entry));
           return;
         }
-        askForBackgroundSync();
+        if (entry.problem === "server") retryLater(entry);
+        else askForBackgroundSync();
         form.reset();
+        clearErrors();
+        previews.hidden = true;
         keyInput.value = CasaOutbox.newKey();
-        showOutbox();
-        outbox.focus();
+        showOutbox().then(function () {
+          outbox.focus();
+        });
       })
       .catch(function () {
         sendButton.disabled = false;
-        showRefusal({ __all__: [text.networkError] });
+        showErrors({ __all__: [text.networkError] });
       });
   });
 
@@ -354,8 +591,10 @@
       entries.forEach(function (entry) {
         var li = document.createElement("li");
         li.dataset.state = entry.state;
+        li.dataset.problem = entry.problem || "";
         var title = document.createElement("strong");
         title.textContent = entry.title;
+        title.dir = "auto";
         var state = document.createElement("span");
         li.append(title, " — ", state);
         if (entry.state === "sent") {
@@ -363,13 +602,27 @@
           var link = document.createElement("a");
           link.href = entry.sentUrl;
           link.textContent = entry.reference;
+          link.dir = "ltr";
           link.dataset.testid = "outbox-reference";
           link.addEventListener("click", function () {
             CasaOutbox.remove(entry.key);
           });
           state.appendChild(link);
         } else if (entry.state === "refused") {
-          state.textContent = text.refused + " " + Object.values(entry.errors).flat().join(" ");
+          state.textContent = text.refused + " " + Object.values(refusal(entry)).flat().join(" ");
+          var edit = document.createElement("button");
+          edit.type = "button";
+          edit.className = "button button--secondary";
+          edit.textContent = text.editAgain;
+          edit.addEventListener("click", function () {
+            restore(entry);
+            CasaOutbox.remove(entry.key).then(showOutbox);
+            showErrors(refusal(entry));
+          });
+          li.append(" ", edit);
+        } else if (entry.problem === "server") {
+          state.textContent = text.serverTrouble;
+          retryLater(entry);
         } else {
           state.textContent = text.waitingToBeSent;
         }
@@ -403,4 +656,6 @@
   showOutbox().then(function () {
     if (navigator.onLine) sendKeptReports();
   });
+  updateSummary();
+  if (!summary.hidden) summary.focus(); // errors found by the server on a page sent without scripts
 })();
