@@ -18,7 +18,8 @@ def get_item(mapping, key):
 ROW_HTML = (
     '<tr data-reference="{reference}"{row_class}>'
     '<td><input type="checkbox" name="references" value="{reference}" aria-label="{reference}">'
-    '</td><td><a href="{url}">{reference}</a>{reopened}</td><td>{title}</td><td>{category}</td>'
+    '</td><td><a class="code" href="{url}">{reference}</a>{reopened}</td>'
+    "<td>{title}</td><td>{category}</td>"
     "<td>{status}</td><td>{received}</td><td>{deadline}{overdue}</td><td>{assignee}</td></tr>"
 )
 

@@ -189,7 +189,12 @@
         var li = document.createElement("li");
         var button = document.createElement("button");
         button.type = "button";
-        button.textContent = place.label + (place.detail ? " · " + place.detail : "");
+        // A place's name as OpenStreetMap tags it (often in Latin script): isolated, so its
+        // direction does not scramble the Arabic around it.
+        var name = document.createElement("bdi");
+        name.className = "place-name";
+        name.textContent = place.label;
+        button.append(name, place.detail ? " · " + place.detail : "");
         button.addEventListener("click", function () {
           results.hidden = true;
           search.value = place.label;
