@@ -22,7 +22,8 @@ SHOWN_TEXT = """() => {
   for (const name of document.querySelectorAll('.place-name')) name.style.display = 'none';
   const parts = [document.body.innerText, document.title];
   for (const option of document.querySelectorAll('option')) parts.push(option.textContent);
-  for (const element of document.querySelectorAll('[aria-label], [title], [placeholder], img[alt]')) {
+  const labelled = '[aria-label], [title], [placeholder], img[alt]';
+  for (const element of document.querySelectorAll(labelled)) {
     for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
       if (element.hasAttribute(name)) parts.push(element.getAttribute(name));
     }
