@@ -6,8 +6,11 @@ Network: Chromium's emulation with Puppeteer's "Slow 3G" preset (400 kbit/s each
 added latency); then the same with the CPU slowed 4× (a low-end phone). Printed:
 - the first load of /report/ with an empty cache (HTML, CSS, JS, the boundaries; map tiles are
   blocked and not counted): bytes on the wire by kind, against the 250 KB goal;
-- time until the page is usable (boundaries drawn: `casa-map:report-ready` performance mark) and
-  the first paint, next to the floor: a bare Django view (/livez) loaded under the same network;
+- time until the page is usable — the place search and the form painted with their styles and
+  working (they work without scripts: the search lists places from the server and a chosen place
+  sets the pin), i.e. the later of the whole HTML's arrival and the first contentful paint — next
+  to the floor: a bare Django view (/livez) loaded under the same network; goal ≤ 1.5× the floor
+  (issue #23). Also the time the map is ready (boundaries drawn: `casa-map:report-ready`);
 - time to send a report with one 12-megapixel phone photo (noise: it compresses badly), from the
   click on "send" to the confirmation page, the bytes uploaded, and the floor: those bytes at the
   link's speed plus one round trip; and what sending the original photo would have cost.
@@ -88,11 +91,13 @@ def first_load(browser, base: str, *, cpu_slowdown: int) -> dict:
     )
     timings = page.evaluate(
         """() => ({
-            usable: performance.getEntriesByName('casa-map:report-ready')[0].startTime,
+            mapReady: performance.getEntriesByName('casa-map:report-ready')[0].startTime,
             paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime,
+            html: performance.getEntriesByType('navigation')[0].responseEnd,
             loaded: performance.getEntriesByType('navigation')[0].loadEventEnd,
         })"""
     )
+    timings["usable"] = max(timings["html"], timings["paint"])
     context.close()
     return {
         "weights": dict(weights),
@@ -183,12 +188,15 @@ def main() -> None:
                         f"  on the wire: {total / 1000:.1f} KB ({kinds} KB) — goal ≤ "
                         f"{PAGE_WEIGHT_GOAL / 1000:.0f} KB: {verdict}"
                     )
+                    ratio = load["usable"] / load["floor"]
                     print(
-                        f"  first paint {load['paint'] / 1000:.1f} s, load event "
-                        f"{load['loaded'] / 1000:.1f} s, usable (boundaries drawn) "
+                        f"  HTML in {load['html'] / 1000:.1f} s, first paint "
+                        f"{load['paint'] / 1000:.1f} s → search and form usable "
                         f"{load['usable'] / 1000:.1f} s; floor (bare /livez) "
-                        f"{load['floor'] / 1000:.1f} s → usable = "
-                        f"{load['usable'] / load['floor']:.1f}× the floor"
+                        f"{load['floor'] / 1000:.1f} s → usable = {ratio:.2f}× the floor "
+                        f"(goal ≤ 1.5×: {'met' if ratio <= 1.5 else 'NOT met'}); map ready "
+                        f"(boundaries drawn) {load['mapReady'] / 1000:.1f} s, load event "
+                        f"{load['loaded'] / 1000:.1f} s"
                     )
                     sent = send_with_photo(browser, stack.url, photo, cpu_slowdown=slowdown)
                     floor = sent["uploaded"] / bandwidth + rtt

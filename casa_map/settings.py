@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "casa_map.context_processors.map_settings",
             ],
+            "libraries": {"casa_map": "casa_map.template_tags"},
         },
     },
 ]
@@ -291,7 +292,7 @@ MAP_TILE_ATTRIBUTION = env.str(
 
 
 # Content-Security-Policy on every response (django-csp): scripts and styles from this site only,
-# no inline script or style; map tiles from MAP_TILE_URL's origin. The one exception is the
+# no inline script, no inline style but a page's critical CSS under this response's nonce; map tiles from MAP_TILE_URL's origin. The one exception is the
 # folium document embedded by the home page, which allows its own inline scripts by hash
 # (districts.views.arrondissements_map_document).
 def tile_origin(url_template: str) -> str:
@@ -304,7 +305,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        # NONCE: only on pages that inline their critical CSS (casa_map.template_tags), where
+        # django-csp adds this response's nonce; every other page keeps 'self' alone.
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:", "blob:", tile_origin(MAP_TILE_URL)],
         "connect-src": [SELF],
         "font-src": [SELF],

@@ -94,3 +94,59 @@ def test_the_check_finds_a_page_wider_than_the_phone(live_city, phone):
     measured = page.evaluate(OUTSIDE)
 
     assert measured["outside"] == ["div. 16..616"]
+
+
+# Controls a finger must hit: every one at least 24×24 CSS px (WCAG 2.5.8), the primary ones
+# (buttons of the site's style, the menu) 44×44. Links inside a sentence are exempt (2.5.8's
+# "inline" exception), as are the map's own insides, checked by the map pages' tests.
+SMALL_TARGETS = """() => {
+  const small = [];
+  const controls = 'button, a.button, input:not([type=hidden]), select, textarea, .site-header__nav a';
+  for (const element of document.querySelectorAll(controls)) {
+    if (element.closest('.leaflet-container, .visually-hidden, [hidden]')) continue;
+    const style = getComputedStyle(element);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    const target = element.closest('label') || element;
+    const box = target.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    const primary = element.matches('.button--primary, .site-header__menu, .site-header__nav a');
+    const least = primary ? 44 : 24;
+    if (box.width < least - 0.5 || box.height < least - 0.5) {
+      small.push(`${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}`
+                 + `.${element.className} ${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+  }
+  return small.slice(0, 8);
+}"""
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "ar-MA"])
+def test_controls_are_big_enough_for_a_finger(live_city, phone, complaint_with_history, locale):
+    page = phone(locale, 390)
+    reference = complaint_with_history.reference
+    found = {}
+    for path in [*PUBLIC_PAGES, f"/track/{reference}/", f"/report/{reference}/sent/"]:
+        page.goto(live_city.url + path)
+        page.wait_for_load_state("networkidle")
+        menu = page.locator("#site-menu-button")
+        if menu.is_visible():
+            menu.click()  # the folded links are measured too
+        small = page.evaluate(SMALL_TARGETS)
+        if small:
+            found[path] = small
+
+    assert found == {}
+
+
+def test_the_header_folds_into_a_menu_on_a_phone(live_city, phone):
+    page = phone("ar-MA", 320)
+    page.goto(live_city.url + "/track/")
+    menu = page.locator("#site-menu-button")
+    links = page.locator("#site-nav")
+
+    assert menu.is_visible() and not links.is_visible()
+    menu.click()
+    assert links.is_visible() and menu.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert not links.is_visible()
+    assert page.evaluate("() => document.activeElement.id") == "site-menu-button"

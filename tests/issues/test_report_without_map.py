@@ -19,7 +19,7 @@ def test_searching_a_place_lists_links_that_start_the_form_with_that_pin(client)
 
     html = response.content.decode()
     assert response.status_code == 200
-    links = re.findall(r'<a href="\?lat=([0-9.-]+)&amp;lon=([0-9.-]+)">([^<]+)</a>', html)
+    links = re.findall(r'<a href="\?lat=([0-9.-]+)&amp;lon=([0-9.-]+)">(.+?)</a>', html)
     assert links, "no place offered"
     place = search_places("Gare Casa-Port")[0]
     lat, lon, label = links[0]
