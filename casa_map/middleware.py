@@ -55,6 +55,7 @@ def body_limit(view_name: str | None) -> int:
         "api-v1:complaints": settings.ATTACHMENTS_PER_COMPLAINT * files + slack,
         "open311:requests": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
         "staff-act": files + slack,
+        "track-update": files + slack,
         "api-v1:staff-action": files + slack,
         "report-photo-location": settings.PHOTO_HEAD_BYTES + 64 * 1024,
     }

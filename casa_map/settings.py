@@ -354,6 +354,8 @@ REPORT_RATE_LIMIT = env.str("REPORT_RATE_LIMIT", default="10/h")
 SUPPORT_RATE_LIMIT = env.str("SUPPORT_RATE_LIMIT", default="30/h")
 SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="5/h")
 ALERT_RATE_LIMIT = env.str("ALERT_RATE_LIMIT", default="20/h")
+# Citizens' updates of a report (issues.views.add_update), per account or client address.
+UPDATE_RATE_LIMIT = env.str("UPDATE_RATE_LIMIT", default="10/h")
 # Nearby open complaints of the same category offered for support instead of a new report.
 DUPLICATE_RADIUS_METRES = env.int("DUPLICATE_RADIUS_METRES", default=50)
 

@@ -139,6 +139,7 @@ urlpatterns = [
     path("track/<str:reference>/support/", issues_views.support, name="support"),
     path("track/<str:reference>/reopen/", issues_views.reopen, name="reopen"),
     path("track/<str:reference>/flag/", issues_views.flag, name="flag"),
+    path("track/<str:reference>/update/", issues_views.add_update, name="track-update"),
     path("track/<str:reference>/rate/", issues_views.rate, name="rate"),
     path(
         f"{settings.MEDIA_URL.strip('/')}/<path:name>",

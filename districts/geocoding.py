@@ -150,17 +150,23 @@ class PinDescription:
     problem: str = ""
 
 
+def nearest_place(point: Point) -> str:
+    """What the point is nearest to, e.g. "Boulevard d'Anfa (40 m)", in the page's language;
+    empty when nothing is known near it or the geocoder does not answer."""
+    try:
+        address = get_geocoder().reverse(point)
+    except GeocoderUnavailable:
+        return ""
+    return address.label if address else ""
+
+
 def describe_pin(lat: float, lon: float) -> PinDescription:
     point = Point(lon, lat, srid=4326)
     try:
         arrondissement = selectors.locate(point).arrondissement.name
     except OutsideServiceArea as outside:
         return PinDescription(lat, lon, problem=str(outside.message))
-    try:
-        address = get_geocoder().reverse(point)
-    except GeocoderUnavailable:
-        address = None
-    return PinDescription(lat, lon, arrondissement, address.label if address else "")
+    return PinDescription(lat, lon, arrondissement, nearest_place(point))
 
 
 def search_or_explain(query: str) -> tuple[list[FoundPlace], str]:

@@ -40,3 +40,14 @@ class InvalidTransition(Exception):
     def __init__(self, message):
         self.message = message
         super().__init__(str(message))
+
+
+class UpdateRefused(Exception):
+    """A citizen's update that cannot be accepted (the report is closed, the claim unknown, the
+    text too long); `message` says why, in the visitor's language."""
+
+    code = "update_refused"
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))

@@ -13,8 +13,8 @@ from districts.models import Category
 from districts.selectors import active_categories
 
 from .attachments import AttachmentRejected, prepare
-from .models import Complaint
-from .services import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH
+from .models import CitizenUpdate, Complaint
+from .services import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH, MAX_UPDATE_LENGTH
 
 
 def reject_broken_encoding(value: str) -> None:
@@ -149,3 +149,44 @@ class ReportForm(forms.Form):
         else:
             cleaned["location"] = Point(lon, lat, srid=4326)
         return cleaned
+
+
+class CitizenUpdateForm(forms.Form):
+    """Anyone's update of an open report (issues.services.add_citizen_update): still there or
+    fixed, an optional text, an optional photo checked and cleaned by issues.attachments."""
+
+    claim = forms.ChoiceField(
+        label=_("Is the problem still there?"),
+        choices=CitizenUpdate.Claim.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Say whether the problem is still there or fixed."),
+            "invalid_choice": _("Say whether the problem is still there or fixed."),
+        },
+    )
+    text = inputs.TextField(
+        label=_("What you saw (optional)"),
+        max_length=MAX_UPDATE_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_broken_encoding],
+    )
+    photo = forms.FileField(
+        label=_("A photo (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,.heic"}
+        ),
+    )
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        try:
+            prepared = prepare(upload)
+        except AttachmentRejected as rejected:
+            raise forms.ValidationError(rejected.message) from rejected
+        if prepared.kind != "image":
+            raise forms.ValidationError(_("Attach a photo (JPEG, PNG, WebP, HEIC)."))
+        return prepared

@@ -327,6 +327,7 @@ class Attachment(models.Model):
     class Stage(models.TextChoices):
         REPORT = "report", _("Sent with the report")
         RESOLUTION = "resolution", _("Photo of the fix")
+        UPDATE = "update", _("Sent with a citizen's update")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -409,6 +410,7 @@ class Event(models.Model):
         REOPENED = "reopened", _("Reopened")
         RATED = "rated", _("Rated")
         MODERATED = "moderated", _("Moderated")
+        CITIZEN_UPDATE = "citizen_update", _("Citizen's update")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -493,3 +495,65 @@ class Flag(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["reviewed_at", "complaint"])]
+
+
+class CitizenUpdate(models.Model):
+    """Anyone's news of an open report (FixMyStreet's "updates"): still there, or fixed, with an
+    optional text and photo. Moderated like reports (issues.moderation.moderate_update): on no
+    public surface until a moderator publishes it. A "fixed" claim does not close the report;
+    the handling staff read it on their audit trail and decide."""
+
+    Moderation = ModerationState
+
+    class Claim(models.TextChoices):
+        STILL_THERE = "still_there", _("The problem is still there")
+        FIXED = "fixed", _("The problem is fixed")
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="citizen_updates"
+    )
+    claim = models.CharField(max_length=12, choices=Claim.choices)
+    text = models.TextField(blank=True)
+    # The photo goes through the reports' pipeline (issues.attachments, issues.photos: checked,
+    # stripped, blurred by the worker); it stays hidden from the public while the update is.
+    photo = models.OneToOneField(
+        Attachment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citizen_update",
+    )
+    moderation = models.CharField(
+        max_length=12, choices=ModerationState.choices, default=ModerationState.PENDING
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who sent it (issues.policy.requester_identity, hashed): never shown.
+    submitter_key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The moderation queue looks for the few updates awaiting a decision.
+            models.Index(
+                fields=["complaint"],
+                condition=Q(moderation="pending"),
+                name="citizen_update_pending",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__in=["still_there", "fixed"]), name="citizen_update_claim_valid"
+            ),
+        ]
+        verbose_name = _("citizen's update")
+        verbose_name_plural = _("citizens' updates")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}/{self.claim}/{self.moderation}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.moderation == ModerationState.PUBLISHED

@@ -1,7 +1,8 @@
 """Moderation, the write side: citizens flag a report; moderators (and managers, and city
 supervisors: issues.policy.may_moderate) hide or publish it, redact its public text, hide a
-photo or change its blurred areas (issues.photos). Every decision is an internal event with its
-reason; the citizen's original text and photos stay for staff."""
+photo or change its blurred areas (issues.photos), and publish or hide citizens' updates.
+Every decision is an internal event with its reason; the citizen's original text and photos
+stay for staff."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import photos, policy
 from .errors import InvalidTransition
-from .models import Attachment, Complaint, Event, Flag
+from .models import Attachment, CitizenUpdate, Complaint, Event, Flag
 from .services import bump_data_version_after_commit, record_once_per_device
 
 
@@ -91,6 +92,47 @@ def moderate(
     for field in ("moderation", "public_title", "public_description", "updated_at"):
         setattr(complaint, field, getattr(locked, field))
     bump_data_version_after_commit(locked)
+    return event
+
+
+UPDATE_DECISIONS = {
+    "publish": _("Citizen's update published"),
+    "hide": _("Citizen's update hidden"),
+}
+
+
+def moderate_update(
+    *, update: CitizenUpdate, actor: AbstractBaseUser, decision: str, reason: str
+) -> Event:
+    """Publishes or hides a citizen's update, and its photo with it (hidden from the public
+    until then), recording the decision and its reason as an internal event of the report.
+    The caller has checked the actor's scope; this checks the role."""
+    if not policy.may_moderate(actor):
+        raise ModerationRefused(_("Only moderators and managers can moderate reports."))
+    if decision not in UPDATE_DECISIONS:
+        raise ModerationRefused(_("Unknown moderation decision."))
+    reason = reason.strip()
+    if not reason:
+        raise ModerationRefused(_("Give the reason for this decision."))
+    with transaction.atomic():
+        locked = CitizenUpdate.objects.select_for_update().get(pk=update.pk)
+        locked.moderation = (
+            CitizenUpdate.Moderation.PUBLISHED
+            if decision == "publish"
+            else CitizenUpdate.Moderation.HIDDEN
+        )
+        locked.save(update_fields=["moderation"])
+        if locked.photo_id is not None:
+            Attachment.objects.filter(pk=locked.photo_id).update(is_hidden=decision == "hide")
+        event = Event.objects.create(
+            complaint_id=locked.complaint_id,
+            kind=Event.Kind.MODERATED,
+            is_public=False,
+            actor=actor,
+            internal_note=f"{UPDATE_DECISIONS[decision]}: {reason}",
+        )
+    update.moderation = locked.moderation
+    bump_data_version_after_commit(locked.complaint)
     return event
 
 

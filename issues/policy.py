@@ -6,8 +6,8 @@ the staff desk and its API, moderation, planning and exports all ask.
   what each role may do (moderate: moderators, managers, supervisors; be assigned: the handling
   authority's members).
 - **Citizens**: who is asking (their account, else their client address), whether they are a
-  report's reporter (account, the browser session that filed it, or the private link), and
-  whether a repeated submission is theirs.
+  report's reporter (account, the browser session that filed it, or the private link),
+  whether a repeated submission is theirs, whether they may support a report or already do.
 - **Files**: who may be served which copy of an attachment.
 
 What the public may see of a complaint is issues.public_view's."""
@@ -25,7 +25,8 @@ from django.http import HttpRequest
 from casa_map.clients import client_key
 from districts.models import StaffMembership
 
-from .models import Attachment, Complaint
+from . import selectors
+from .models import Attachment, Complaint, Support
 
 OWNED_REPORTS = "owned_reports"
 MODERATING_ROLES = frozenset(
@@ -149,6 +150,23 @@ def is_same_submitter(request: HttpRequest, complaint: Complaint) -> bool:
         return True
     stored = complaint.submitter_key
     return bool(stored) and secrets.compare_digest(stored, device_key(requester_identity(request)))
+
+
+def may_support(request: HttpRequest, complaint: Complaint) -> bool:
+    """ "I have this problem too" is for an open report, and not for whoever sent it (its
+    owner, or the account or client address that filed it: their report counts already)."""
+    return complaint.is_open and not is_same_submitter(request, complaint)
+
+
+def has_supported(request: HttpRequest, complaint: Complaint) -> bool:
+    """Whether this requester already supports the report: counted as a support is counted
+    (issues.services.support_complaint), once per account and once per client address."""
+    return selectors.already_recorded(
+        Support,
+        complaint,
+        device_key=device_key(requester_identity(request)),
+        user=request.user,
+    )
 
 
 # --- Files ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ surface (REST, Open311, tracking page, feeds, nearby offers, the public map) goe
 - Published complaints only (not hidden by a moderator, not awaiting pre-moderation).
 - The moderated text: `shown_title` / `shown_description` (a redaction where there is one).
 - No personal field is even read.
+- Citizens' updates: published ones only (`published_updates`), photos by their public copy.
 - **Position.** A complaint of a sensitive category (PRIVACY_SENSITIVE_CATEGORIES, e.g. noise: it
   points at a neighbour) is shown at the centre of its cell of a grid PRIVACY_GRID_METRES wide
   (ST_SnapToGrid on WGS 84, computed by PostgreSQL in every public query), never at its own
@@ -27,7 +28,7 @@ from django.db.models import Case, F, Func, QuerySet, Value, When
 
 from districts.models import Category
 
-from .models import Complaint
+from .models import CitizenUpdate, Complaint
 
 METRES_PER_DEGREE_LATITUDE = 111_320
 # Casablanca's latitude, for the width of a degree of longitude (the grid is square on the
@@ -85,6 +86,25 @@ def visible(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
 def published() -> QuerySet[Complaint]:
     """Every complaint anyone may see."""
     return visible(Complaint.objects.filter(moderation=Complaint.Moderation.PUBLISHED))
+
+
+def published_updates() -> QuerySet[CitizenUpdate]:
+    """Citizens' updates anyone may see: published by a moderator, oldest first; their photo
+    only when it has a (blurred) public copy and is not hidden. Who sent them is not read."""
+    return (
+        CitizenUpdate.objects.filter(moderation=CitizenUpdate.Moderation.PUBLISHED)
+        .select_related("photo")
+        .defer("author", "submitter_key")
+        .order_by("created_at", "id")
+    )
+
+
+def public_update_photo(update: CitizenUpdate):
+    """The update's photo as the public may see it, or None."""
+    photo = update.photo
+    if photo is None or photo.is_hidden or not photo.public_file:
+        return None
+    return photo
 
 
 def _widened_box(box: tuple[float, float, float, float]) -> Polygon:

@@ -28,8 +28,9 @@ def public_complaints() -> QuerySet[Complaint]:
 
 def public_complaint(reference: str, *, published_only: bool = True) -> Complaint:
     """Raises Complaint.DoesNotExist. Events shown are public steps only, photos the ones not
-    hidden by a moderator. `published_only=False` also finds a hidden or pending report, for
-    its reporter (the caller checks who is asking)."""
+    hidden by a moderator, citizens' updates the published ones (`published_updates`).
+    `published_only=False` also finds a hidden or pending report, for its reporter (the caller
+    checks who is asking)."""
     complaints = (
         public_complaints() if published_only else public_view.visible(Complaint.objects.all())
     )
@@ -41,15 +42,36 @@ def public_complaint(reference: str, *, published_only: bool = True) -> Complain
             .defer("internal_note", "actor"),
         ),
         Prefetch("attachments", queryset=public_attachments()),
+        Prefetch(
+            "citizen_updates",
+            queryset=public_view.published_updates(),
+            to_attr="published_updates",
+        ),
     ).get(reference=reference.strip().upper())
 
 
 def public_attachments() -> QuerySet[Attachment]:
     """What the public may see of the attachments: not hidden by a moderator, and for photos
-    only those with a (blurred) public copy."""
-    return Attachment.objects.filter(is_hidden=False).exclude(
-        kind=Attachment.Kind.IMAGE, public_file=""
+    only those with a (blurred) public copy. A citizen's update shows its own photo
+    (public_view.published_updates), not among the report's."""
+    return (
+        Attachment.objects.filter(is_hidden=False)
+        .exclude(kind=Attachment.Kind.IMAGE, public_file="")
+        .exclude(stage=Attachment.Stage.UPDATE)
     )
+
+
+def already_recorded(
+    model, complaint: Complaint, *, device_key: str, user: AbstractBaseUser | None
+) -> bool:
+    """Whether this device (its hashed key, issues.policy.device_key) or account already has a
+    `model` row (a support, a flag) for the complaint: the one test, for counting once and for
+    showing "you support this report"."""
+    account = user if user is not None and user.is_authenticated else None
+    already = model.objects.filter(complaint=complaint, device_key=device_key)
+    if account is not None:
+        already = already | model.objects.filter(complaint=complaint, user=account)
+    return already.exists()
 
 
 def attachment_file(name: str) -> tuple[Attachment, FieldFile]:

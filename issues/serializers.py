@@ -9,7 +9,8 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from .models import Attachment, Complaint, Event
+from . import public_view
+from .models import Attachment, CitizenUpdate, Complaint, Event
 
 
 @extend_schema_field(
@@ -138,12 +139,36 @@ class StaffAttachmentSerializer(AttachmentSerializer):
         return absolute(self.context.get("request"), served_path(public)) if public else None
 
 
+class PublicCitizenUpdateSerializer(serializers.ModelSerializer):
+    """A published citizen's update (issues.public_view.published_updates): never who sent it;
+    its photo by its public copy, or null."""
+
+    photo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CitizenUpdate
+        fields = ["claim", "text", "photo", "created_at"]
+
+    @extend_schema_field(AttachmentSerializer(allow_null=True))
+    def get_photo(self, update: CitizenUpdate) -> dict | None:
+        photo = public_view.public_update_photo(update)
+        return AttachmentSerializer(photo, context=self.context).data if photo else None
+
+
 class PublicComplaintDetailSerializer(PublicComplaintFeatureSerializer):
     timeline = PublicEventSerializer(source="events", many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    citizen_updates = PublicCitizenUpdateSerializer(
+        source="published_updates", many=True, read_only=True
+    )
 
     class Meta(PublicComplaintFeatureSerializer.Meta):
-        fields = [*PublicComplaintFeatureSerializer.Meta.fields, "timeline", "attachments"]
+        fields = [
+            *PublicComplaintFeatureSerializer.Meta.fields,
+            "timeline",
+            "attachments",
+            "citizen_updates",
+        ]
         read_only_fields = fields
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import Authority, Category
 from districts.routing import route
 
-from . import data_version, handover, notifications, policy
+from . import data_version, handover, notifications, policy, selectors
 from .attachments import PreparedAttachment
 from .errors import (
     AlreadyFiled,
@@ -26,11 +26,13 @@ from .errors import (
     InvalidComplaint,
     InvalidTransition,
     SupportRefused,
+    UpdateRefused,
 )
-from .models import Attachment, Complaint, Event, QueueTally, Support
+from .models import Attachment, CitizenUpdate, Complaint, Event, QueueTally, Support
 
 MAX_TITLE_LENGTH = 140
 MAX_DESCRIPTION_LENGTH = 5000
+MAX_UPDATE_LENGTH = 2000
 REFERENCE_ATTEMPTS = 5
 
 
@@ -170,12 +172,17 @@ def answer_deadline(category: Category, start: date) -> date:
 
 
 def _store_attachment(
-    complaint: Complaint, prepared: PreparedAttachment, stage: str, stored_files: list
+    complaint: Complaint,
+    prepared: PreparedAttachment,
+    stage: str,
+    stored_files: list,
+    *,
+    hidden: bool = False,
 ) -> Attachment:
     """Writes the cleaned file and its row (a photo's public copy and thumbnail are the worker's,
     after the commit); `stored_files` collects what was written so the caller can delete it if
-    the transaction fails."""
-    attachment = Attachment(complaint=complaint, kind=prepared.kind, stage=stage)
+    the transaction fails. `hidden`: staff only until a moderator shows it."""
+    attachment = Attachment(complaint=complaint, kind=prepared.kind, stage=stage, is_hidden=hidden)
     attachment.file.save(prepared.content.name, prepared.content, save=False)
     stored_files.append(attachment.file)
     attachment.save()
@@ -211,10 +218,7 @@ def record_once_per_device(
     request of the same device wins the unique constraint."""
     account = user if user is not None and user.is_authenticated else None
     key = policy.device_key(device_token)
-    already = model.objects.filter(complaint=complaint, device_key=key)
-    if account is not None:
-        already = already | model.objects.filter(complaint=complaint, user=account)
-    if already.exists():
+    if selectors.already_recorded(model, complaint, device_key=key, user=account):
         return False
     try:
         with transaction.atomic():
@@ -237,6 +241,72 @@ def support_complaint(
         Complaint.objects.filter(pk=complaint.pk).update(support_count=F("support_count") + 1)
     complaint.refresh_from_db(fields=["support_count"])
     return True
+
+
+def refuse_update_if_closed(complaint: Complaint) -> None:
+    """Raises UpdateRefused when the report is no longer open: only open reports take
+    citizens' updates."""
+    if not complaint.is_open:
+        raise UpdateRefused(
+            _("This report is closed: it no longer takes updates. File a new report if needed.")
+        )
+
+
+def add_citizen_update(
+    *,
+    complaint: Complaint,
+    claim: str,
+    text: str = "",
+    photo: PreparedAttachment | None = None,
+    author: AbstractBaseUser | None = None,
+    submitter: str = "",
+) -> CitizenUpdate:
+    """Stores anyone's update of an open report, awaiting moderation, with its photo (hidden
+    from the public until the update is published; blurred by the worker like reports'
+    photos), and an internal event on the staff's audit trail. A "fixed" claim does not change
+    the status: the handling staff decide. Raises UpdateRefused (the report is no longer open,
+    the claim is unknown, the text too long or the file not a photo); nothing is stored then."""
+    text = text.strip()
+    if claim not in CitizenUpdate.Claim.values:
+        raise UpdateRefused(_("Say whether the problem is still there or fixed."))
+    if len(text) > MAX_UPDATE_LENGTH:
+        raise UpdateRefused(_("The update is too long (2,000 characters at most)."))
+    if photo is not None and photo.kind != Attachment.Kind.IMAGE:
+        raise UpdateRefused(_("Attach a photo (JPEG, PNG, WebP, HEIC)."))
+    stored = []
+    try:
+        with transaction.atomic():
+            current = _locked(complaint)
+            refuse_update_if_closed(current)
+            attachment = None
+            if photo is not None:
+                attachment = _store_attachment(
+                    current, photo, Attachment.Stage.UPDATE, stored, hidden=True
+                )
+            account = author if author is not None and author.is_authenticated else None
+            update = CitizenUpdate.objects.create(
+                complaint=current,
+                claim=claim,
+                text=text,
+                photo=attachment,
+                author=account,
+                submitter_key=policy.device_key(submitter) if submitter else "",
+            )
+            Event.objects.create(
+                complaint=current,
+                kind=Event.Kind.CITIZEN_UPDATE,
+                is_public=False,
+                actor=account,
+                internal_note=str(
+                    _("A citizen says: %(claim)s (update awaiting moderation).")
+                    % {"claim": update.get_claim_display()}
+                ),
+            )
+    except BaseException:
+        for file in stored:
+            file.delete(save=False)
+        raise
+    return update
 
 
 # --- Workflow: every change records an Event; public ones reach the citizen by e-mail. -------

@@ -19,13 +19,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casa_map import limits
 from casa_map.views import too_many
 from districts.errors import OutsideServiceArea
-from districts.geocoding import describe_pin, search_or_explain
+from districts.geocoding import describe_pin, nearest_place, search_or_explain
 from districts.maps import tile_attribution
 
 from . import moderation, notifications, policy, public_view, selectors, services
 from .attachments import photo_position
-from .errors import AlreadyFiled, InvalidComplaint, InvalidTransition, SupportRefused
-from .forms import ReportForm
+from .errors import (
+    AlreadyFiled,
+    InvalidComplaint,
+    InvalidTransition,
+    SupportRefused,
+    UpdateRefused,
+)
+from .forms import CitizenUpdateForm, ReportForm
 from .models import Attachment, Complaint, Flag
 
 PUBLIC_FILE_MAX_AGE = 300
@@ -248,23 +254,83 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 def track(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _visible_or_404(request, reference)
+    if request.GET.get("key"):
+        policy.is_owner(request, complaint)  # remembers the owner in the session
+        return redirect("track", reference=complaint.reference)  # the key leaves the address bar
+    return render(request, "issues/track.html", _track_context(request, complaint))
+
+
+def _track_context(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    update_form: CitizenUpdateForm | None = None,
+    update_refusal: str = "",
+) -> dict:
+    """The tracking page: where the problem is (its public position only: a sensitive
+    category's is a grid cell's centre), its timeline with the published citizens' updates,
+    and what this visitor may do."""
     is_owner = policy.is_owner(request, complaint)
     public_point = public_view.public_point(complaint)
-    if request.GET.get("key"):
-        return redirect("track", reference=complaint.reference)  # the key leaves the address bar
-    return render(
-        request,
-        "issues/track.html",
-        {
-            "complaint": complaint,
-            "is_owner": is_owner,
-            "can_reopen": is_owner and services.can_reopen(complaint),
-            "events": [event for event in complaint.events.all()],
-            "map_point": {"lat": public_point.y, "lon": public_point.x},
-            "page_config": page_config(request),
-            "flag_reasons": Flag.Reason.choices,
-        },
-    )
+    may_support = policy.may_support(request, complaint)
+    return {
+        "complaint": complaint,
+        "is_owner": is_owner,
+        "can_reopen": is_owner and services.can_reopen(complaint),
+        "timeline": _timeline(complaint),
+        "map_point": {"lat": public_point.y, "lon": public_point.x},
+        "nearest_place": nearest_place(public_point),
+        "may_support": may_support,
+        "has_supported": may_support and policy.has_supported(request, complaint),
+        "takes_updates": complaint.is_open and complaint.is_public,
+        "update_form": update_form or CitizenUpdateForm(),
+        "update_refusal": update_refusal,
+        "page_config": page_config(request),
+        "flag_reasons": Flag.Reason.choices,
+    }
+
+
+def _timeline(complaint: Complaint) -> list:
+    """The public events and the published citizens' updates (selectors.public_complaint
+    fetched both), oldest first."""
+    for update in complaint.published_updates:
+        update.public_photo = public_view.public_update_photo(update)
+    entries = [*complaint.events.all(), *complaint.published_updates]
+    return sorted(entries, key=lambda entry: entry.created_at)
+
+
+@require_POST
+def add_update(request: HttpRequest, reference: str) -> HttpResponse:
+    """Anyone's update of an open report: stored awaiting moderation, rate-limited per account
+    or client address. A refusal shows the tracking page again with the reason."""
+    complaint = _public_or_404(reference)
+    verdict = limits.take(request, "update")
+    if not verdict.allowed:
+        return too_many(request, verdict, _("Too many updates from this connection."), False)
+    form = CitizenUpdateForm(request.POST, request.FILES)
+    try:
+        services.refuse_update_if_closed(complaint)
+        if form.is_valid():
+            services.add_citizen_update(
+                complaint=complaint,
+                claim=form.cleaned_data["claim"],
+                text=form.cleaned_data["text"],
+                photo=form.cleaned_data["photo"],
+                author=request.user,
+                submitter=policy.requester_identity(request),
+            )
+            messages.success(
+                request,
+                _("Thank you: your update will be public once a moderator has checked it."),
+            )
+            return redirect("track", reference=complaint.reference)
+    except UpdateRefused as refused:
+        context = _track_context(request, complaint, update_refusal=str(refused.message))
+        return render(request, "issues/track.html", context, status=409)
+    if request.FILES and not form.has_error("photo"):
+        form.add_error("photo", _("Please attach your photo again: it could not be kept."))
+    context = _track_context(request, complaint, update_form=form)
+    return render(request, "issues/track.html", context, status=400)
 
 
 @require_POST
@@ -277,6 +343,8 @@ def support(request: HttpRequest, reference: str) -> HttpResponse:
     if not verdict.allowed:
         return too_many(request, verdict, _("Too many supports from this connection."), wants_json)
     try:
+        if complaint.is_open and not policy.may_support(request, complaint):
+            raise SupportRefused(_("You sent this report: it counts already."))
         counted = services.support_complaint(
             complaint=complaint, device_token=policy.requester_identity(request), user=request.user
         )

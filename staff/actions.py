@@ -25,6 +25,7 @@ from .forms import (
     RerouteForm,
     ResolutionPhotoForm,
     TransitionForm,
+    UpdateModerationForm,
 )
 
 # One bulk request changes at most this many reports.
@@ -71,6 +72,11 @@ STAFF_ACTIONS = {
     "moderate": StaffAction(
         form=lambda data, files, item: ModerationForm(data, complaint=item),
         apply=lambda item, data, actor: moderation.moderate(complaint=item, actor=actor, **data),
+        done=lambda item: _("Moderation saved."),
+    ),
+    "moderate_update": StaffAction(
+        form=lambda data, files, item: UpdateModerationForm(data, complaint=item),
+        apply=lambda item, data, actor: moderation.moderate_update(actor=actor, **data),
         done=lambda item: _("Moderation saved."),
     ),
     "photo": StaffAction(

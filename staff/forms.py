@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from casa_map import inputs
 from districts.models import Authority
 from issues.forms import reject_broken_encoding
-from issues.models import Attachment, Complaint
+from issues.models import Attachment, CitizenUpdate, Complaint
 
 MESSAGE_WIDGET = forms.Textarea(attrs={"rows": 2})
 
@@ -143,6 +143,27 @@ class ModerationForm(forms.Form):
             self.fields["attachment"].queryset = complaint.attachments.filter(
                 kind=Attachment.Kind.IMAGE
             )
+
+
+class UpdateModerationForm(forms.Form):
+    """Publish or hide one citizen's update of the report (issues.moderation.moderate_update),
+    with the reason."""
+
+    update = forms.ModelChoiceField(
+        queryset=CitizenUpdate.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Choose an update of this report.")},
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("publish", _("Publish the update")), ("hide", _("Hide the update"))],
+    )
+    reason = inputs.TextField(label=_("Reason (kept for staff)"), max_length=500)
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if complaint is not None:
+            self.fields["update"].queryset = complaint.citizen_updates.all()
 
 
 class ResolutionPhotoForm(forms.Form):

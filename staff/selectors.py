@@ -10,19 +10,34 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from districts.models import Authority, StaffMembership
 from issues import policy
-from issues.models import Complaint, Flag, QueueTally
+from issues.models import CitizenUpdate, Complaint, Flag, QueueTally
 
 
 def moderation_queue(user: AbstractBaseUser) -> QuerySet[Complaint]:
-    """Reports of the user's scope flagged by citizens since a moderator last decided, or
-    awaiting pre-moderation: most flagged first, then oldest first."""
-    open_flags = Count("flags", filter=Q(flags__reviewed_at__isnull=True))
+    """Reports of the user's scope flagged by citizens since a moderator last decided, awaiting
+    pre-moderation, or with citizens' updates awaiting a decision: most flagged first, then
+    oldest first."""
+    open_flags = Count("flags", filter=Q(flags__reviewed_at__isnull=True), distinct=True)
+    pending_updates = Count(
+        "citizen_updates",
+        filter=Q(citizen_updates__moderation=CitizenUpdate.Moderation.PENDING),
+        distinct=True,
+    )
     return (
         policy.scoped_complaints(user)
-        .annotate(open_flags=open_flags)
-        .filter(Q(open_flags__gt=0) | Q(moderation=Complaint.Moderation.PENDING))
+        .annotate(open_flags=open_flags, pending_updates=pending_updates)
+        .filter(
+            Q(open_flags__gt=0)
+            | Q(moderation=Complaint.Moderation.PENDING)
+            | Q(pending_updates__gt=0)
+        )
         .order_by("-open_flags", "created_at", "id")
     )
+
+
+def citizen_updates_of(complaint: Complaint) -> QuerySet[CitizenUpdate]:
+    """Every citizen's update of the report, whatever its moderation, oldest first (staff)."""
+    return complaint.citizen_updates.select_related("photo").order_by("created_at", "id")
 
 
 def open_flags_by_reason(complaint: Complaint) -> list[tuple[str, int]]:

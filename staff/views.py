@@ -44,6 +44,7 @@ from .forms import (
     RerouteForm,
     ResolutionPhotoForm,
     TransitionForm,
+    UpdateModerationForm,
 )
 from .queue import queue_page
 
@@ -180,6 +181,8 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
         "may_moderate": policy.may_moderate(request.user),
         "moderate_form": forms.get("moderate_form") or ModerationForm(complaint=item),
         "open_flags": selectors.open_flags_by_reason(item),
+        "citizen_updates": selectors.citizen_updates_of(item),
+        "update_form": forms.get("moderate_update_form") or UpdateModerationForm(complaint=item),
     }
 
 

@@ -74,3 +74,10 @@ def test_a_report_with_its_photos_is_within_the_reports_limit(client):
     answer = declared(client, "/report/", 30 * 1024 * 1024)
 
     assert answer.status_code != 413
+
+
+def test_a_citizens_update_with_its_photo_is_within_its_limit_and_more_is_refused(client):
+    path = "/track/CM-2026-ZZZZZZ/update/"
+
+    assert declared(client, path, 9 * 1024 * 1024).status_code != 413
+    assert declared(client, path, 30 * 1024 * 1024).status_code == 413

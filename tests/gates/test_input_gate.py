@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from alerts.models import Alert
-from issues.models import Complaint, Event, Flag, Support
+from issues.models import CitizenUpdate, Complaint, Event, Flag, Support
 from tests.factories import StaffMembershipFactory
 from tests.routes import concrete, route_patterns
 
@@ -68,7 +68,8 @@ def bad_query_values() -> list[dict]:
 
 
 def stored() -> tuple[int, ...]:
-    return tuple(model.objects.count() for model in (Complaint, Event, Support, Flag, Alert))
+    models = (Complaint, Event, Support, Flag, Alert, CitizenUpdate)
+    return tuple(model.objects.count() for model in models)
 
 
 @pytest.fixture
