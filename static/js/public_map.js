@@ -22,6 +22,8 @@
     showCoverageOnHover: false,
     zoomToBoundsOnClick: true,
     spiderfyOnMaxZoom: true,
+    // From the zoom a cluster's tap lands on, every pin stands alone (32 px pins, 40 m apart).
+    disableClusteringAtZoom: cfg.pinsFromZoom + 1,
     iconCreateFunction: function (cluster) {
       return clusterIcon(cluster.getChildCount());
     },
@@ -201,7 +203,7 @@
     nearest.forEach(function (item) {
       var properties = item.feature.properties;
       var li = document.createElement("li");
-      li.dataset.metres = Math.round(item.metres);
+      li.dataset.reference = properties.reference;
       var link = document.createElement("a");
       link.href = trackUrl(properties);
       link.className = "map-list__link";
@@ -250,6 +252,8 @@
     showList();
     element.dataset.mode = data.mode;
     element.dataset.zoom = params.get("zoom");
+    var centre = map.getCenter();
+    element.dataset.centre = centre.lat.toFixed(6) + "," + centre.lng.toFixed(6); // for tests
     filters.dataset.loaded = new URLSearchParams(new FormData(filters)).toString();
   }
 
@@ -276,4 +280,8 @@
   }
 
   filters.addEventListener("change", load);
+  // At a desk the list stands open beside the map; on a phone it is one tap away below it.
+  if (window.matchMedia("(min-width: 64rem)").matches) {
+    document.getElementById("map-list").open = true;
+  }
 })();
