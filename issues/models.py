@@ -229,6 +229,13 @@ class Complaint(models.Model):
                 ),
                 name="complaint_public_open_aggr",
             ),
+            # The public map's reports fixed in the last 30 days (issues.selectors).
+            models.Index(
+                fields=["resolved_at"],
+                include=["location", "category"],
+                condition=Q(status__in=["resolved", "closed"], moderation="published"),
+                name="complaint_public_fixed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

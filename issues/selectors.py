@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django.utils import timezone
 
-from casa_map.routers import replica_connection
-from districts.models import Category
+from casa_map.routers import replica_alias
+from districts.models import Authority, Category
 
 from . import public_view
 from .models import Attachment, Complaint, Event, QueueTally
@@ -117,73 +120,92 @@ def reports_of(user: AbstractBaseUser) -> QuerySet[Complaint]:
     )
 
 
-OPEN_COMPLAINTS_GEOJSON_SQL = """
-SELECT json_build_object(
-    'type', 'FeatureCollection',
-    'mode', 'pins',
-    'total', count(*),
-    'features', coalesce(json_agg(json_build_object(
-        'type', 'Feature',
-        'geometry', ST_AsGeoJSON(c.location, 6)::json,
-        'properties', json_build_object(
-            'reference', c.reference,
-            'title', COALESCE(NULLIF(c.public_title, ''), c.title),
-            'category', cat.code,
-            'status', c.status,
-            'arrondissement', arr.slug,
-            'supports', c.support_count,
-            'created', to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-            'demo', c.is_demo
-        )
-    ) ORDER BY c.created_at DESC), '[]'::json)
-)::text
-FROM (
-    SELECT * FROM issues_complaint
-    WHERE status = ANY(%(statuses)s)
-      AND moderation = 'published'
-      AND (%(category)s::text IS NULL OR category_id = (
-            SELECT id FROM districts_category WHERE code = %(category)s))
-      AND (%(arrondissement)s::text IS NULL OR arrondissement_id = (
-            SELECT id FROM districts_authority WHERE slug = %(arrondissement)s))
-      AND NOT category_id = ANY(%(hidden_categories)s)
-      AND (%(west)s::float IS NULL
-           OR location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326))
-    ORDER BY created_at DESC
-    LIMIT %(limit)s
-) AS c
-JOIN districts_category cat ON cat.id = c.category_id
-JOIN districts_authority arr ON arr.id = c.arrondissement_id
-"""
+# Besides the open reports, the public map shows those fixed lately (resolved, or resolved and
+# then closed), so a street sees what was done about it, not only what is still wrong.
+RECENTLY_FIXED_DAYS = 30
+FIXED_STATUSES = (Complaint.Status.RESOLVED, Complaint.Status.CLOSED)
 
 
-def open_complaints_geojson_text(
+def public_map_complaints(
     *,
-    category: str | None = None,
-    arrondissement: str | None = None,
+    category: Category | None = None,
+    arrondissement: Authority | None = None,
     box: tuple[float, float, float, float] | None = None,
-    hidden_categories: Sequence[int] = (),
-) -> str:
-    """Single open complaints as a GeoJSON text of pins (`mode` "pins", `total`), built in one
-    SQL statement and sent as it is (no personal fields): the newest PUBLIC_MAP_PIN_LIMIT
-    inside `box` (west, south, east, north), without the `hidden_categories` (privacy: a lone
-    pin of a noise complaint points at a neighbour)."""
-    west, south, east, north = box or (None, None, None, None)
-    with replica_connection().cursor() as cursor:
-        cursor.execute(
-            OPEN_COMPLAINTS_GEOJSON_SQL,
-            {
-                "statuses": list(Complaint.OPEN_STATUSES),
-                "category": category,
-                "arrondissement": arrondissement,
-                "hidden_categories": list(hidden_categories),
-                "west": west,
-                "south": south,
-                "east": east,
-                "north": north,
-                "limit": PUBLIC_MAP_PIN_LIMIT,
-            },
-        )
-        return cursor.fetchone()[0]
+    recently_fixed: bool = False,
+    now: datetime | None = None,
+) -> QuerySet[Complaint]:
+    """What the public map may show one by one (issues.public_view: published only, personal
+    fields not read, `public_location` annotated): open reports and, if `recently_fixed`, those
+    resolved in the last RECENTLY_FIXED_DAYS; inside `box` (west, south, east, north) by their
+    public position."""
+    shown = Q(status__in=Complaint.OPEN_STATUSES)
+    if recently_fixed:
+        since = (now or timezone.now()) - timedelta(days=RECENTLY_FIXED_DAYS)
+        shown |= Q(status__in=FIXED_STATUSES, resolved_at__gte=since)
+    # Read from the replica where there is one, as the map's clusters are (casa_map.routers).
+    complaints = public_complaints().using(replica_alias()).filter(shown)
+    if category is not None:
+        complaints = complaints.filter(category=category)
+    if arrondissement is not None:
+        complaints = complaints.filter(arrondissement=arrondissement)
+    if box is not None:
+        complaints = public_view.inside(complaints, box)
+    return complaints
+
+
+def count_recently_fixed(
+    complaints: QuerySet[Complaint], *, hidden_categories: Sequence[int]
+) -> dict[str, int]:
+    """How many of `complaints` are fixed ones: `shown` (as pins) and `suppressed` (of the
+    `hidden_categories`, never a lone pin). One aggregate, on the partial index of fixes."""
+    fixed = complaints.filter(status__in=FIXED_STATUSES)
+    hidden = Q(category_id__in=list(hidden_categories))
+    return fixed.aggregate(shown=Count("pk", filter=~hidden), suppressed=Count("pk", filter=hidden))
+
+
+def public_map_pins(
+    complaints: QuerySet[Complaint], *, hidden_categories: Sequence[int]
+) -> list[dict]:
+    """The newest PUBLIC_MAP_PIN_LIMIT of `complaints` as GeoJSON Features at their public
+    position, without the `hidden_categories` (privacy: a lone pin of a noise complaint points
+    at a neighbour). Each carries what the map's popup shows: the moderated title, status,
+    who handles it (in the active language), age, the first public photo's thumbnail (the
+    blurred copy's, issues.policy.is_public_file) and the tracking page."""
+    first_thumbnail = (
+        public_attachments()
+        .filter(complaint=OuterRef("pk"), kind=Attachment.Kind.IMAGE)
+        .exclude(thumbnail="")
+        .order_by("created_at", "id")
+        .values("thumbnail")[:1]
+    )
+    rows = (
+        complaints.exclude(category_id__in=list(hidden_categories))
+        .annotate(thumbnail_name=Subquery(first_thumbnail))
+        .order_by("-created_at", "-id")[:PUBLIC_MAP_PIN_LIMIT]
+    )
+    return [_pin(complaint) for complaint in rows]
+
+
+def _pin(complaint: Complaint) -> dict:
+    point = complaint.public_location
+    thumbnail = complaint.thumbnail_name
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
+        "properties": {
+            "reference": complaint.reference,
+            "title": complaint.shown_title,
+            "category": complaint.category.code,
+            "status": complaint.status,
+            "arrondissement": complaint.arrondissement.slug,
+            "authority_name": complaint.authority.name,
+            "supports": complaint.support_count,
+            "created": complaint.created_at.isoformat(),
+            "resolved": complaint.resolved_at.isoformat() if complaint.resolved_at else None,
+            "thumbnail": reverse("attachment-file", args=[thumbnail]) if thumbnail else None,
+            "demo": complaint.is_demo,
+        },
+    }
 
 
 def count_from_tallies(*, statuses: Sequence[str] | None = None, authority_id=None) -> int:

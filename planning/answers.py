@@ -18,8 +18,15 @@ class MapFeatureProperties(serializers.Serializer):
     category = serializers.CharField(required=False)
     status = serializers.CharField(required=False)
     arrondissement = serializers.CharField(required=False)
+    authority_name = serializers.CharField(
+        required=False, help_text="who handles it, in the language asked for"
+    )
     supports = serializers.IntegerField(required=False)
-    created = serializers.DateField(required=False)
+    created = serializers.DateTimeField(required=False)
+    resolved = serializers.DateTimeField(required=False, allow_null=True)
+    thumbnail = serializers.CharField(
+        required=False, allow_null=True, help_text="the first public (blurred) photo's thumbnail"
+    )
     demo = serializers.BooleanField(required=False)
 
 
@@ -38,8 +45,11 @@ class MapFeatureCollection(serializers.Serializer):
     type = serializers.ChoiceField(choices=["FeatureCollection"])
     mode = serializers.ChoiceField(choices=["clusters", "pins"])
     total = serializers.IntegerField(help_text="open reports shown")
+    fixed = serializers.IntegerField(
+        required=False, help_text="reports fixed in the last 30 days in view (with `fixed`)"
+    )
     suppressed = serializers.IntegerField(
-        required=False, help_text="left out of clusters to protect reporters"
+        required=False, help_text="left out of clusters or pins to protect reporters"
     )
     features = MapFeature(many=True)
 

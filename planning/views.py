@@ -7,6 +7,7 @@ import io
 import json
 import math
 
+from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -26,6 +27,7 @@ from districts import selectors as district_selectors
 from districts.maps import tile_attribution
 from issues import policy
 from issues import selectors as issue_selectors
+from issues.models import Complaint
 from issues.public_view import sensitive_category_ids
 from issues.views import page_config as report_page_config
 
@@ -237,15 +239,41 @@ def planning(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- The public map (/map/): open reports as clusters from the pyramids, or as pins ---------
+# --- The public map (/map/): open and lately fixed reports, as clusters or as pins ----------
 
 PINS_FROM_ZOOM = 16
 # A cluster is a heat-map cell two zooms coarser: 64 screen pixels wide.
 CLUSTER_ZOOM_STEP = 2
 
+# How the map colours its pins: the statuses grouped as a passer-by reads them, each with a
+# glyph so that no colour has to be told apart (static/js/public_map.js, the page's legend).
+MAP_STATUS_GROUPS = [
+    ("new", "!", [Complaint.Status.SUBMITTED]),
+    ("acknowledged", "→", [Complaint.Status.ACKNOWLEDGED]),
+    ("in-progress", "◐", [Complaint.Status.IN_PROGRESS]),
+    ("fixed", "✓", list(issue_selectors.FIXED_STATUSES)),
+]
+
+
+def map_status_legend() -> list[dict]:
+    labels = {
+        "new": _("New"),
+        "acknowledged": _("Acknowledged by who handles it"),
+        "in-progress": _("In progress"),
+        "fixed": _("Fixed in the last 30 days"),
+    }
+    return [
+        {"key": key, "glyph": glyph, "label": labels[key], "statuses": statuses}
+        for key, glyph, statuses in MAP_STATUS_GROUPS
+    ]
+
 
 class PublicMapForm(HeatMapForm):
-    """The public map shows open reports: a category, an arrondissement, the zoom and the box."""
+    """The public map: a category, an arrondissement, the zoom and the box, and whether to show
+    the reports fixed in the last 30 days too (`fixed`; off when absent, as for any API caller
+    from before it; the page's box is ticked)."""
+
+    fixed = forms.BooleanField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,12 +281,13 @@ class PublicMapForm(HeatMapForm):
 
 
 class OpenComplaintsView(APIView):
-    """Every open report for the public map: clusters, one per square of 64 screen pixels,
-    counted from the heat map's pyramid of counts (click one to zoom in), below street zoom (16)
-    or wherever the view holds more than 2,000 reports; otherwise every report in the box as a
-    single pin. Privacy as on the heat map:
-    sensitive categories (noise) never show as a lone pin, nor in a cluster with fewer than
-    PRIVACY_MIN_COUNT of them."""
+    """Every open report for the public map, and with `fixed` those fixed in the last 30 days:
+    clusters, one per square of 64 screen pixels, counted from the heat map's pyramid of counts
+    (open reports only; `fixed` then counts the fixed ones in view), below street zoom (16) or
+    wherever the view holds more than 2,000 reports; otherwise every report in the box as a
+    single pin at its public position (issues.public_view), with what its popup shows. Privacy
+    as on the heat map: sensitive categories (noise) never show as a lone pin, nor in a cluster
+    with fewer than PRIVACY_MIN_COUNT of them; `suppressed` counts those left out."""
 
     @extend_schema(
         parameters=[
@@ -266,6 +295,9 @@ class OpenComplaintsView(APIView):
             OpenApiParameter("arrondissement", str, description="arrondissement slug"),
             OpenApiParameter("zoom", int, description="map zoom (default 12); pins from 16"),
             OpenApiParameter("bbox", str, description="west,south,east,north (WGS 84)"),
+            OpenApiParameter(
+                "fixed", bool, description="also the reports fixed in the last 30 days"
+            ),
         ],
         responses={200: MapFeatureCollection},
     )
@@ -280,21 +312,38 @@ class OpenComplaintsView(APIView):
             zoom=max(zoom - CLUSTER_ZOOM_STEP, selectors.PYRAMID_MIN_ZOOM),
             bounds=selectors.Bounds(*box) if box else None,
         )
-        in_view = cells["total"] + cells["suppressed"]
+        hidden = sensitive_category_ids()
+        complaints = issue_selectors.public_map_complaints(
+            category=selection.category,
+            arrondissement=selection.arrondissement,
+            box=box,
+            recently_fixed=form.cleaned_data["fixed"],
+        )
+        fixed = {"shown": 0, "suppressed": 0}
+        if form.cleaned_data["fixed"]:
+            fixed = issue_selectors.count_recently_fixed(complaints, hidden_categories=hidden)
+        in_view = cells["total"] + cells["suppressed"] + fixed["shown"] + fixed["suppressed"]
         if zoom >= PINS_FROM_ZOOM and in_view <= issue_selectors.PUBLIC_MAP_PIN_LIMIT:
-            pins = issue_selectors.open_complaints_geojson_text(
-                category=selection.category.code if selection.category else None,
-                arrondissement=selection.arrondissement.slug if selection.arrondissement else None,
-                box=box,
-                hidden_categories=sensitive_category_ids(),
+            pins = issue_selectors.public_map_pins(complaints, hidden_categories=hidden)
+            return Response(
+                {
+                    "type": "FeatureCollection",
+                    "mode": "pins",
+                    "total": len(pins) - fixed["shown"],
+                    "fixed": fixed["shown"],
+                    # Counted here, in the same box as the pins: the pyramid's cells count the
+                    # sensitive reports of a crowded cell among the others.
+                    "suppressed": complaints.filter(category_id__in=hidden).count(),
+                    "features": pins,
+                }
             )
-            return HttpResponse(pins, content_type="application/json")
         return Response(
             {
                 "type": "FeatureCollection",
                 "mode": "clusters",
                 "total": cells["total"],
-                "suppressed": cells["suppressed"],
+                "fixed": fixed["shown"],
+                "suppressed": cells["suppressed"] + fixed["suppressed"],
                 "features": [
                     {
                         "type": "Feature",
@@ -315,13 +364,31 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "categories": district_selectors.active_categories(),
             "arrondissements": district_selectors.arrondissements().order_by("name_fr"),
             "radius_choices": RADIUS_CHOICES,
+            "status_legend": map_status_legend(),
             "page_config": {
                 **report_page_config(request),
                 "complaintsUrl": reverse("api-v1:open-complaints"),
                 "trackUrl": reverse("track", args=["REFERENCE"]),
+                "pinsFromZoom": PINS_FROM_ZOOM,
+                "listedAtMost": MAP_LIST_LENGTH,
+                "statusGroups": map_status_legend(),
+                "statusLabels": dict(Complaint.Status.choices),
+                "mapMessages": {
+                    "reported": _("Reported %(age)s"),
+                    "fixedAge": _("Fixed %(age)s"),
+                    "handledBy": _("Handled by:"),
+                    "photo": _("Photo attached to the report"),
+                    "follow": _("Follow this report"),
+                    "metres": _("%(distance)s m"),
+                    "kilometres": _("%(distance)s km"),
+                },
             },
         },
     )
+
+
+# The list beside the map: the reports nearest its centre, at most this many.
+MAP_LIST_LENGTH = 50
 
 
 EXPORTS = ("heat", "hotspots", *selectors.FIGURES)

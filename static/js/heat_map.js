@@ -138,6 +138,16 @@
     });
   });
 
+  // On a phone the map comes first and its controls stay folded under "Filters"; at a desk,
+  // or when a shared link chose a selection, they are open.
+  var linked = new URLSearchParams(location.search);
+  var chosen = ["category", "arrondissement", "days", "week"].some(function (name) {
+    return linked.get(name);
+  });
+  if (window.matchMedia("(min-width: 48rem)").matches || chosen) {
+    document.getElementById("heat-controls").open = true;
+  }
+
   var linkedWeek = new URLSearchParams(location.search).get("week");
   var linkedIndex = weeks.findIndex(function (week) {
     return week.monday === linkedWeek;

@@ -30,6 +30,7 @@ def reports(live_city, point_in):
 
 def test_heat_map_redraws_when_the_category_changes(live_city, reports, page):
     page.goto(live_city.url + "/map/heat/")
+    page.click("#heat-controls summary")  # folded away on a phone
 
     page.wait_for_function("() => document.getElementById('heat-total').textContent === '8'")
     assert page.locator("#heat-map canvas.leaflet-heatmap-layer").count() == 1
@@ -87,6 +88,7 @@ def test_the_week_player_shows_one_week_received_at_a_time(live_city, point_in, 
     total = "document.getElementById('heat-total').textContent"
 
     page.goto(live_city.url + "/map/heat/")
+    page.click("#heat-controls summary")  # folded away on a phone
     page.wait_for_function(f"() => {total} === '6'")
     page.get_by_role("button", name="Une semaine à la fois").click()
     page.wait_for_function(f"() => {total} === '3'")
