@@ -1,6 +1,7 @@
 """Place search latency: `districts.selectors.search_places()` (what the report page calls) for a
-set of real queries — exact, prefix, Arabic and misspelt — next to the floor: the bare indexed
-SQL `LIKE` on the same normalised text, and a bare `SELECT 1` round trip, in the same run.
+set of real queries — exact, prefix, Arabic, misspelt, and well-known places typed in Arabic —
+next to the floor: the bare indexed SQL `LIKE` on the same normalised text, and a bare `SELECT 1`
+round trip, in the same run.
 
 Prints figures; asserts nothing about time. Run against a seeded database:
 
@@ -33,6 +34,8 @@ QUERIES = {
     "prefix": ["twin cen", "gare casa", "bd zerk", "hay mo"],
     "arabic": ["المعاريف", "شارع أنفا", "مستشفى", "زرقطوني"],
     "misspelt": ["zerktoni", "voyajeurs", "hopitall", "anfaa"],
+    # issue #23: well-known places typed in Arabic, one with its vowel marks
+    "ar-names": ["توين سنتر", "عين الذئاب", "درب السلطان", "دَرْب ٱلسُّلْطَان"],
 }
 
 

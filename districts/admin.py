@@ -60,7 +60,15 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(GISModelAdmin):
-    list_display = ["osm_name", "name_ar", "kind", "group", "arrondissement", "osm_key"]
+    list_display = [
+        "osm_name",
+        "name_ar",
+        "other_name_ar",
+        "kind",
+        "group",
+        "arrondissement",
+        "osm_key",
+    ]
     list_filter = ["group", "kind", "arrondissement"]
-    search_fields = ["osm_name", "name_fr", "name_ar", "osm_key"]
+    search_fields = ["osm_name", "name_fr", "name_ar", "other_name_ar", "osm_key"]
     list_select_related = ["arrondissement"]

@@ -211,6 +211,15 @@ class Place(models.Model):
     osm_name = models.CharField(max_length=250, help_text=_("OSM name as tagged, often bilingual"))
     name_fr = models.CharField(max_length=250, blank=True)
     name_ar = models.CharField(max_length=250, blank=True)
+    other_name_ar = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "An Arabic name from elsewhere than the element's name:ar (its Arabic Wikipedia "
+            "article, a merged element, or a cited alias in fixtures/place_aliases_ar.csv), "
+            "shown in Arabic when OSM has no name:ar"
+        ),
+    )
     kind = models.CharField(max_length=40)
     group = models.CharField(max_length=12, choices=Group.choices)
     arrondissement = models.ForeignKey(
@@ -239,9 +248,9 @@ class Place(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the active language when OSM has it, else the name as tagged."""
+        """The name in the active language when there is one, else the name as tagged."""
         if (get_language() or "fr").startswith("ar"):
-            return self.name_ar or self.osm_name
+            return self.name_ar or self.other_name_ar or self.osm_name
         return self.name_fr or self.osm_name
 
 

@@ -3,6 +3,7 @@ from the files in fixtures/. Every loader is idempotent (keyed on slugs and code
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +16,7 @@ from django.db import connection, transaction
 
 from .boundaries import ImportReport, Level, import_boundaries
 from .models import Assignment, Authority, Category, Place, Prefecture, ServiceArea
-from .text import normalise
+from .text import search_text
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -155,40 +156,111 @@ def load_operators(path: Path) -> LoadCounts:
     return counts
 
 
-PLACE_FIELDS = ["osm_name", "name_fr", "name_ar", "kind", "group", "arrondissement_id"]
+PLACE_FIELDS = [
+    "osm_name",
+    "name_fr",
+    "name_ar",
+    "other_name_ar",
+    "kind",
+    "group",
+    "arrondissement_id",
+]
+ARRONDISSEMENT_PREFIX_AR = "مقاطعة "
 
 
-def _place_from_feature(feature: dict, arrondissement_ids: dict[str, int]) -> Place:
+def _place_from_feature(
+    feature: dict, arrondissement_ids: dict[str, int], more_names: list[str]
+) -> Place:
     props = feature["properties"]
     # addr:street is left out: every shop on a boulevard would otherwise match the boulevard.
+    # Arabic names carried from OSM first, then aliases and an arrondissement's other names.
+    extra_names = (props.get("other_names_ar") or []) + more_names
     names = [props.get("name"), props.get("name_fr"), props.get("name_ar")]
-    names += props.get("alt_names") or []
+    names += (props.get("alt_names") or []) + extra_names
     lon, lat = feature["geometry"]["coordinates"]
+    other_name_ar = ""
+    if not props.get("name_ar"):
+        other_name_ar = next((name for name in extra_names if _is_arabic(name)), "")
     return Place(
         osm_key=feature["id"],
         osm_name=props.get("name") or props.get("name_fr") or props.get("name_ar"),
         name_fr=props.get("name_fr") or "",
         name_ar=props.get("name_ar") or "",
+        other_name_ar=other_name_ar,
         kind=props["kind"],
         group=props["group"],
         arrondissement_id=arrondissement_ids.get(props.get("arrondissement")),
         location=Point(lon, lat, srid=4326),
-        search_text=" | ".join(dict.fromkeys(normalise(name) for name in names if name)),
+        search_text=search_text(names),
     )
 
 
+def _is_arabic(text: str) -> bool:
+    return any("\u0600" <= char <= "\u06ff" for char in text)
+
+
+def load_place_aliases(path: Path, features: dict[str, dict]) -> dict[str, list[str]]:
+    """Arabic aliases of well-known places whose OSM data has no Arabic name, each with its
+    source (fixtures/place_aliases_ar.csv, see fixtures/SOURCES.md), by OSM key. A row whose
+    place is not in the gazetteer under that name, or without a source, is an error: a rebuilt
+    gazetteer must not silently give an alias to another place."""
+    aliases: dict[str, list[str]] = {}
+    with Path(path).open(encoding="utf-8", newline="") as rows:
+        for line, row in enumerate(csv.DictReader(rows), start=2):
+            feature = features.get(row["osm_key"])
+            props = feature["properties"] if feature else {}
+            osm_name = props.get("name") or props.get("name_fr") or props.get("name_ar")
+            if feature is None or osm_name != row["osm_name"]:
+                raise ReferenceDataError(
+                    f"{path.name} line {line}: no place {row['osm_key']} named "
+                    f"{row['osm_name']!r} in the gazetteer"
+                )
+            if not row["source"].startswith("https://") or not _is_arabic(row["alias_ar"]):
+                raise ReferenceDataError(
+                    f"{path.name} line {line}: an alias needs Arabic text and an https source"
+                )
+            aliases.setdefault(row["osm_key"], []).append(row["alias_ar"].strip())
+    return aliases
+
+
+def arrondissement_names(path: Path) -> dict[str, list[str]]:
+    """Every name of each arrondissement in fixtures/arrondissements.geojson (HCP and OSM names,
+    the spellings in `aliases`, and the Arabic name without "مقاطعة", as the French aliases drop
+    "Arrondissement"), by slug, for the arrondissement's place in the gazetteer."""
+    names: dict[str, list[str]] = {}
+    for feature in json.loads(Path(path).read_text(encoding="utf-8"))["features"]:
+        props = feature["properties"]
+        name_ar = props.get("name_ar") or ""
+        found = [props.get("name"), props.get("osm_name_fr"), name_ar, *props.get("aliases", [])]
+        if name_ar.startswith(ARRONDISSEMENT_PREFIX_AR):
+            found.append(name_ar.removeprefix(ARRONDISSEMENT_PREFIX_AR))
+        names[props["id"]] = [name for name in found if name]
+    return names
+
+
 @transaction.atomic
-def load_gazetteer(path: Path) -> LoadCounts:
-    """The OpenStreetMap gazetteer: created in bulk, updated in place, keyed on the OSM element."""
+def load_gazetteer(
+    path: Path, *, aliases: Path | None = None, arrondissements: Path | None = None
+) -> LoadCounts:
+    """The OpenStreetMap gazetteer: created in bulk, updated in place, keyed on the OSM element.
+    With `aliases` (fixtures/place_aliases_ar.csv) and `arrondissements`
+    (fixtures/arrondissements.geojson), their names are searchable too."""
     counts = LoadCounts()
     document = json.loads(Path(path).read_text(encoding="utf-8"))
+    features = {feature["id"]: feature for feature in document["features"]}
+    more_names = load_place_aliases(aliases, features) if aliases else {}
+    by_slug = arrondissement_names(arrondissements) if arrondissements else {}
+    for key, feature in features.items():
+        props = feature["properties"]
+        if props["kind"] == "arrondissement" and props.get("arrondissement") in by_slug:
+            more_names[key] = more_names.get(key, []) + by_slug[props["arrondissement"]]
     arrondissement_ids = dict(
         Authority.objects.filter(kind=Authority.Kind.ARRONDISSEMENT).values_list("slug", "id")
     )
     stored = {place.osm_key: place for place in Place.objects.all()}
     to_create, to_update = [], []
     for feature in document["features"]:
-        place = _place_from_feature(feature, arrondissement_ids)
+        place = _place_from_feature(feature, arrondissement_ids, more_names.get(feature["id"], []))
         current = stored.get(place.osm_key)
         if current is None:
             to_create.append(place)
@@ -224,5 +296,9 @@ def seed_city(fixtures: Path = FIXTURES) -> dict[str, ImportReport | LoadCounts]
         ),
         "categories": load_categories(fixtures / "categories.json"),
         "operators": load_operators(fixtures / "operators.json"),
-        "gazetteer": load_gazetteer(fixtures / "gazetteer.geojson"),
+        "gazetteer": load_gazetteer(
+            fixtures / "gazetteer.geojson",
+            aliases=fixtures / "place_aliases_ar.csv",
+            arrondissements=fixtures / "arrondissements.geojson",
+        ),
     }

@@ -117,49 +117,65 @@ ADDRESS_GROUPS = ["street", "landmark", "place", "transit"]
 MAX_FUZZY_DISTANCE = 0.45
 FUZZY_CANDIDATES = 32
 
-# One round trip. `exact`: names containing the text (GIN trigram index serves LIKE), prefix
-# first. `fuzzy`: the nearest names by trigram word distance (the GiST index drives the KNN
-# ordering, so it must order by the distance alone), for typos. Ranked together: exact before
-# fuzzy, then prefix, closeness, quarters before streets before shops, shorter names first.
+# One round trip. `exact`: names containing the text (the GIN trigram index serves the LIKE),
+# ranked by how they contain it (`starts`): 0 a whole name is the text ("درب السلطان" is Derb
+# Sultan's name, while Mers Sultan's only resembles it), 1 a name starts with it as whole words,
+# 2 it is whole words inside a name, 3 a name starts with it, 4 a word does, 5 anywhere.
+# `search_text` joins a place's normalised names with " | " (districts.text.search_text), so the
+# patterns below test the text padded with that separator, on the exact matches only.
+# `fuzzy`: the nearest names by trigram word distance (the GiST index drives the KNN ordering, so
+# it must order by the distance alone), for typos. Ranked together: exact before fuzzy, then how,
+# closeness, quarters before streets before shops, shorter names first. Only the `limit` best
+# are then joined to their rows (by primary key), not the whole table.
 SEARCH_PLACES_SQL = """
 WITH exact AS (
-    SELECT id, 0 AS tier,
-           CASE WHEN search_text LIKE %(prefix)s THEN 0
-                WHEN search_text LIKE %(word_prefix)s THEN 1 ELSE 2 END AS starts,
+    SELECT id, "group", osm_name, osm_key, 0 AS tier,
+           CASE WHEN ' | ' || search_text || ' | ' LIKE %(whole_name)s THEN 0
+                WHEN ' | ' || search_text || ' ' LIKE %(name_words)s THEN 1
+                WHEN ' ' || search_text || ' ' LIKE %(words)s THEN 2
+                WHEN ' | ' || search_text LIKE %(name_prefix)s THEN 3
+                WHEN ' ' || search_text LIKE %(word_prefix)s THEN 4 ELSE 5 END AS starts,
            0.0::real AS distance
     FROM districts_place
     WHERE search_text LIKE %(contains)s
 ),
 fuzzy AS (
-    SELECT id, 1 AS tier, 3 AS starts, search_text <->> %(needle)s AS distance
+    SELECT id, "group", osm_name, osm_key, 1 AS tier, 6 AS starts,
+           search_text <->> %(needle)s AS distance
     FROM districts_place
     ORDER BY search_text <->> %(needle)s
     -- no fuzzy scan at all when the exact matches already fill the list
     LIMIT CASE WHEN (SELECT count(*) FROM exact) >= %(limit)s THEN 0 ELSE %(candidates)s END
 ),
 ranked AS (
-    SELECT * FROM exact
-    UNION ALL
-    SELECT * FROM fuzzy
-    WHERE distance <= %(max_distance)s AND id NOT IN (SELECT id FROM exact)
+    SELECT *, row_number() OVER (
+               ORDER BY tier, starts, distance,
+                        CASE "group" WHEN 'place' THEN 0 WHEN 'street' THEN 1 WHEN 'transit' THEN 2
+                                     WHEN 'landmark' THEN 3 WHEN 'poi' THEN 4 ELSE 9 END,
+                        length(osm_name), osm_key) AS rank
+    FROM (
+        SELECT * FROM exact
+        UNION ALL
+        SELECT * FROM fuzzy
+        WHERE distance <= %(max_distance)s AND id NOT IN (SELECT id FROM exact)
+    ) AS found
+    ORDER BY rank
+    LIMIT %(limit)s
 )
-SELECT place.id, place.osm_key, place.osm_name, place.name_fr, place.name_ar, place.kind,
-       place."group", place.arrondissement_id, place.location,
+SELECT place.id, place.osm_key, place.osm_name, place.name_fr, place.name_ar,
+       place.other_name_ar, place.kind, place."group", place.arrondissement_id, place.location,
        arrondissement.name_fr AS arrondissement_fr, arrondissement.name_ar AS arrondissement_ar
 FROM ranked
 JOIN districts_place place ON place.id = ranked.id
 LEFT JOIN districts_authority arrondissement ON arrondissement.id = place.arrondissement_id
-ORDER BY ranked.tier, ranked.starts, ranked.distance,
-         CASE place."group" WHEN 'place' THEN 0 WHEN 'street' THEN 1 WHEN 'transit' THEN 2
-                            WHEN 'landmark' THEN 3 WHEN 'poi' THEN 4 ELSE 9 END,
-         length(place.osm_name), place.osm_key
-LIMIT %(limit)s
+ORDER BY ranked.rank
 """
 
 
 def search_places(query: str, *, limit: int = 8) -> list[Place]:
-    """Gazetteer places matching `query` in French or Arabic, accents and hamza forms ignored,
-    typos tolerated ("zerktoni"). Each place carries `arrondissement_fr`/`arrondissement_ar`."""
+    """Gazetteer places matching `query` in French or Arabic, accents, vowel marks, hamza forms
+    and the article ال ignored (districts.text), typos tolerated ("zerktoni"); a place one of
+    whose names is the query comes first. Each carries `arrondissement_fr`/`arrondissement_ar`."""
     needle = normalise(query)
     if len(needle) < 2:
         return []
@@ -169,7 +185,10 @@ def search_places(query: str, *, limit: int = 8) -> list[Place]:
             SEARCH_PLACES_SQL,
             {
                 "needle": needle,
-                "prefix": f"{escaped}%",
+                "whole_name": f"% | {escaped} | %",
+                "name_words": f"% | {escaped} %",
+                "words": f"% {escaped} %",
+                "name_prefix": f"% | {escaped}%",
                 "word_prefix": f"% {escaped}%",
                 "contains": f"%{escaped}%",
                 "candidates": FUZZY_CANDIDATES if len(needle) >= 3 else 0,
