@@ -292,7 +292,8 @@ MAP_TILE_ATTRIBUTION = env.str(
 
 
 # Content-Security-Policy on every response (django-csp): scripts and styles from this site only,
-# no inline script, no inline style but a page's critical CSS under this response's nonce; map tiles from MAP_TILE_URL's origin. The one exception is the
+# no inline script, no inline style but a page's critical CSS under the response's nonce; map
+# tiles from MAP_TILE_URL's origin. The one exception is the
 # folium document embedded by the home page, which allows its own inline scripts by hash
 # (districts.views.arrondissements_map_document).
 def tile_origin(url_template: str) -> str:

@@ -101,7 +101,8 @@ def test_the_check_finds_a_page_wider_than_the_phone(live_city, phone):
 # "inline" exception), as are the map's own insides, checked by the map pages' tests.
 SMALL_TARGETS = """() => {
   const small = [];
-  const controls = 'button, a.button, input:not([type=hidden]), select, textarea, .site-header__nav a';
+  const controls = 'button, a.button, input:not([type=hidden]), select, textarea, '
+    + '.site-header__nav a';
   for (const element of document.querySelectorAll(controls)) {
     if (element.closest('.leaflet-container, .visually-hidden, [hidden]')) continue;
     const style = getComputedStyle(element);
