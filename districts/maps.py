@@ -102,13 +102,16 @@ window.addEventListener("load", function () {
   function place() {
     var shown = [];
     document.querySelectorAll(".district-label span").forEach(function (label) {
-      label.style.visibility = "visible";
+      // The whole marker is hidden (not only its text): a hidden marker leaves the
+      // accessibility tree rather than stay a button without a name.
+      var marker = label.parentElement;
+      marker.style.visibility = "visible";
       var box = label.getBoundingClientRect();
       var hit = shown.some(function (other) {
         return box.left < other.right + 2 && other.left < box.right + 2 &&
           box.top < other.bottom + 1 && other.top < box.bottom + 1;
       });
-      if (hit) label.style.visibility = "hidden"; else shown.push(box);
+      if (hit) marker.style.visibility = "hidden"; else shown.push(box);
     });
   }
   map.whenReady(function () { setTimeout(place, 0); });

@@ -8,7 +8,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 VISIBLE_LABEL_BOXES = """() => Array.from(document.querySelectorAll('.district-label span'))
-  .filter((label) => getComputedStyle(label).visibility !== 'hidden')
+  .filter((label) => getComputedStyle(label.parentElement).visibility !== 'hidden')
   .map((label) => { const b = label.getBoundingClientRect();
                     return [b.left, b.top, b.right, b.bottom, label.textContent]; })"""
 
