@@ -157,7 +157,9 @@
     var params = new URLSearchParams(new FormData(filters));
     params.set("zoom", cfg.pinsFromZoom);
     params.set("bbox", cell.toBBoxString());
+    element.dataset.loading = "true";
     CasaMap.getJSON(cfg.complaintsUrl + "?" + params.toString()).then(function (result) {
+      delete element.dataset.loading;
       var features = result.status === 200 ? result.body.features : [];
       if (!features.length) {
         map.setView(latlng, Math.min(zoom + 2, map.getMaxZoom()));
@@ -182,6 +184,12 @@
     });
     marker.on("click", function () {
       zoomIntoCluster(latlng);
+    });
+    // A cluster is a button for the keyboard too (Leaflet gives it tabindex and role).
+    marker.on("keypress", function (event) {
+      if (event.originalEvent.key === "Enter" || event.originalEvent.key === " ") {
+        zoomIntoCluster(latlng);
+      }
     });
     return marker;
   }
@@ -273,8 +281,11 @@
     params.set("zoom", map.getZoom());
     params.set("bbox", map.getBounds().toBBoxString());
     var ticket = ++latest;
+    element.dataset.loading = "true"; // until the newest answer is drawn (tests wait on it)
     CasaMap.getJSON(cfg.complaintsUrl + "?" + params.toString()).then(function (result) {
-      if (ticket !== latest || result.status !== 200) return; // a newer request is on its way
+      if (ticket !== latest) return; // a newer request is on its way
+      delete element.dataset.loading;
+      if (result.status !== 200) return;
       show(result.body, params);
     });
   }
