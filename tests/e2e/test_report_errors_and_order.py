@@ -76,6 +76,10 @@ def test_nearby_reports_of_the_category_show_photo_age_state_and_distance_and_ta
     )
     assert page.input_value("input[name=title]") == ""  # offered before anything was typed
 
+    page.focus("select[name=category]")
+    page.keyboard.press("Tab")  # the keyboard meets the nearby reports before the details
+    assert page.evaluate("() => document.activeElement.closest('#duplicate-list') !== null")
+
     entry.get_by_role("button", name="Soutenir").click()
     entry.get_by_role("button", name="Soutenu").wait_for()
     original.refresh_from_db()
