@@ -424,7 +424,11 @@
 
   function showErrors(errors) {
     clearErrors();
-    Object.keys(errors).forEach(function (name) {
+    // In the page's order: the place (the form's own errors: the pin) comes first.
+    var names = Object.keys(errors).sort(function (a, b) {
+      return (b === "__all__") - (a === "__all__");
+    });
+    names.forEach(function (name) {
       var messages = errors[name].filter(Boolean);
       var box = fieldBox(name);
       var target = box ? box.querySelector("input, select, textarea") : null;
