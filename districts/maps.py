@@ -19,15 +19,17 @@ OSM_ATTRIBUTION = (
 
 
 def tile_attribution() -> str:
-    """The configured tile attribution; OpenStreetMap's is always kept (the boundaries are ODbL)."""
-    attribution = settings.MAP_TILE_ATTRIBUTION
+    """The configured tile attribution; OpenStreetMap's is always kept (the boundaries are ODbL),
+    with "contributors" in the page's language."""
+    osm = OSM_ATTRIBUTION.replace(" contributors", " " + _("contributors"))
+    attribution = settings.MAP_TILE_ATTRIBUTION.replace(OSM_ATTRIBUTION, osm)
     if "OpenStreetMap" not in attribution:
-        attribution = f"{attribution} | {OSM_ATTRIBUTION}"
+        attribution = f"{attribution} | {osm}"
     return attribution
 
 
 def base_map(*, bounds: list[list[float]]) -> folium.Map:
-    folium_map = folium.Map(tiles=None, control_scale=True, prefer_canvas=False)
+    folium_map = folium.Map(tiles=None, control_scale=False, prefer_canvas=False)
     folium.TileLayer(
         tiles=settings.MAP_TILE_URL,
         attr=tile_attribution(),

@@ -12,6 +12,19 @@
     CasaOutbox.flush().catch(function () {});
   }
 
+  /* File fields: the chosen files' names, in place of the browser's own words. */
+  document.querySelectorAll(".file-picker").forEach(function (picker) {
+    var input = picker.querySelector("input[type=file]");
+    var chosen = picker.querySelector(".file-picker__chosen");
+    input.addEventListener("change", function () {
+      var files = Array.prototype.map.call(input.files, function (file) {
+        return file.name;
+      });
+      chosen.textContent = files.length === 0 ? chosen.dataset.none
+        : files.length === 1 ? files[0] : files.length + " " + chosen.dataset.many;
+    });
+  });
+
   /* The menu: the CSS hides the links on narrow screens only once the header is marked as
      folding (so they stay reachable without scripts); the button opens and closes them. */
   var header = document.querySelector(".site-header");

@@ -493,7 +493,7 @@
       term.textContent = row[0];
       var value = document.createElement("dd");
       value.textContent = row[1];
-      value.dir = "auto";
+      if (/[^\s\u2014\d]/.test(row[1])) value.dir = "auto"; // a lone "—" follows the page
       summaryOfReport.append(term, value);
     });
     summaryOfReport.hidden = false;

@@ -53,7 +53,7 @@ def test_map_document_shows_the_openstreetmap_attribution(client):
     html = client.get("/map/arrondissements/").content.decode()
 
     # folium escapes < and > inside its JSON options
-    assert "\\u003eOpenStreetMap\\u003c/a\\u003e contributors" in html
+    assert "\\u003eOpenStreetMap\\u003c/a\\u003e contributeurs" in html  # in the page's language
     assert "tile.openstreetmap.org" in html
 
 
