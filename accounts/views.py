@@ -3,6 +3,7 @@ reset are Django's own views."""
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from casa_map import limits
 from casa_map.views import too_many
+from issues import policy
 
 from . import services
 from .forms import ChoosePasswordForm, SignUpForm
@@ -49,3 +51,10 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Your account is ready."))
         return redirect("my-reports")
     return render(request, "registration/signup_confirm.html", {"form": form, "email": email})
+
+
+@login_required
+def after_sign_in(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads when no page was asked for: staff to their queue, citizens to
+    their reports."""
+    return redirect("staff-queue" if policy.is_staff_member(request.user) else "my-reports")

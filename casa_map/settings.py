@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "casa_map.context_processors.map_settings",
+                "casa_map.context_processors.staff_desk",
             ],
             "libraries": {"casa_map": "casa_map.template_tags"},
         },
@@ -160,7 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "my-reports"
+LOGIN_REDIRECT_URL = "after-sign-in"  # staff to their queue, citizens to their reports
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "fr"

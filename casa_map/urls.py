@@ -20,6 +20,7 @@ from issues import api as issues_api
 from issues import views as issues_views
 from planning import views as planning_views
 from staff import api as staff_api
+from staff import member_views as staff_member_views
 from staff import views as staff_views
 
 api_v1 = [
@@ -83,6 +84,7 @@ api_v1 = [
 
 accounts = [
     path("signup/", accounts_views.signup, name="signup"),
+    path("welcome/", accounts_views.after_sign_in, name="after-sign-in"),
     path("signup/<str:token>/", accounts_views.signup_confirm, name="signup-confirm"),
     path(
         "login/",
@@ -161,6 +163,7 @@ urlpatterns = [
     path("staff/", staff_views.queue, name="staff-queue"),
     path("staff/bulk/", staff_views.bulk, name="staff-bulk"),
     path("staff/moderation/", staff_views.moderation_queue, name="staff-moderation"),
+    path("staff/members/", staff_member_views.members, name="staff-members"),
     path("staff/map.json", staff_views.map_points, name="staff-map-points"),
     path("staff/export.csv", staff_views.export_csv, name="staff-export-csv"),
     path("staff/export.geojson", staff_views.export_geojson, name="staff-export-geojson"),

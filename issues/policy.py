@@ -197,3 +197,9 @@ def may_see_file(request: HttpRequest, attachment: Attachment, stored) -> bool:
     return not (_is_original_photo(attachment, stored) or attachment.is_hidden) and is_owner(
         request, attachment.complaint
     )
+
+
+def may_list_members(membership: StaffMembership) -> bool:
+    """The team page: a city supervisor sees every authority's members, a manager their own
+    authority's; agents and moderators do not manage a team."""
+    return membership.role in (StaffMembership.Role.SUPERVISOR, StaffMembership.Role.MANAGER)

@@ -41,7 +41,8 @@ def test_a_new_address_gets_a_link_that_creates_the_account(client):
     signed_in = client.post(
         "/accounts/login/", {"username": "youssef@example.org", "password": "a-long-pass-123"}
     )
-    assert signed_in["Location"] == "/my/reports/"
+    assert signed_in["Location"] == "/accounts/welcome/"  # which sends a citizen to their reports
+    assert client.get("/accounts/welcome/")["Location"] == "/my/reports/"
 
 
 def test_the_answer_is_the_same_whether_the_address_has_an_account(client):

@@ -125,6 +125,7 @@ def test_staff_and_account_pages_have_no_serious_accessibility_violation(
     for path in [
         "/staff/",
         f"/staff/complaints/{complaint_with_history.reference}/",
+        "/staff/members/",
         "/my/reports/",
         "/alerts/",
         "/staff/moderation/",

@@ -78,7 +78,13 @@ def test_public_pages_in_arabic_show_no_french_name(live_city, arabic_page, comp
 def test_staff_pages_in_arabic_show_no_french_name(live_city, arabic_page, complaint_with_history):
     sign_in(arabic_page, live_city.url, "agent.anfa@example.org")
     reference = complaint_with_history.reference
-    paths = ["/staff/", f"/staff/complaints/{reference}/", "/staff/moderation/", "/my/reports/"]
+    paths = [
+        "/staff/",
+        f"/staff/complaints/{reference}/",
+        "/staff/moderation/",
+        "/staff/members/",
+        "/my/reports/",
+    ]
 
     assert scan(arabic_page, live_city.url, paths) == {}
 

@@ -76,6 +76,7 @@ def test_staff_pages_fit_a_phone(live_city, phone, complaint_with_history, local
         "/staff/",
         f"/staff/complaints/{complaint_with_history.reference}/",
         "/staff/moderation/",
+        "/staff/members/",
         "/my/reports/",
     ]
 
