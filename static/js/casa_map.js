@@ -53,6 +53,35 @@ window.CasaMap = (function () {
     return map;
   }
 
+  /* How long ago `iso` (a date or a moment) was, in `language`: "il y a 3 jours", "قبل 3 أيام";
+     the largest unit that is at least one. */
+  var AGE_UNITS = [
+    ["year", 365 * 86400],
+    ["month", 30 * 86400],
+    ["week", 7 * 86400],
+    ["day", 86400],
+    ["hour", 3600],
+    ["minute", 60],
+  ];
+  function age(iso, language) {
+    var relative = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
+    var seconds = (Date.parse(iso) - Date.now()) / 1000;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) {
+      // A day without a time: counted in calendar days ("aujourd'hui", "hier", "il y a 3 jours").
+      var today = new Date();
+      today.setHours(0, 0, 0, 0);
+      var days = Math.round((new Date(iso + "T00:00:00").getTime() - today.getTime()) / 86400000);
+      if (Math.abs(days) < 7) return relative.format(days, "day");
+      seconds = days * 86400;
+    }
+    for (var i = 0; i < AGE_UNITS.length; i++) {
+      if (Math.abs(seconds) >= AGE_UNITS[i][1]) {
+        return relative.format(Math.round(seconds / AGE_UNITS[i][1]), AGE_UNITS[i][0]);
+      }
+    }
+    return relative.format(0, "minute");
+  }
+
   function localName(item, language) {
     return language === "ar" && item.name_ar ? item.name_ar : item.name_fr;
   }
@@ -64,5 +93,6 @@ window.CasaMap = (function () {
     postForm: postForm,
     baseMap: baseMap,
     localName: localName,
+    age: age,
   };
 })();

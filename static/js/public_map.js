@@ -46,24 +46,8 @@
     return cfg.trackUrl.replace("REFERENCE", properties.reference);
   }
 
-  /* "il y a 3 jours", "قبل 3 أيام": the largest unit that is at least one. */
-  var relative = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
-  var UNITS = [
-    ["year", 365 * 86400],
-    ["month", 30 * 86400],
-    ["week", 7 * 86400],
-    ["day", 86400],
-    ["hour", 3600],
-    ["minute", 60],
-  ];
   function age(iso) {
-    var seconds = (Date.parse(iso) - Date.now()) / 1000;
-    for (var i = 0; i < UNITS.length; i++) {
-      if (Math.abs(seconds) >= UNITS[i][1]) {
-        return relative.format(Math.round(seconds / UNITS[i][1]), UNITS[i][0]);
-      }
-    }
-    return relative.format(0, "minute");
+    return CasaMap.age(iso, language);
   }
 
   function distanceText(metres) {

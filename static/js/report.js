@@ -82,15 +82,6 @@
     handler.title = who.explanation;
   }
 
-  /* How long ago, in the page's language ("il y a 3 jours", "منذ 3 أيام"). */
-  function age(isoDate) {
-    var days = Math.round((Date.now() - new Date(isoDate + "T12:00:00").getTime()) / 86400000);
-    var format = new Intl.RelativeTimeFormat(cfg.language, { numeric: "auto" });
-    if (days < 31) return format.format(-Math.max(0, days), "day");
-    if (days < 365) return format.format(-Math.round(days / 30), "month");
-    return format.format(-Math.round(days / 365), "year");
-  }
-
   /* Open reports of the chosen category near the pin, offered right after the category, before
      the citizen types anything: each with its photo, age, state and distance, and "support" in
      one tap. */
@@ -131,7 +122,7 @@
         meta.className = "help duplicate__meta";
         meta.textContent = [
           item.status,
-          age(item.created),
+          CasaMap.age(item.created, cfg.language),
           item.distance_m + " " + text.metresAway,
           item.supports + " " + text.supports,
         ].join(" · ");
