@@ -418,6 +418,7 @@ class Event(models.Model):
         RATED = "rated", _("Rated")
         MODERATED = "moderated", _("Moderated")
         CITIZEN_UPDATE = "citizen_update", _("Citizen's update")
+        MERGED = "merged", _("Merged")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

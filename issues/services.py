@@ -375,6 +375,16 @@ def transition(
             if duplicate_of is None or duplicate_of.pk == current.pk:
                 raise InvalidTransition(_("Name the report this one duplicates."))
             current.duplicate_of = duplicate_of
+            carried = _merge_into(current, duplicate_of, actor=actor)
+            if not public_message.strip():
+                public_message = str(
+                    _(
+                        "This report was merged into %(reference)s, which reports the same "
+                        "problem: follow it there. Your support is counted on it."
+                    )
+                    % {"reference": duplicate_of.reference}
+                )
+            internal_note = " ".join(filter(None, [internal_note.strip(), carried]))
         now = timezone.now()
         if to_status == Complaint.Status.ACKNOWLEDGED and current.acknowledged_at is None:
             current.acknowledged_at = now
@@ -395,6 +405,45 @@ def transition(
         )
     complaint.refresh_from_db()
     return event
+
+
+def _merge_into(duplicate: Complaint, original: Complaint, *, actor) -> str:
+    """Marking a duplicate merges it: its supporters, and its reporter, support the original
+    (once each, as supports are counted), and its citizens' updates move there; the original's
+    timeline says so (internal). The duplicate's reporter is told by the status change's public
+    message. Returns the internal note for the duplicate's own timeline."""
+    original = _locked(original)
+    supporters = [
+        (support.device_key, support.user) for support in duplicate.supports.order_by("pk")
+    ]
+    if duplicate.submitter_key or duplicate.reporter_id:
+        supporters.append((duplicate.submitter_key, duplicate.reporter))
+    added = 0
+    if original.is_open:
+        for device_key, user in supporters:
+            own = (device_key and device_key == original.submitter_key) or (
+                user is not None and user.pk == original.reporter_id
+            )
+            if own or selectors.already_recorded(
+                Support, original, device_key=device_key, user=user
+            ):
+                continue
+            Support.objects.create(complaint=original, device_key=device_key, user=user)
+            added += 1
+        if added:
+            Complaint.objects.filter(pk=original.pk).update(
+                support_count=F("support_count") + added
+            )
+    moved = CitizenUpdate.objects.filter(complaint=duplicate).update(complaint=original)
+    note = str(
+        _("Merged from %(reference)s: %(supports)d supports and %(updates)d updates carried over.")
+        % {"reference": duplicate.reference, "supports": added, "updates": moved}
+    )
+    _record(original, kind=Event.Kind.MERGED, actor=actor, internal_note=note, is_public=False)
+    return str(
+        _("Merged into %(reference)s: %(supports)d supports and %(updates)d updates carried over.")
+        % {"reference": original.reference, "supports": added, "updates": moved}
+    )
 
 
 def reroute(*, complaint: Complaint, to_authority: Authority, actor, reason: str) -> Event:
