@@ -38,6 +38,15 @@ class ComplaintKind(models.TextChoices):
     SUGGESTION = "suggestion", _("Suggestion")
 
 
+class ComplaintPriority(models.IntegerChoices):
+    """Numbers, so that the queue sorts them: the most urgent is the largest."""
+
+    LOW = 0, _("Low")
+    NORMAL = 1, _("Normal")
+    HIGH = 2, _("High")
+    URGENT = 3, _("Urgent")
+
+
 class ComplaintStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
@@ -81,6 +90,7 @@ class Complaint(models.Model):
     Kind = ComplaintKind
     Moderation = ModerationState
     Status = ComplaintStatus
+    Priority = ComplaintPriority
     Channel = ComplaintChannel
 
     OPEN_STATUSES = OPEN_STATUSES
@@ -154,6 +164,13 @@ class Complaint(models.Model):
     answer_by = models.DateField(_("to be answered by"))
 
     # Workflow, written only by issues.services.
+    priority = models.PositiveSmallIntegerField(
+        _("priority"),
+        choices=ComplaintPriority.choices,
+        default=ComplaintPriority.NORMAL,
+        db_default=ComplaintPriority.NORMAL,
+        help_text=_("Set by the handling staff; the queue sorts by it."),
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -419,6 +436,7 @@ class Event(models.Model):
         MODERATED = "moderated", _("Moderated")
         CITIZEN_UPDATE = "citizen_update", _("Citizen's update")
         MERGED = "merged", _("Merged")
+        PRIORITY = "priority", _("Priority changed")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -497,6 +497,25 @@ def assign(*, complaint: Complaint, agent, actor) -> Event:
     return event
 
 
+def set_priority(*, complaint: Complaint, priority: int, actor) -> Event:
+    """Low, normal, high or urgent: the handling staff's order of work (internal)."""
+    if priority not in Complaint.Priority.values:
+        raise InvalidTransition(_("Choose one of the listed priorities."))
+    with transaction.atomic():
+        current = _locked(complaint)
+        current.priority = priority
+        current.save(update_fields=["priority", "updated_at"])
+        event = _record(
+            current,
+            kind=Event.Kind.PRIORITY,
+            actor=actor,
+            internal_note=str(current.get_priority_display()),
+            is_public=False,
+        )
+    complaint.refresh_from_db()
+    return event
+
+
 def add_message(
     *, complaint: Complaint, actor, public_message: str = "", internal_note: str = ""
 ) -> Event:

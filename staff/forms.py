@@ -186,3 +186,9 @@ class BulkForm(forms.Form):
         self.fields["references"].choices = [(ref, ref) for ref in references]
         if agents is not None:
             self.fields["agent"].queryset = agents
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Complaint.Priority.choices, coerce=int
+    )

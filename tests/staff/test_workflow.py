@@ -307,3 +307,30 @@ def test_photo_of_the_fix_is_stored_cleaned_and_a_bad_file_is_refused(
     with_public_copies(complaint)
     stored.refresh_from_db()
     assert stored.thumbnail and stored.public_file
+
+
+def test_staff_set_a_priority_and_the_timeline_keeps_it_internal(report_in, anfa_agent):
+    complaint = report_in("anfa")
+
+    response = signed_in(anfa_agent).post(
+        f"/staff/complaints/{complaint.reference}/priority/", {"priority": "3"}
+    )
+
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.priority == Complaint.Priority.URGENT
+    event = complaint.events.get(kind="priority")
+    assert not event.is_public
+
+
+def test_a_forged_priority_is_refused_and_changes_nothing(report_in, anfa_agent):
+    complaint = report_in("anfa")
+
+    response = signed_in(anfa_agent).post(
+        f"/staff/complaints/{complaint.reference}/priority/", {"priority": "9"}
+    )
+
+    assert response.status_code == 400
+    complaint.refresh_from_db()
+    assert complaint.priority == Complaint.Priority.NORMAL
+    assert not complaint.events.filter(kind="priority").exists()
