@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import Authority, Category
 from districts.routing import route
 
-from . import data_version, handover, notifications, policy, selectors
+from . import data_version, handover, notifications, personal_data, policy, selectors
 from .attachments import PreparedAttachment
 from .errors import (
     AlreadyFiled,
@@ -122,9 +122,18 @@ def create_complaint(
                 acknowledge_by=acknowledge_deadline(category, today),
                 answer_by=answer_deadline(category, today),
             )
+            masked = _mask_personal_data(complaint)
             _save_with_unique_reference(complaint)
             for prepared in attachments:
                 _store_attachment(complaint, prepared, Attachment.Stage.REPORT, stored_files)
+            if masked:
+                Event.objects.create(
+                    complaint=complaint,
+                    kind=Event.Kind.MODERATED,
+                    is_public=False,
+                    internal_note=masked,
+                    created_at=now,
+                )
             Event.objects.create(
                 complaint=complaint,
                 kind=Event.Kind.SUBMITTED,
@@ -191,6 +200,23 @@ def _store_attachment(
         # public, and with the broker down the sweeper makes them later.
         handover.after_commit("issues.tasks.make_public_copy", attachment.pk, what="photo")
     return attachment
+
+
+def _mask_personal_data(complaint: Complaint) -> str:
+    """Sets the public copy of the title and description with the personal data masked
+    (issues.personal_data), when there is any; returns the timeline's note, or ""."""
+    title = personal_data.mask(complaint.title, language=complaint.language)
+    description = personal_data.mask(complaint.description, language=complaint.language)
+    kinds = title.kinds | description.kinds
+    if not kinds:
+        return ""
+    complaint.public_title = title.text[:MAX_TITLE_LENGTH] if title.changed else ""
+    complaint.public_description = description.text if description.changed else ""
+    names = {"phone": _("phone number"), "email": _("e-mail address"), "cin": _("CIN number")}
+    found = ", ".join(str(names[kind]) for kind in sorted(kinds))
+    return str(
+        _("Personal data masked in the public copy at filing: %(found)s.") % {"found": found}
+    )
 
 
 def _save_with_unique_reference(complaint: Complaint) -> None:
