@@ -6,14 +6,17 @@
   var cfg = JSON.parse(document.getElementById("desk-map-config").textContent);
   var map = L.map("desk-map", { zoomControl: true });
   L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 19 }).addTo(map);
+  L.marker(cfg.point, { keyboard: false }).addTo(map);
+  map.setView(cfg.point, 15);
   if (cfg.boundary) {
-    L.geoJSON(cfg.boundary, {
+    var area = L.geoJSON(cfg.boundary, {
       interactive: false,
       style: { color: "#1d4e89", weight: 2, fillOpacity: 0.05 },
     }).addTo(map);
+    // the whole area when it is a district; around the point when it spans the region
+    map.fitBounds(area.getBounds());
+    if (map.getZoom() < 13) map.setView(cfg.point, 14);
   }
-  L.marker(cfg.point, { keyboard: false }).addTo(map);
-  map.setView(cfg.point, 16);
 
   var select = document.getElementById("reply-template");
   if (!select) return;
