@@ -149,3 +149,20 @@ def route_many(
     with connection.cursor() as cursor:
         cursor.execute(BULK_ROUTE_SQL, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+def route_excluding(
+    point: Point, category: Category, *, excluding: Authority, on: date | None = None
+) -> Authority | None:
+    """Who routing would choose if `excluding` did not exist: the first other assignment in force
+    covering the point, else the point's arrondissement (None when that is `excluding` too).
+    Used to suggest where to re-route a report that is not `excluding`'s responsibility."""
+    on = on or timezone.localdate()
+    point = as_wgs84(point)
+    table = routing_table.current()
+    for item in table.assignments_of(category.pk):
+        authority = item.assignment.service_area.authority
+        if authority.pk != excluding.pk and item.applies(point, on):
+            return authority
+    arrondissement = locate(point, table=table).arrondissement
+    return None if arrondissement.pk == excluding.pk else arrondissement

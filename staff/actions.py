@@ -38,6 +38,7 @@ class StaffAction:
     form: Callable[[Mapping, Mapping, Complaint], forms.Form]  # (data, files, complaint)
     apply: Callable[[Complaint, dict, object], object]  # (complaint, cleaned data, actor)
     done: Callable[[Complaint], str]
+    lands_on_queue: bool = False  # the staff page goes back to the queue after it, not the report
 
 
 def _attach_photo(item: Complaint, data: dict, actor) -> None:
@@ -52,11 +53,13 @@ STAFF_ACTIONS = {
         done=lambda item: _("Status changed."),
     ),
     "reroute": StaffAction(
-        form=lambda data, files, item: RerouteForm(data, choices=selectors.reroute_choices(item)),
+        form=lambda data, files, item: RerouteForm(data, options=selectors.reroute_options(item)),
         apply=lambda item, data, actor: services.reroute(
             complaint=item, to_authority=data["authority"], actor=actor, reason=data["reason"]
         ),
         done=lambda item: _("Report sent to %(name)s.") % {"name": item.authority.name},
+        # the report has left the user's queue: its page would now answer 404
+        lands_on_queue=True,
     ),
     "assign": StaffAction(
         form=lambda data, files, item: AssignForm(data, authority=item.authority),

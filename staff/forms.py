@@ -15,7 +15,34 @@ from issues.models import Attachment, CitizenUpdate, Complaint
 MESSAGE_WIDGET = forms.Textarea(attrs={"rows": 2})
 
 
-class TransitionForm(forms.Form):
+class OneMessageBox(forms.Form):
+    """One message box and whom it is for: the staff page's single box. Cleaning turns it into
+    the services' `public_message` or `internal_note` (the API may still send those directly)."""
+
+    AUDIENCES = [("public", _("Public reply to the citizen")), ("internal", _("Internal note"))]
+    message = inputs.TextField(
+        label=_("Message"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        validators=[reject_broken_encoding],
+    )
+    audience = forms.ChoiceField(
+        label=_("Who reads it"), choices=AUDIENCES, required=False, widget=forms.RadioSelect
+    )
+
+    def clean(self):
+        data = super().clean()
+        message, audience = data.pop("message", ""), data.pop("audience", "")
+        if message.strip():
+            if not audience:
+                self.add_error("audience", _("Say whether it is a public reply or a note."))
+            else:
+                field = "public_message" if audience == "public" else "internal_note"
+                data[field] = "\n\n".join(filter(None, [data.get(field, ""), message]))
+        return data
+
+
+class TransitionForm(OneMessageBox):
     to_status = forms.ChoiceField(label=_("New status"), choices=Complaint.Status.choices)
     public_message = inputs.TextField(
         label=_("Message to the citizen (public)"),
@@ -65,10 +92,16 @@ class RerouteForm(forms.Form):
         validators=[reject_broken_encoding],
     )
 
-    def __init__(self, *args, choices=None, **kwargs):
+    def __init__(self, *args, options=None, **kwargs):
+        """`options`: staff.selectors.RerouteOptions, shown as two groups, nothing preselected."""
         super().__init__(*args, **kwargs)
-        if choices is not None:
-            self.fields["authority"].choices = [(a.slug, a.name) for a in choices]
+        if options is not None:
+            field = self.fields["authority"]
+            field.choices = [
+                ("", _("Choose an authority")),
+                (_("Suggested for this place"), [(a.slug, a.name) for a in options.suggested]),
+                (_("Other authorities"), [(a.slug, a.name) for a in options.others]),
+            ]
 
 
 class AssignForm(forms.Form):
@@ -87,7 +120,7 @@ class AssignForm(forms.Form):
             )
 
 
-class MessageForm(forms.Form):
+class MessageForm(OneMessageBox):
     public_message = TransitionForm.base_fields["public_message"]
     internal_note = TransitionForm.base_fields["internal_note"]
 
@@ -97,7 +130,9 @@ class ModerationForm(forms.Form):
 
     decision = forms.ChoiceField(
         label=_("Decision"),
+        # nothing preselected: a moderator chooses, hiding is never a default
         choices=[
+            ("", _("Choose a decision")),
             ("hide", _("Hide the report from the public")),
             ("publish", _("Publish the report")),
             ("redact", _("Replace its public text")),

@@ -3,14 +3,23 @@ an agent or manager sees the complaints their authority handles, a city supervis
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.formats import date_format
 
+from districts.errors import OutsideServiceArea
+from districts.geocoding import describe_pin
 from districts.models import Authority, StaffMembership
+from districts.routing import route_excluding
+from districts.selectors import as_wgs84, authority_boundary_geojson
 from issues import policy
 from issues.models import CitizenUpdate, Complaint, Flag, QueueTally
+
+from .models import ResponseTemplate
 
 
 def moderation_queue(user: AbstractBaseUser) -> QuerySet[Complaint]:
@@ -79,18 +88,79 @@ def agents_of(authority: Authority) -> QuerySet:
     return StaffMembership.objects.filter(authority=authority).select_related("user")
 
 
-def reroute_choices(complaint: Complaint) -> list[Authority]:
-    """Every other authority, those proposed by routing first: the point's arrondissement when
-    an operator holds it, and the operators whose service area covers the point."""
-    proposed = [complaint.arrondissement] if not complaint.authority.is_arrondissement else []
-    proposed += list(
+@dataclass(frozen=True)
+class RerouteOptions:
+    """Where a report can be re-routed: `suggested` are the authorities that could be responsible
+    for its point and category, `others` every remaining authority."""
+
+    suggested: list[Authority]
+    others: list[Authority]
+
+    @property
+    def all(self) -> list[Authority]:
+        return self.suggested + self.others
+
+
+def reroute_options(complaint: Complaint) -> RerouteOptions:
+    """Suggested first, in this order: whom routing would choose without the current authority,
+    the arrondissement containing the point, the operators whose service areas cover the point
+    (by slug). Then every other authority, arrondissements before operators, by name."""
+    current = complaint.authority_id
+    try:
+        routed = [
+            route_excluding(complaint.location, complaint.category, excluding=complaint.authority)
+        ]
+    except OutsideServiceArea:
+        routed = []
+    operators = (
         Authority.objects.filter(
             kind=Authority.Kind.OPERATOR, areas__geometry__covers=complaint.location
         )
-        .exclude(pk=complaint.authority_id)
         .distinct()
         .order_by("slug")
     )
-    proposed = [a for a in proposed if a.pk != complaint.authority_id]
-    others = Authority.objects.exclude(pk__in=[a.pk for a in proposed] + [complaint.authority_id])
-    return proposed + list(others.order_by("kind", "name_fr"))
+    suggested: list[Authority] = []
+    for authority in [*routed, complaint.arrondissement, *operators]:
+        if authority is not None and authority.pk != current and authority not in suggested:
+            suggested.append(authority)
+    others = Authority.objects.exclude(pk__in=[a.pk for a in suggested] + [current])
+    return RerouteOptions(suggested, list(others.order_by("kind", "name_fr", "slug")))
+
+
+def response_templates_for(complaint: Complaint) -> list[tuple[int, str, str]]:
+    """(id, title, text) of the active ready-made replies offered on this report: the general
+    ones and those of its category and/or its authority, with the text in the active language
+    and its variables filled. An unknown {name} in a text is left as written."""
+    variables = {
+        "reference": complaint.reference,
+        "acknowledge_by": date_format(complaint.acknowledge_by, "j F Y"),
+        "answer_by": date_format(complaint.answer_by, "j F Y"),
+        "category": complaint.category.name,
+        "authority": complaint.authority.name,
+    }
+    templates = ResponseTemplate.objects.filter(
+        Q(category__isnull=True) | Q(category_id=complaint.category_id),
+        Q(authority__isnull=True) | Q(authority_id=complaint.authority_id),
+        is_active=True,
+    ).order_by("title", "id")
+    return [(t.pk, t.title, _fill(t.text, variables)) for t in templates]
+
+
+def _fill(text: str, variables: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda found: variables.get(found[1], found[0]), text)
+
+
+def location_facts(complaint: Complaint) -> dict:
+    """Where the report is, for its staff page: the exact point (6 decimals, ~0.1 m), the
+    arrondissement and nearest place in the page's language, and the handling authority's
+    boundary (GeoJSON) for the small map."""
+    point = as_wgs84(complaint.location)
+    lat, lon = round(point.y, 6), round(point.x, 6)
+    pin = describe_pin(lat, lon)
+    return {
+        "lat": lat,
+        "lon": lon,
+        "arrondissement": pin.arrondissement or complaint.arrondissement.name,
+        "near": pin.near,
+        "boundary": authority_boundary_geojson(complaint.authority),
+    }

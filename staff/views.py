@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -163,20 +164,34 @@ def complaint(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _complaint_context(request, item: Complaint, **forms) -> dict:
+    where = selectors.location_facts(item)
+    replies = selectors.response_templates_for(item)
+    next_statuses = [
+        (value, label) for value, label in Complaint.Status.choices if item.can_become(value)
+    ]
     return {
         "complaint": item,
+        "where": where,
+        "desk_map": {
+            "tileUrl": settings.MAP_TILE_URL,
+            "tileAttribution": tile_attribution(),
+            "point": [where["lat"], where["lon"]],
+            "boundary": where["boundary"],
+        },
+        "queue_map_url": f"{reverse('staff-queue')}?{urlencode({'q': item.reference})}",
+        "reply_templates": replies,
+        "reply_texts": {str(pk): text for pk, _title, text in replies},
         "events": item.events.select_related("actor", "authority"),
         "attachments": item.attachments.all(),
         "today": timezone.localdate(),
-        "next_statuses": [
-            (value, label) for value, label in Complaint.Status.choices if item.can_become(value)
-        ],
+        "next_statuses": next_statuses,
+        "next_status_values": [value for value, _label in next_statuses],
         "transition_form": forms.get("transition_form") or TransitionForm(),
+        "message_form": forms.get("message_form") or forms.get("transition_form") or MessageForm(),
         "reroute_form": forms.get("reroute_form")
-        or RerouteForm(choices=selectors.reroute_choices(item)),
+        or RerouteForm(options=selectors.reroute_options(item)),
         "assign_form": forms.get("assign_form")
         or AssignForm(authority=item.authority, initial={"agent": item.assigned_to_id}),
-        "message_form": forms.get("message_form") or MessageForm(),
         "photo_form": forms.get("photo_form") or ResolutionPhotoForm(),
         "may_moderate": policy.may_moderate(request.user),
         "moderate_form": forms.get("moderate_form") or ModerationForm(complaint=item),
@@ -212,6 +227,8 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
             messages.error(request, str(refused.message))
         else:
             messages.success(request, staff_action.done(item))
+            if staff_action.lands_on_queue:
+                return redirect("staff-queue")
             return redirect("staff-complaint", reference=item.reference)
     context = _complaint_context(request, item, **{f"{action}_form": form})
     return render(request, "staff/complaint.html", context, status=400)

@@ -41,10 +41,13 @@ def test_agent_filters_opens_acknowledges_and_the_citizen_sees_it(live_city, pag
     page.click(f"text={noise.reference}")
 
     form = page.locator("[data-testid=transition-form]")
-    form.locator("select[name=to_status]").select_option("acknowledged")
-    form.locator("textarea[name=public_message]").fill("Un agent passera jeudi.")
-    form.locator("textarea[name=internal_note]").fill("Voir le chef de chantier")
-    form.locator("button[type=submit]").click()
+    form.locator("textarea[name=message]").fill("Voir le chef de chantier")
+    form.locator("input[name=audience][value=internal]").check()
+    form.locator("[data-testid=save-message]").click()
+    page.locator("[data-testid=audit-trail]").filter(has_text="chef de chantier").wait_for()
+    form.locator("textarea[name=message]").fill("Un agent passera jeudi.")
+    form.locator("input[name=audience][value=public]").check()
+    form.locator("button[name=to_status][value=acknowledged]").click()
     page.locator("[data-testid=status]").filter(has_text="Prise en charge").wait_for()
     assert "Voir le chef de chantier" in page.locator("[data-testid=audit-trail]").inner_text()
 
