@@ -16,13 +16,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,9 +42,10 @@ from issues.attachments import AttachmentRejected
 from issues.errors import InvalidTransition
 from issues.models import Complaint
 
-from . import selectors
-from .actions import STAFF_ACTIONS, apply_bulk, bound_bulk_form
-from .filters import QueueFilter
+from . import bulk as bulk_scope
+from . import exports, queue_map, selectors
+from .actions import BULK_MAX_REFERENCES, STAFF_ACTIONS, apply_bulk, bound_bulk_form
+from .filters import QueuePageFilter
 from .forms import (
     AssignForm,
     MessageForm,
@@ -48,8 +56,6 @@ from .forms import (
     UpdateModerationForm,
 )
 from .queue import queue_page
-
-MAP_LIMIT = 2000
 
 
 def staff_only(view):
@@ -77,12 +83,14 @@ def _complaint_or_404(request: HttpRequest, reference: str) -> Complaint:
         raise Http404(_("No report has this tracking code.")) from missing
 
 
-def _filtered(request: HttpRequest) -> QueueFilter:
+def _filtered(request: HttpRequest, data: QueryDict | None = None) -> QueuePageFilter:
+    """The user's scope through the queue page's filters: the request's query, or `data`."""
     scope = policy.scoped_complaints(request.user)
-    return QueueFilter(request.GET or None, queryset=scope.order_by("-created_at"), request=request)
+    query = request.GET if data is None else data
+    return QueuePageFilter(query, queryset=scope.order_by("-created_at"), request=request)
 
 
-def _filter_fields_html(filtered: QueueFilter) -> str:
+def _filter_fields_html(filtered: QueuePageFilter) -> str:
     """The filter form's fields. Django renders each widget and option through templates (about
     12 ms here); the HTML depends only on the query, the language and the categories."""
     key = "queue-filters:{}:{}:{}".format(
@@ -102,12 +110,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     counts = selectors.queue_counts(request.user, today=today)
     filtered = _filtered(request)
+    # The default filters (open reports): their total is the sum of the open statuses' tallies.
     unfiltered = not any(v for k, v in request.GET.items() if k not in ("page", "sort"))
+    open_total = sum(counts[status] for status in Complaint.OPEN_STATUSES)
+    matching = open_total if unfiltered else bulk_scope.matching_count(filtered.qs)
     overdue = ExpressionWrapper(Complaint.overdue_condition(today), output_field=BooleanField())
     page = queue_page(
         filtered.qs.select_related(None).annotate(overdue=overdue),
         request.GET.get("page"),
-        total=counts["total"] if unfiltered else None,
+        total=open_total if unfiltered else None,
     )
     filter_fields = _filter_fields_html(filtered)
     authority = request.membership.authority
@@ -124,7 +135,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             "bulk_agents": selectors.agents_of(authority) if authority else [],
             "query_string": request.GET.urlencode(),
             "may_moderate": policy.may_moderate(request.user),
+            "matching": matching,
+            "bulk_max": BULK_MAX_REFERENCES,
+            "refusals": bulk_scope.take_refusals(request.session),
+            "map_legend": queue_map.legend(),
             "map_config": {
+                "complaintUrl": reverse("staff-complaint", args=["REFERENCE"]),
+                "colours": {item["key"]: item["colour"] for item in queue_map.legend()},
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": tile_attribution(),
                 "pointsUrl": f"{reverse('staff-map-points')}?{request.GET.urlencode()}",
@@ -136,10 +153,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 @staff_only
 def map_points(request: HttpRequest) -> JsonResponse:
     """The queue map's data, fetched only when the map is opened: the newest MAP_LIMIT
-    complaints of the filtered set and the authority's boundary."""
+    complaints of the filtered set (staff.queue_map.points) and the authority's boundary."""
     return JsonResponse(
         {
-            "points": _map_points(_filtered(request).qs),
+            "points": queue_map.points(_filtered(request).qs, today=timezone.localdate()),
             "boundary": district_selectors.authority_boundary_geojson(request.membership.authority),
         }
     )
@@ -149,12 +166,6 @@ def _back_to_queue(request: HttpRequest) -> HttpResponse:
     """Back to the queue with the filters the bulk action was made from."""
     query = request.POST.get("query", "")
     return redirect(f"{reverse('staff-queue')}?{query}" if query else reverse("staff-queue"))
-
-
-def _map_points(queryset) -> list[list]:
-    """[lat, lon, reference] of the newest MAP_LIMIT complaints of the filtered set."""
-    rows = queryset.values_list("location", "reference")[:MAP_LIMIT]
-    return [[round(point.y, 6), round(point.x, 6), reference] for point, reference in rows]
 
 
 @staff_only
@@ -237,14 +248,29 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
 @staff_only
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
-    form = bound_bulk_form(request.user, request.POST)
+    """The chosen action on the ticked reports or, with `select=matching`, on every report
+    matching the queue's filters (the query the form was sent from), within the user's scope.
+    Reports the action refuses are listed on the queue, each with the reason."""
+    data = request.POST
+    if data.get("select") == "matching":
+        query = QueryDict(data.get("query", ""))
+        references = bulk_scope.matching_references(_filtered(request, query).qs)
+        if references is None:
+            messages.error(
+                request,
+                _("More than %(count)d reports match: narrow the filters.")
+                % {"count": BULK_MAX_REFERENCES},
+            )
+            return _back_to_queue(request)
+        data = data.copy()
+        data.setlist("references", references)
+    form = bound_bulk_form(request.user, data)
     if not form.is_valid():
         messages.error(request, _("Select reports of your queue, and an action."))
         return _back_to_queue(request)
     result = apply_bulk(form, actor=request.user)
     messages.success(request, _("%(count)d reports changed.") % {"count": len(result.changed)})
-    for reference, reason in result.skipped.items():
-        messages.warning(request, f"{reference}: {reason}")
+    bulk_scope.keep_refusals(request.session, result.skipped)
     return _back_to_queue(request)
 
 
@@ -299,14 +325,17 @@ def _export_rows(request):
 
 @staff_only
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered queue as CSV, streamed row by row (no personal data of the reporter)."""
+    """The filtered queue as CSV for people (staff.exports: names in the reader's language, the
+    assigned agent), streamed row by row (no personal data of the reporter)."""
     writer = SpreadsheetWriter(_Echo())
+    language = get_language()  # the rows are written after the view returns
 
     def lines():
         yield "\ufeff"  # so spreadsheet software reads UTF-8 (Arabic) correctly
-        yield writer.writerow(EXPORT_HEADER)
-        for row in _export_rows(request):
-            yield writer.writerow(row)
+        with override(language):
+            yield writer.writerow(exports.header())
+            for row in exports.rows(_filtered(request).qs):
+                yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="casa-map-queue.csv"'

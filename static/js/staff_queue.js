@@ -1,4 +1,5 @@
-/* The queue's map: the filtered reports and the authority's boundary, drawn when opened. */
+/* The queue's map: the filtered reports, coloured by status, overdue ones ringed, each opening its
+   complaint page when clicked; and the authority's boundary. Drawn when opened. */
 "use strict";
 
 (function () {
@@ -7,7 +8,8 @@
   var map = null;
   panel.addEventListener("toggle", function () {
     if (!panel.open || map) return;
-    map = L.map("queue-map", { preferCanvas: true });
+    // SVG, not canvas: each marker is an element that takes the click (at most MAP_LIMIT of them).
+    map = L.map("queue-map");
     L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution, maxZoom: 19 }).addTo(map);
     map.setView([33.57, -7.6], 12);
     fetch(cfg.pointsUrl, { credentials: "same-origin" })
@@ -19,8 +21,25 @@
           boundary.addTo(map);
           bounds = boundary.getBounds();
         }
+        // Filled by status; an overdue report is drawn larger inside a thick black ring.
         var markers = data.points.map(function (p) {
-          return L.circleMarker([p[0], p[1]], { radius: 4, color: "#b3261e" }).bindTooltip(p[2]);
+          var reference = p[2], status = p[3], overdue = p[4];
+          var marker = L.circleMarker([p[0], p[1]], {
+            radius: overdue ? 8 : 6,
+            color: overdue ? cfg.colours.overdue : "#ffffff",
+            weight: overdue ? 3 : 1,
+            fillColor: cfg.colours[status] || "#3d4654",
+            fillOpacity: 0.9,
+            className: "queue-marker queue-marker--" + status + (overdue ? " queue-marker--overdue" : "")
+          }).bindTooltip(reference);
+          marker.on("click", function () {
+            window.location.href = cfg.complaintUrl.replace("REFERENCE", encodeURIComponent(reference));
+          });
+          marker.on("add", function () {
+            var path = marker.getElement();
+            if (path) path.setAttribute("data-reference", reference);
+          });
+          return marker;
         });
         var group = L.featureGroup(markers).addTo(map);
         panel.dataset.points = String(markers.length);

@@ -110,10 +110,10 @@ def test_csv_export_streams_the_filtered_rows_without_personal_data(anfa_agent, 
     assert response.streaming
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
-    assert [row["reference"] for row in rows] == [complaint.reference]
-    assert rows[0]["title"] == "Fuite «rue 7»"
-    assert rows[0]["authority"] == "anfa"
-    assert float(rows[0]["lat"]) == pytest.approx(complaint.location.y, abs=1e-6)
+    assert [row["Code de suivi"] for row in rows] == [complaint.reference]
+    assert rows[0]["Titre"] == "Fuite «rue 7»"
+    assert rows[0]["Autorité"] == "Anfa"
+    assert float(rows[0]["Latitude"]) == pytest.approx(complaint.location.y, abs=1e-6)
     assert "secret@example.org" not in body
 
 
