@@ -99,6 +99,7 @@ DEADLINE = Case(
 OPEN_FIRST = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
 PAGE_SORTS = [
     ("deadline", _("most overdue first"), (OPEN_FIRST, DEADLINE, "created_at", "id")),
+    ("-priority", _("most urgent first"), ("-priority", OPEN_FIRST, DEADLINE, "created_at", "id")),
     ("-created", _("newest first"), ("-created_at", "-id")),
     ("created", _("oldest first"), ("created_at", "id")),
     ("answer_by", _("answer deadline"), ("answer_by", "created_at", "id")),

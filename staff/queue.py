@@ -24,6 +24,7 @@ QUEUE_COLUMNS = [
     "acknowledge_by",
     "answer_by",
     "is_reopened",
+    "priority",
     "category__name_fr",
     "category__name_ar",
     "assigned_to__email",
@@ -87,6 +88,7 @@ class QueueRow:
     overdue: bool
     reopened: bool
     assignee: str
+    priority: str = ""  # "high" or "urgent" in words; nothing for normal and low
 
 
 def _rows(values: list[dict]) -> list[QueueRow]:
@@ -115,6 +117,9 @@ def _rows(values: list[dict]) -> list[QueueRow]:
                 overdue=item["overdue"],
                 reopened=item["is_reopened"],
                 assignee=item["assigned_to__email"] or "—",
+                priority=str(Complaint.Priority(item["priority"]).label)
+                if item["priority"] >= Complaint.Priority.HIGH
+                else "",
             )
         )
     return rows

@@ -50,6 +50,7 @@ from .forms import (
     AssignForm,
     MessageForm,
     ModerationForm,
+    PriorityForm,
     RerouteForm,
     ResolutionPhotoForm,
     TransitionForm,
@@ -204,6 +205,8 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
         "assign_form": forms.get("assign_form")
         or AssignForm(authority=item.authority, initial={"agent": item.assigned_to_id}),
         "photo_form": forms.get("photo_form") or ResolutionPhotoForm(),
+        "priority_form": forms.get("priority_form")
+        or PriorityForm(initial={"priority": item.priority}),
         "may_moderate": policy.may_moderate(request.user),
         "moderate_form": forms.get("moderate_form") or ModerationForm(complaint=item),
         "open_flags": selectors.open_flags_by_reason(item),

@@ -18,7 +18,7 @@ def get_item(mapping, key):
 ROW_HTML = (
     '<tr data-reference="{reference}"{row_class}>'
     '<td><input type="checkbox" name="references" value="{reference}" aria-label="{reference}">'
-    '</td><td><a class="code" href="{url}">{reference}</a>{reopened}</td>'
+    '</td><td><a class="code" href="{url}">{reference}</a>{reopened}{priority}</td>'
     "<td>{title}</td><td>{category}</td>"
     "<td>{status}</td><td>{received}</td><td>{deadline}{overdue}</td><td>{assignee}</td></tr>"
 )
@@ -37,6 +37,9 @@ def queue_rows(rows) -> str:
                 row_class=mark_safe(' class="row--overdue"') if row.overdue else "",
                 url=row.url,
                 reopened=reopened if row.reopened else "",
+                priority=format_html(' <span class="tag tag--priority">{}</span>', row.priority)
+                if row.priority
+                else "",
                 title=row.title,
                 category=row.category,
                 status=row.status,

@@ -334,3 +334,13 @@ def test_a_forged_priority_is_refused_and_changes_nothing(report_in, anfa_agent)
     complaint.refresh_from_db()
     assert complaint.priority == Complaint.Priority.NORMAL
     assert not complaint.events.filter(kind="priority").exists()
+
+
+def test_the_queue_sorts_the_most_urgent_first_and_tags_them(report_in, anfa_agent):
+    calm, urgent = report_in("anfa"), report_in("anfa")
+    Complaint.objects.filter(pk=urgent.pk).update(priority=Complaint.Priority.URGENT)
+
+    html = signed_in(anfa_agent).get("/staff/", {"sort": "-priority"}).content.decode()
+
+    assert html.index(urgent.reference) < html.index(calm.reference)
+    assert "Urgente</span>" in html
