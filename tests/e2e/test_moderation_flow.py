@@ -59,5 +59,7 @@ def test_a_flagged_report_is_redacted_by_a_moderator(live_city, page, point_in, 
     page.goto(f"{live_city.url}/track/{complaint.reference}/")
     assert page.locator("h1").inner_text() == "Trou dans la chaussée"
     assert not re.search("0612345678|Benali", page.content())
-    event = Event.objects.get(complaint=complaint, kind=Event.Kind.MODERATED)
+    # The phone number was already masked at filing (issues.personal_data, an event without an
+    # actor); the name was the moderator's to redact.
+    event = Event.objects.get(complaint=complaint, kind=Event.Kind.MODERATED, actor__isnull=False)
     assert "Nom et téléphone" in event.internal_note and not event.is_public
