@@ -38,6 +38,7 @@ from .answers import (
     HotspotAnswer,
     MapFeatureCollection,
 )
+from .places import arrondissement_labels, hotspot_place
 from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm, last_weeks
 
 SELECTION_PARAMETERS = [
@@ -207,6 +208,7 @@ def planning(request: HttpRequest) -> HttpResponse:
     figures = _figures(selection, metres, min_count)
     is_staff_member = policy.is_staff_member(request.user)
     links = _staff_links(request, figures["hotspots"]) if is_staff_member else {}
+    places = [hotspot_place(hotspot) for hotspot in figures["hotspots"]]
     return render(
         request,
         "planning/planning.html",
@@ -215,6 +217,7 @@ def planning(request: HttpRequest) -> HttpResponse:
             "selection": selection,
             "figures": figures,
             "staff_links": links,
+            "hotspot_rows": list(zip(figures["hotspots"], places, strict=True)),
             "is_staff_member": is_staff_member,
             "grid_metres": round(
                 selectors.cell_metres(selectors.grid_level(metres))
@@ -224,7 +227,11 @@ def planning(request: HttpRequest) -> HttpResponse:
             "page_config": _page_config(
                 {
                     "arrondissements": figures["arrondissements"],
-                    "hotspots": [hotspot.public() for hotspot in figures["hotspots"]],
+                    "hotspots": [
+                        hotspot.public() | place
+                        for hotspot, place in zip(figures["hotspots"], places, strict=True)
+                    ],
+                    "labels": arrondissement_labels(),
                     "trends": figures["trends"],
                     "messages": {
                         "received": _("Received"),

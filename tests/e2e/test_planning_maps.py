@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from districts.models import Category
+from districts.models import Authority, Category
 from issues.models import Complaint
 from issues.services import create_complaint
 from planning.selection import last_weeks
@@ -112,3 +112,60 @@ def test_the_week_player_shows_one_week_received_at_a_time(live_city, point_in, 
     )
     assert page.locator("#heat-legend").get_attribute("data-week") == weeks[-1].isoformat()
     assert page.locator("#heat-total").inner_text() == "3"
+
+
+SHOTS = "/tmp/shots-planners"
+
+
+@pytest.fixture(params=["fr-FR", "ar"])
+def desk_page(browser, request):
+    """A page at a desk (1440 × 900) in French or Arabic; the policy checked as on `page`."""
+    context = browser.new_context(locale=request.param, viewport={"width": 1440, "height": 900})
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    page.language = request.param[:2]
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    assert page.csp_violations == [], "the page broke its Content-Security-Policy"
+
+
+def test_a_hotspot_row_zooms_the_map_to_it_and_the_areas_are_labelled(
+    live_city, reports, desk_page
+):
+    page = desk_page
+    page.goto(live_city.url + "/planning/?metres=50&min_count=3")
+    page.wait_for_function(
+        "() => document.getElementById('planning-map').dataset.labels"
+        " && !document.querySelector('#planning-map.leaflet-zoom-anim')"
+    )
+
+    anfa = Authority.objects.get(slug="anfa")
+    labels = page.locator("#planning-map .choropleth-label")
+    assert labels.count() == 16
+    expected = anfa.name_ar if page.language == "ar" else anfa.name_fr
+    assert expected in labels.all_inner_texts()
+    city_zoom = page.evaluate("() => document.getElementById('planning-map').dataset.zoom")
+    page.screenshot(path=f"{SHOTS}/planning-{page.language}.png", full_page=True)
+
+    row = page.locator("#hotspot-table tbody tr").first
+    assert expected in row.inner_text()  # the hotspot of Anfa's five reports comes first
+    row.locator("button.hotspot-zoom").click()
+    page.wait_for_function("() => document.getElementById('planning-map').dataset.focused === '0'")
+    zoom = float(page.evaluate("() => document.getElementById('planning-map').dataset.zoom"))
+    assert zoom >= 15 > float(city_zoom)
+    centre = page.evaluate("() => document.getElementById('planning-map').dataset.centre")
+    hotspot = page.evaluate(
+        "() => JSON.parse(document.getElementById('page-config').textContent).hotspots[0]"
+    )
+    lat, lon = map(float, centre.split(","))
+    assert abs(lat - hotspot["lat"]) < 0.001 and abs(lon - hotspot["lon"]) < 0.001
+    page.locator("#planning-map").screenshot(path=f"{SHOTS}/planning-zoomed-{page.language}.png")

@@ -1,0 +1,78 @@
+"""The planners' page as a planner reads it (#24): where each hotspot is, the fields filled with
+their defaults, the choropleth's labels in the page's language."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.contrib.gis.geos import Point
+from django.utils import translation
+
+from districts.geocoding import nearest_place
+from districts.models import Authority
+from planning.selection import HotspotForm, hotspot_defaults
+
+
+def page_config(html: str) -> dict:
+    found = re.search(r'id="page-config"[^>]*>(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+def hotspot_rows(html: str) -> list[str]:
+    table = html.split('id="hotspot-table"')[1].split("</table>")[0]
+    return re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+
+
+def test_each_hotspot_row_names_its_arrondissement_and_nearest_place(client, file_at):
+    for step in range(5):
+        file_at("anfa", east_m=step * 10)
+
+    for language in ("fr", "ar"):
+        html = client.get(
+            "/planning/", {"metres": 50, "min_count": 5}, HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+
+        (row,) = hotspot_rows(html)
+        hotspot = page_config(html)["hotspots"][0]
+        with translation.override(language):
+            expected_place = nearest_place(Point(hotspot["lon"], hotspot["lat"], srid=4326))
+            anfa = str(Authority.objects.get(slug="anfa").name)
+        assert f"<td>{anfa}</td>" in row
+        assert expected_place and expected_place in row.replace("&#x27;", "'")
+        assert 'class="button hotspot-zoom" data-hotspot="0"' in row
+        assert hotspot["arrondissement"] == anfa
+    assert Authority.objects.get(slug="anfa").name_ar in html  # the Arabic page, Arabic names
+
+
+def test_the_distance_and_minimum_fields_show_their_defaults(client, casablanca, settings):
+    settings.HOTSPOT_METRES, settings.HOTSPOT_MIN_COUNT = 120, 7
+
+    html = client.get("/planning/").content.decode()
+    form = HotspotForm({})
+
+    assert hotspot_defaults() == {"metres": 120, "min_count": 7}
+    assert form.fields["metres"].initial == 120 and form.fields["min_count"].initial == 7
+    assert re.search(r'name="metres" value="120"', html)
+    assert re.search(r'name="min_count" value="7"', html)
+    assert form.is_valid() and (form.cleaned_data["metres"], form.cleaned_data["min_count"]) == (
+        120,
+        7,
+    )
+
+
+def test_a_value_given_in_the_query_wins_over_the_default(client, casablanca):
+    html = client.get("/planning/", {"metres": 60}).content.decode()
+
+    assert 'name="metres" value="60"' in html
+
+
+def test_choropleth_labels_are_the_arrondissement_names_in_the_pages_language(client, casablanca):
+    for language, field in (("fr", "name_fr"), ("ar", "name_ar")):
+        labels = page_config(
+            client.get("/planning/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        )["labels"]
+
+        names = dict(Authority.objects.filter(kind="arrondissement").values_list("slug", field))
+        assert len(labels) == 16
+        assert {label["slug"]: label["name"] for label in labels} == names
