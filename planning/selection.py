@@ -140,6 +140,12 @@ class HeatMapForm(SelectionForm):
     zoom = forms.IntegerField(min_value=0, max_value=22, required=False)
     bbox = inputs.BoxField(required=False)
     week = inputs.BoundedDateField(required=False, input_formats=["%Y-%m-%d"])
+    # With a week: "weeks" (default), one colour scale for all the slider's weeks; "week", each
+    # week's own.
+    scale = forms.ChoiceField(
+        choices=[("weeks", _("Same scale for every week")), ("week", _("Scale of each week"))],
+        required=False,
+    )
 
     def clean_zoom(self) -> int:
         return 12 if self.cleaned_data.get("zoom") is None else self.cleaned_data["zoom"]

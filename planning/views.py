@@ -75,6 +75,15 @@ def heat_json_for(form: HeatMapForm) -> str:
         bounds=snapped_bounds(zoom, form.cleaned_data["bbox"]),
         week=form.cleaned_data["week"],
     )
+    week = form.cleaned_data["week"]
+    if week is not None and form.cleaned_data["scale"] != "week":
+        cells["scale"] = "weeks"
+        cells["scale_max"] = selectors.weekly_scale_max(
+            form.selection(), zoom=zoom, weeks=last_weeks()
+        )
+    else:
+        cells["scale"] = "week" if week else "view"
+        cells["scale_max"] = cells["max"]
     return json.dumps(cells, separators=(",", ":"))
 
 
@@ -89,6 +98,13 @@ class HeatMapView(APIView):
             OpenApiParameter("bbox", str, description="west,south,east,north (WGS 84)"),
             OpenApiParameter(
                 "week", str, description="only the week received starting this Monday (YYYY-MM-DD)"
+            ),
+            OpenApiParameter(
+                "scale",
+                str,
+                enum=["weeks", "week"],
+                description="with a week: `scale_max` over the last 52 weeks (default) or this "
+                "week's own",
             ),
         ],
         responses={200: HeatMapAnswer},
@@ -170,6 +186,8 @@ def heat_map(request: HttpRequest) -> HttpResponse:
                         "allWeeks": _("Received: as chosen above"),
                         "play": _("Play the last 52 weeks"),
                         "pause": _("Pause"),
+                        "scaleWeeks": _("same scale for the 52 weeks"),
+                        "scaleWeek": _("scale of this week alone"),
                     },
                 }
             ),
@@ -284,7 +302,7 @@ class PublicMapForm(HeatMapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["status"], self.fields["days"]
+        del self.fields["status"], self.fields["days"], self.fields["scale"]
 
 
 class OpenComplaintsView(APIView):

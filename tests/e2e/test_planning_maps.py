@@ -102,6 +102,14 @@ def test_the_week_player_shows_one_week_received_at_a_time(live_city, point_in, 
     page.wait_for_function(f"() => {total} === '2'")
     assert page.locator("#heat-legend").get_attribute("data-week") == weeks[-3].isoformat()
     assert "Reçus la semaine du" in page.locator("#week-label").inner_text()
+    # The same colour scale for every week: its top is this week's 3, not the fortnight's 2.
+    assert page.locator("#heat-max").inner_text() == "3"
+    assert page.locator("#heat-legend").get_attribute("data-scale") == "weeks"
+    page.locator("#week-scale").check()
+    page.wait_for_function("() => document.getElementById('heat-legend').dataset.scale === 'week'")
+    assert page.locator("#heat-max").inner_text() == "2"
+    page.locator("#week-scale").uncheck()
+    page.wait_for_function("() => document.getElementById('heat-legend').dataset.scale === 'weeks'")
     assert f"week={weeks[-3].isoformat()}" in page.url
 
     play = page.locator("#week-play")
@@ -169,3 +177,15 @@ def test_a_hotspot_row_zooms_the_map_to_it_and_the_areas_are_labelled(
     lat, lon = map(float, centre.split(","))
     assert abs(lat - hotspot["lat"]) < 0.001 and abs(lon - hotspot["lon"]) < 0.001
     page.locator("#planning-map").screenshot(path=f"{SHOTS}/planning-zoomed-{page.language}.png")
+
+
+def test_the_heat_maps_legend_says_which_scale_week_by_week(live_city, reports, desk_page):
+    page = desk_page
+    monday = last_weeks()[-1].isoformat()
+    page.goto(live_city.url + f"/map/heat/?week={monday}")
+    page.wait_for_function("() => document.getElementById('heat-legend').dataset.scale")
+
+    assert page.locator("#heat-legend").get_attribute("data-scale") == "weeks"
+    words = {"fr": "même échelle", "ar": "نفس المقياس"}[page.language]
+    assert words in page.locator("#heat-legend").inner_text()
+    page.screenshot(path=f"{SHOTS}/heat-week-{page.language}.png")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 from django.contrib.gis.geos import Point
 from django.utils import translation
 
 from districts.geocoding import nearest_place
 from districts.models import Authority
-from planning.selection import HotspotForm, hotspot_defaults
+from planning.selection import HotspotForm, hotspot_defaults, last_weeks
 
 
 def page_config(html: str) -> dict:
@@ -76,3 +77,26 @@ def test_choropleth_labels_are_the_arrondissement_names_in_the_pages_language(cl
         names = dict(Authority.objects.filter(kind="arrondissement").values_list("slug", field))
         assert len(labels) == 16
         assert {label["slug"]: label["name"] for label in labels} == names
+
+
+def test_week_by_week_the_colour_scale_is_the_fullest_cell_of_any_week(client, file_at):
+    """Three reports in one cell a fortnight ago, one this week: this week's answer is coloured
+    on the same scale as the fortnight's (top 3), unless each week's own scale is asked for."""
+    weeks = last_weeks()
+    for _ in range(3):
+        file_at("anfa", on=weeks[-3] + timedelta(days=1))
+    file_at("maarif")
+    for _ in range(4):  # before the slider's 52 weeks: not on its scale
+        file_at("anfa", on=weeks[0] - timedelta(days=3))
+
+    def heat(**params):
+        return client.get("/api/v1/heatmap/", {"zoom": 14, **params}).json()
+
+    this_week = heat(week=weeks[-1].isoformat())
+    fixed = [heat(week=week.isoformat())["scale_max"] for week in weeks]
+    own = heat(week=weeks[-1].isoformat(), scale="week")
+
+    assert (this_week["max"], this_week["scale_max"], this_week["scale"]) == (1, 3, "weeks")
+    assert set(fixed) == {max(heat(week=week.isoformat(), scale="week")["max"] for week in weeks)}
+    assert (own["scale_max"], own["scale"]) == (1, "week")
+    assert heat()["scale"] == "view" and heat()["scale_max"] == heat()["max"]
