@@ -38,6 +38,7 @@ from .answers import (
     HotspotAnswer,
     MapFeatureCollection,
 )
+from .exports import REPORTS_LIMIT, public_report_rows, spreadsheet_rows
 from .places import arrondissement_labels, hotspot_place
 from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm, last_weeks
 
@@ -236,6 +237,7 @@ def planning(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "staff_links": links,
             "hotspot_rows": list(zip(figures["hotspots"], places, strict=True)),
+            "reports_limit": REPORTS_LIMIT,
             "is_staff_member": is_staff_member,
             "grid_metres": round(
                 selectors.cell_metres(selectors.grid_level(metres))
@@ -416,7 +418,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
 MAP_LIST_LENGTH = 50
 
 
-EXPORTS = ("heat", "hotspots", *selectors.FIGURES)
+EXPORTS = ("heat", "hotspots", "reports", *selectors.FIGURES)
 SPATIAL_EXPORTS = ("heat", "arrondissements", "hotspots")
 
 
@@ -441,13 +443,16 @@ def _export_rows(name: str, request: HttpRequest) -> list[dict]:
         found = selectors.cached_hotspots(
             selection, form.cleaned_data["metres"], form.cleaned_data["min_count"]
         )
-        return [hotspot.public() for hotspot in found]
+        return [hotspot.public() | hotspot_place(hotspot) for hotspot in found]
+    if name == "reports":
+        return public_report_rows(selection)
     return selectors.figure(name, selection)
 
 
 def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    """Every planners' view as CSV (UTF-8 with BOM, for spreadsheets) or, for map views,
-    GeoJSON. Same query parameters as the page."""
+    """Every planners' view as CSV (UTF-8 with BOM, for spreadsheets: names in the page's
+    language, shares as percentages) or, for map views, GeoJSON; and the selection's individual
+    reports as the public sees them (CSV). Same query parameters as the page."""
     if name not in EXPORTS or fmt not in ("csv", "geojson"):
         raise Http404()
     if fmt == "geojson" and name not in SPATIAL_EXPORTS:
@@ -459,7 +464,9 @@ def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     filename = f"casa-map-{name}-{stamp}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            _csv(spreadsheet_rows(name, rows)), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = HttpResponse(
             json.dumps(_geojson(name, rows), ensure_ascii=False),

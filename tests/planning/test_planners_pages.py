@@ -3,6 +3,8 @@ their defaults, the choropleth's labels in the page's language."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import timedelta
@@ -11,7 +13,9 @@ from django.contrib.gis.geos import Point
 from django.utils import translation
 
 from districts.geocoding import nearest_place
-from districts.models import Authority
+from districts.models import Authority, Category
+from issues.models import Complaint
+from planning.exports import percent
 from planning.selection import HotspotForm, hotspot_defaults, last_weeks
 
 
@@ -100,3 +104,70 @@ def test_week_by_week_the_colour_scale_is_the_fullest_cell_of_any_week(client, f
     assert set(fixed) == {max(heat(week=week.isoformat(), scale="week")["max"] for week in weeks)}
     assert (own["scale_max"], own["scale"]) == (1, "week")
     assert heat()["scale"] == "view" and heat()["scale_max"] == heat()["max"]
+
+
+def read_csv(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_exports_give_names_in_the_users_language_and_shares_as_percentages(client, file_at):
+    for step in range(5):
+        file_at("anfa", east_m=step * 10)
+    anfa = Authority.objects.get(slug="anfa")
+
+    for language, name in (("fr", anfa.name_fr), ("ar", anfa.name_ar)):
+        figures = read_csv(
+            client.get("/planning/export/arrondissements.csv", HTTP_ACCEPT_LANGUAGE=language)
+        )
+        performance = read_csv(
+            client.get("/planning/export/performance.csv", HTTP_ACCEPT_LANGUAGE=language)
+        )
+        hotspots = read_csv(
+            client.get(
+                "/planning/export/hotspots.csv",
+                {"metres": 50, "min_count": 5},
+                HTTP_ACCEPT_LANGUAGE=language,
+            )
+        )
+
+        assert "slug" not in figures[0] and "name_fr" not in figures[0]
+        assert {"name": name, "complaints": "5"}.items() <= next(
+            row for row in figures if row["name"] == name
+        ).items()
+        row = next(row for row in performance if row["name"] == name)
+        with translation.override(language):
+            category = str(Category.objects.get(code="roads-potholes").name)
+        assert hotspots[0]["category"] == category and hotspots[0]["arrondissement"] == name
+        assert re.fullmatch(r"\d{1,3}\u00a0%", row["overdue_share"])
+
+
+def test_overdue_share_is_written_as_a_percentage():
+    assert percent(0.72) == "72\u00a0%"
+    assert percent(0.005) == "0\u00a0%" and percent(None) == ""
+
+
+def test_the_reports_download_holds_published_reports_without_personal_data(client, file_at):
+    shown = file_at("anfa")
+    Complaint.objects.filter(pk=shown.pk).update(
+        contact_name="Fatima Zahra", contact_email="fz@example.ma", contact_phone="0612345678"
+    )
+    hidden = file_at("anfa")
+    Complaint.objects.filter(pk=hidden.pk).update(moderation=Complaint.Moderation.HIDDEN)
+    noise = file_at("maarif", code="noise")
+    elsewhere = file_at("maarif")
+
+    response = client.get("/planning/export/reports.csv", {"arrondissement": "anfa"})
+    rows = read_csv(response)
+    body = response.content.decode("utf-8-sig")
+
+    assert response["Content-Disposition"].startswith('attachment; filename="casa-map-reports')
+    assert [row["reference"] for row in rows] == [shown.reference]
+    assert rows[0]["title"] == Complaint.objects.get(pk=shown.pk).shown_title
+    assert rows[0]["arrondissement"] == "Anfa"
+    assert not {"contact_name", "contact_email", "contact_phone", "reporter", "description"} & set(
+        rows[0]
+    )
+    assert "Fatima" not in body and "fz@example.ma" not in body and "0612345678" not in body
+    everyone = {row["reference"] for row in read_csv(client.get("/planning/export/reports.csv"))}
+    assert everyone == {shown.reference, elsewhere.reference}  # not the hidden, not the noise
+    assert hidden.reference not in everyone and noise.reference not in everyone
