@@ -7,6 +7,8 @@ import io
 import json
 import math
 
+from csp.constants import HEADER
+from csp.utils import build_policy
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -22,6 +24,7 @@ from rest_framework.views import APIView
 
 from alerts.forms import RADIUS_CHOICES
 from casa_map.api_errors import invalid_parameter, invalid_parameter_body
+from casa_map.folium_local import inline_block_hashes
 from casa_map.outputs import SpreadsheetWriter
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
@@ -40,6 +43,7 @@ from .answers import (
 )
 from .exports import REPORTS_LIMIT, public_report_rows, spreadsheet_rows
 from .places import arrondissement_labels, hotspot_place
+from .reports import hotspot_report
 from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm, last_weeks
 
 SELECTION_PARAMETERS = [
@@ -264,6 +268,24 @@ def planning(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """The shareable report of a selection (the page's query): the same document as
+    `manage.py hotspot_report`, with a print style sheet. Its policy allows the inline blocks
+    folium writes by their hashes, nothing else inline."""
+    form = HotspotForm(request.GET)
+    if not form.is_valid():
+        return render(request, "planning/planning.html", {"form": form}, status=400)
+    html = hotspot_report(
+        form.selection(),
+        metres=form.cleaned_data["metres"],
+        min_count=form.cleaned_data["min_count"],
+        inline=False,
+    )
+    response = HttpResponse(html)
+    response[HEADER] = build_policy(update=inline_block_hashes(html))
+    return response
 
 
 # --- The public map (/map/): open and lately fixed reports, as clusters or as pins ----------

@@ -189,3 +189,22 @@ def test_the_heat_maps_legend_says_which_scale_week_by_week(live_city, reports, 
     words = {"fr": "même échelle", "ar": "نفس المقياس"}[page.language]
     assert words in page.locator("#heat-legend").inner_text()
     page.screenshot(path=f"{SHOTS}/heat-week-{page.language}.png")
+
+
+def test_the_report_page_opens_from_the_planning_page_and_draws_its_map(
+    live_city, reports, desk_page
+):
+    page = desk_page
+    page.goto(live_city.url + "/planning/?metres=50&min_count=3")
+    page.locator("#report-link a").click()
+    page.wait_for_url("**/planning/report/**")
+    page.wait_for_selector(".folium-map .leaflet-overlay-pane path")
+
+    assert "metres=50" in page.url and "min_count=3" in page.url
+    assert page.locator("html").get_attribute("dir") == ("rtl" if page.language == "ar" else "ltr")
+    assert page.locator(".report table").count() == 2
+    assert page.locator(".report--tables tbody tr").count() == 2 + 16  # hotspots, arrondissements
+    page.screenshot(path=f"{SHOTS}/report-{page.language}.png", full_page=True)
+    page.emulate_media(media="print")
+    page.screenshot(path=f"{SHOTS}/report-print-{page.language}.png", full_page=True)
+    assert not page.locator(".leaflet-control-zoom").is_visible()

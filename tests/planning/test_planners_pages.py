@@ -171,3 +171,21 @@ def test_the_reports_download_holds_published_reports_without_personal_data(clie
     everyone = {row["reference"] for row in read_csv(client.get("/planning/export/reports.csv"))}
     assert everyone == {shown.reference, elsewhere.reference}  # not the hidden, not the noise
     assert hidden.reference not in everyone and noise.reference not in everyone
+
+
+def test_the_report_page_is_the_commands_report_for_the_pages_selection(client, file_at):
+    for step in range(5):
+        file_at("anfa", east_m=step * 10)
+
+    page = client.get("/planning/", {"metres": 50, "min_count": 5}).content.decode()
+    link = re.search(r'id="report-link">.*?href="([^"]+)"', page, re.S).group(1)
+    response = client.get(link.replace("&amp;", "&"))
+    html = response.content.decode()
+
+    assert "manage.py" not in page
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "Casa Map — rapport des points chauds" in html
+    assert "au moins 5 signalements à moins de 50 m" in html
+    assert "@media print" in html
+    assert "sha256-" in response["Content-Security-Policy"]
+    assert client.get("/planning/report/", {"metres": "-4"}).status_code == 400
