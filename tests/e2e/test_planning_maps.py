@@ -12,6 +12,7 @@ from districts.models import Authority, Category
 from issues.models import Complaint
 from issues.services import create_complaint
 from planning.selection import last_weeks
+from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -208,3 +209,23 @@ def test_the_report_page_opens_from_the_planning_page_and_draws_its_map(
     page.emulate_media(media="print")
     page.screenshot(path=f"{SHOTS}/report-print-{page.language}.png", full_page=True)
     assert not page.locator(".leaflet-control-zoom").is_visible()
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "ar"])
+def test_the_planning_page_with_hotspots_and_the_report_pass_axe(
+    live_city, reports, browser, locale
+):
+    context = browser.new_context(
+        locale=locale, viewport={"width": 1440, "height": 900}, bypass_csp=True
+    )
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    found = {}
+    for path in ["/planning/?metres=50&min_count=3", "/planning/report/?metres=50&min_count=3"]:
+        page.goto(live_city.url + path)
+        violations = serious_violations(page)
+        if violations:
+            found[path] = violations
+    context.close()
+
+    assert found == {}
