@@ -73,18 +73,40 @@
     });
   }
 
+  // Each arrondissement's name at a point inside it; where two would overlap (the small central
+  // arrondissements at the city's zoom), the later one waits for a closer zoom.
+  var labels = [];
   function drawLabels() {
-    (cfg.labels || []).forEach(function (label) {
-      L.tooltip({ permanent: true, direction: "center", className: "choropleth-label", interactive: false })
+    labels = (cfg.labels || []).map(function (label) {
+      return L.tooltip({ permanent: true, direction: "center", className: "choropleth-label", interactive: false })
         .setLatLng([label.lat, label.lon])
         .setContent(label.name)
         .addTo(map);
     });
+    declutter();
+  }
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+  function declutter() {
+    var shown = [];
+    labels.forEach(function (tooltip) {
+      var element = tooltip.getElement();
+      element.classList.remove("choropleth-label--hidden");
+      var box = element.getBoundingClientRect();
+      var free = shown.every(function (other) {
+        return !overlaps(box, other);
+      });
+      element.classList.toggle("choropleth-label--hidden", !free);
+      if (free) shown.push(box);
+    });
+    mapElement.dataset.labelsShown = shown.length;
   }
 
   // The city fills the frame: fractional zooms, not an integer step that leaves two thirds of a
-  // wide map empty (this page's maps only: planning.js is loaded nowhere else).
-  L.Map.mergeOptions({ zoomSnap: 0.25 });
+  // wide map empty; no zoom animation, so that labels are placed (and decluttered) on the view
+  // as it is (this page's maps only: planning.js is loaded nowhere else).
+  L.Map.mergeOptions({ zoomSnap: 0.25, zoomAnimation: false });
   var mapElement = document.getElementById("planning-map");
   var map = CasaMap.baseMap("planning-map", cfg, function (layer) {
     boundaries = layer;
@@ -106,6 +128,7 @@
     resizeHotspots();
     map.on("zoomend", function () {
       resizeHotspots();
+      declutter();
       mapElement.dataset.zoom = map.getZoom();
     });
     mapElement.dataset.zoom = map.getZoom();
