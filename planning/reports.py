@@ -18,6 +18,7 @@ from districts import selectors as district_selectors
 from districts.maps import base_map, feature_bounds
 
 from . import selectors
+from .places import hotspot_place
 from .selection import SELECTION_WHERE, Selection
 
 PALETTE = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"]
@@ -97,7 +98,7 @@ def hotspot_report(
         {
             "selection": selection,
             "figures": figures,
-            "hotspots": found,
+            "hotspots": [(hotspot, hotspot_place(hotspot)) for hotspot in found],
             "metres": metres,
             "min_count": min_count,
             "generated": timezone.localtime(),

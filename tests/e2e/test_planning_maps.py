@@ -152,9 +152,7 @@ def test_a_hotspot_row_zooms_the_map_to_it_and_the_areas_are_labelled(
 ):
     page = desk_page
     page.goto(live_city.url + "/planning/?metres=50&min_count=3")
-    page.wait_for_function(
-        "() => document.getElementById('planning-map').dataset.labelsShown"
-    )
+    page.wait_for_function("() => document.getElementById('planning-map').dataset.labelsShown")
 
     anfa = Authority.objects.get(slug="anfa")
     labels = page.locator("#planning-map .choropleth-label")

@@ -187,5 +187,6 @@ def test_the_report_page_is_the_commands_report_for_the_pages_selection(client, 
     assert "Casa Map — rapport des points chauds" in html
     assert "au moins 5 signalements à moins de 50 m" in html
     assert "@media print" in html
+    assert "<td>Anfa</td>" in html  # each hotspot's arrondissement, as on the page
     assert "sha256-" in response["Content-Security-Policy"]
     assert client.get("/planning/report/", {"metres": "-4"}).status_code == 400
