@@ -181,3 +181,8 @@ urlpatterns = [
 
 handler404 = "casa_map.views.not_found"
 handler500 = "casa_map.views.server_error"
+
+# Planners' pages (#24): the shareable, printable report of a selection.
+urlpatterns += [
+    path("planning/report/", planning_views.report, name="planning-report"),
+]

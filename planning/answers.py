@@ -63,6 +63,11 @@ class HeatMapAnswer(serializers.Serializer):
     max = serializers.IntegerField()
     total = serializers.IntegerField()
     suppressed = serializers.IntegerField(help_text="left out to protect reporters")
+    scale = serializers.ChoiceField(
+        choices=["view", "week", "weeks"],
+        help_text="what scale_max covers: this answer (view, week) or the last 52 weeks (weeks)",
+    )
+    scale_max = serializers.IntegerField(help_text="the top of the colour scale")
 
 
 class HotspotAnswer(serializers.Serializer):

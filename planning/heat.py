@@ -22,7 +22,15 @@ from .grid import (
     PYRAMID_MIN_ZOOM,
     Bounds,
 )
-from .pyramid import PYRAMID_ROWS_SQL, SUM_CELLS_SQL, pyramid_params, reads_pyramid, received_span
+from .pyramid import (
+    PYRAMID_ROWS_SQL,
+    PYRAMID_WHERE,
+    SUM_CELLS_SQL,
+    Received,
+    pyramid_params,
+    reads_pyramid,
+    received_span,
+)
 from .selection import SELECTION_WHERE, Selection
 
 # Cells of a square grid in EPSG:3857. The projection is written out (x = R·λ,
@@ -90,3 +98,42 @@ def heat_cells(
         "total": sum(cell[2] for cell in cells),
         "suppressed": sum(row[3] for row in rows),
     }
+
+
+# The fullest cell of any one week (the week player's fixed colour scale): the weekly pyramid's
+# cells of the whole city summed per week, with the same privacy rule as the cells themselves.
+WEEKLY_SCALE_SQL = f"""
+WITH cells AS (
+    SELECT h.week, h.gx, h.gy, sum(h.complaints) AS complaints,
+           coalesce(sum(h.complaints) FILTER (WHERE h.category_id = ANY(%(sensitive)s)), 0)
+               AS sensitive
+    FROM planning_heatweekcell h
+    WHERE h.week >= %(first_week)s AND h.week <= %(last_week)s AND {PYRAMID_WHERE}
+    GROUP BY 1, 2, 3
+)
+SELECT coalesce(max(complaints - CASE WHEN sensitive < %(privacy_min)s THEN sensitive ELSE 0 END),
+                0)
+FROM cells
+"""
+
+
+def weekly_scale_max(selection: Selection, *, zoom: int, weeks: list[date]) -> int:
+    """The most complaints any cell of the city holds in any one of `weeks` (Mondays) at this
+    zoom: the top of the colour scale shared by every week, so that weeks can be compared (the
+    same in every week's answer, and while the map pans). The selection's window does not apply:
+    each week takes its place. Selections the weekly pyramid answers only (open or all
+    complaints, as every form gives)."""
+    zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+    params = {
+        **pyramid_params(
+            selection,
+            zoom=zoom,
+            bounds=None,
+            received=Received(first_week=min(weeks), last_week=max(weeks)),
+        ),
+        "sensitive": sensitive_category_ids(),
+        "privacy_min": settings.PRIVACY_MIN_COUNT,
+    }
+    with replica_connection().cursor() as cursor:
+        cursor.execute(WEEKLY_SCALE_SQL, params)
+        return cursor.fetchone()[0]

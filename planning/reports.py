@@ -18,6 +18,7 @@ from districts import selectors as district_selectors
 from districts.maps import base_map, feature_bounds
 
 from . import selectors
+from .places import hotspot_place
 from .selection import SELECTION_WHERE, Selection
 
 PALETTE = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"]
@@ -31,8 +32,11 @@ def _colour(value: float | None, top: float) -> str:
     return PALETTE[index]
 
 
-def hotspot_report(selection: Selection, *, metres: int, min_count: int) -> str:
-    """The report as one HTML document."""
+def hotspot_report(
+    selection: Selection, *, metres: int, min_count: int, inline: bool = True
+) -> str:
+    """The report as one HTML document: with `inline` its scripts and styles are embedded (a
+    file to mail); without, they come from this site's static files (the report page)."""
     figures = selectors.arrondissement_figures(selection)
     found = selectors.hotspots(selection, metres=metres, min_count=min_count)
     cells = selectors.heat_cells(selection, zoom=REPORT_ZOOM)
@@ -94,7 +98,7 @@ def hotspot_report(selection: Selection, *, metres: int, min_count: int) -> str:
         {
             "selection": selection,
             "figures": figures,
-            "hotspots": found,
+            "hotspots": [(hotspot, hotspot_place(hotspot)) for hotspot in found],
             "metres": metres,
             "min_count": min_count,
             "generated": timezone.localtime(),
@@ -112,10 +116,14 @@ def hotspot_report(selection: Selection, *, metres: int, min_count: int) -> str:
             ".report{max-width:72rem;margin:0 auto;padding:1rem}"
             ".report table{border-collapse:collapse;width:100%}"
             ".report th,.report td{padding:.3rem .5rem;border-bottom:1px solid #ccc;"
-            "text-align:start}</style>"
+            "text-align:start}"
+            # On paper: the map at a page's width, no zoom buttons or layer list, rows unbroken.
+            "@media print{.folium-map{height:16cm!important;break-inside:avoid}"
+            ".leaflet-control-zoom,.leaflet-control-layers{display:none}"
+            ".report tr{break-inside:avoid}.report--tables{break-before:page}}</style>"
         )
     )
-    return render_standalone(folium_map, inline=True)
+    return render_standalone(folium_map, inline=inline)
 
 
 def _has_demo_complaints(selection: Selection) -> bool:

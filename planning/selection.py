@@ -140,6 +140,12 @@ class HeatMapForm(SelectionForm):
     zoom = forms.IntegerField(min_value=0, max_value=22, required=False)
     bbox = inputs.BoxField(required=False)
     week = inputs.BoundedDateField(required=False, input_formats=["%Y-%m-%d"])
+    # With a week: "weeks" (default), one colour scale for all the slider's weeks; "week", each
+    # week's own.
+    scale = forms.ChoiceField(
+        choices=[("weeks", _("Same scale for every week")), ("week", _("Scale of each week"))],
+        required=False,
+    )
 
     def clean_zoom(self) -> int:
         return 12 if self.cleaned_data.get("zoom") is None else self.cleaned_data["zoom"]
@@ -153,8 +159,15 @@ class HeatMapForm(SelectionForm):
         return week
 
 
+def hotspot_defaults() -> dict[str, int]:
+    """The hotspots' distance and minimum when the query gives none: the one place the form's
+    fields (shown filled in), its cleaning and the nightly warm-up (planning.tasks) read them."""
+    return {"metres": settings.HOTSPOT_METRES, "min_count": settings.HOTSPOT_MIN_COUNT}
+
+
 class HotspotForm(SelectionForm):
-    """A selection and the DBSCAN parameters: how close (metres) and how many complaints."""
+    """A selection and the DBSCAN parameters: how close (metres) and how many complaints. A
+    parameter left out takes its default (hotspot_defaults), which the field then shows."""
 
     metres = forms.IntegerField(
         label=_("Distance (m)"), min_value=10, max_value=1000, required=False
@@ -163,8 +176,19 @@ class HotspotForm(SelectionForm):
         label=_("Minimum reports"), min_value=2, max_value=1000, required=False
     )
 
+    def __init__(self, data=None, *args, **kwargs):
+        defaults = hotspot_defaults()
+        if data is not None:
+            data = data.copy()
+            for name, value in defaults.items():
+                if data.get(name) in (None, ""):
+                    data[name] = value
+        super().__init__(data, *args, **kwargs)
+        for name, value in defaults.items():
+            self.fields[name].initial = value
+
     def clean_metres(self) -> int:
-        return self.cleaned_data.get("metres") or settings.HOTSPOT_METRES
+        return self.cleaned_data.get("metres") or hotspot_defaults()["metres"]
 
     def clean_min_count(self) -> int:
-        return self.cleaned_data.get("min_count") or settings.HOTSPOT_MIN_COUNT
+        return self.cleaned_data.get("min_count") or hotspot_defaults()["min_count"]

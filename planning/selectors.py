@@ -25,7 +25,7 @@ from .grid import (
     Bounds,
     cell_metres,
 )
-from .heat import heat_cells, heat_cells_query
+from .heat import heat_cells, heat_cells_query, weekly_scale_max
 from .hotspots import (
     DbscanTooSlow,
     Hotspot,
@@ -67,5 +67,6 @@ __all__ = [
     "reads_pyramid",
     "received_span",
     "selection_size",
+    "weekly_scale_max",
     "weekly_trends",
 ]

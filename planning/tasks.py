@@ -4,10 +4,9 @@ first are computed by the worker after the data they cover changed, not by the n
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
 from . import selectors
-from .selection import Selection
+from .selection import Selection, hotspot_defaults
 
 
 @shared_task
@@ -15,5 +14,6 @@ def warm_planning_figures() -> list[str]:
     selection = Selection()
     for name in selectors.FIGURES:
         selectors.figure(name, selection)
-    selectors.cached_hotspots(selection, settings.HOTSPOT_METRES, settings.HOTSPOT_MIN_COUNT)
+    defaults = hotspot_defaults()
+    selectors.cached_hotspots(selection, defaults["metres"], defaults["min_count"])
     return [*selectors.FIGURES, "hotspots"]

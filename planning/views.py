@@ -7,6 +7,8 @@ import io
 import json
 import math
 
+from csp.constants import HEADER
+from csp.utils import build_policy
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -22,6 +24,7 @@ from rest_framework.views import APIView
 
 from alerts.forms import RADIUS_CHOICES
 from casa_map.api_errors import invalid_parameter, invalid_parameter_body
+from casa_map.folium_local import inline_block_hashes
 from casa_map.outputs import SpreadsheetWriter
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
@@ -38,6 +41,9 @@ from .answers import (
     HotspotAnswer,
     MapFeatureCollection,
 )
+from .exports import REPORTS_LIMIT, public_report_rows, spreadsheet_rows
+from .places import arrondissement_labels, hotspot_place
+from .reports import hotspot_report
 from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm, last_weeks
 
 SELECTION_PARAMETERS = [
@@ -74,6 +80,15 @@ def heat_json_for(form: HeatMapForm) -> str:
         bounds=snapped_bounds(zoom, form.cleaned_data["bbox"]),
         week=form.cleaned_data["week"],
     )
+    week = form.cleaned_data["week"]
+    if week is not None and form.cleaned_data["scale"] != "week":
+        cells["scale"] = "weeks"
+        cells["scale_max"] = selectors.weekly_scale_max(
+            form.selection(), zoom=zoom, weeks=last_weeks()
+        )
+    else:
+        cells["scale"] = "week" if week else "view"
+        cells["scale_max"] = cells["max"]
     return json.dumps(cells, separators=(",", ":"))
 
 
@@ -88,6 +103,13 @@ class HeatMapView(APIView):
             OpenApiParameter("bbox", str, description="west,south,east,north (WGS 84)"),
             OpenApiParameter(
                 "week", str, description="only the week received starting this Monday (YYYY-MM-DD)"
+            ),
+            OpenApiParameter(
+                "scale",
+                str,
+                enum=["weeks", "week"],
+                description="with a week: `scale_max` over the last 52 weeks (default) or this "
+                "week's own",
             ),
         ],
         responses={200: HeatMapAnswer},
@@ -169,6 +191,8 @@ def heat_map(request: HttpRequest) -> HttpResponse:
                         "allWeeks": _("Received: as chosen above"),
                         "play": _("Play the last 52 weeks"),
                         "pause": _("Pause"),
+                        "scaleWeeks": _("same scale for the 52 weeks"),
+                        "scaleWeek": _("scale of this week alone"),
                     },
                 }
             ),
@@ -207,6 +231,7 @@ def planning(request: HttpRequest) -> HttpResponse:
     figures = _figures(selection, metres, min_count)
     is_staff_member = policy.is_staff_member(request.user)
     links = _staff_links(request, figures["hotspots"]) if is_staff_member else {}
+    places = [hotspot_place(hotspot) for hotspot in figures["hotspots"]]
     return render(
         request,
         "planning/planning.html",
@@ -215,6 +240,8 @@ def planning(request: HttpRequest) -> HttpResponse:
             "selection": selection,
             "figures": figures,
             "staff_links": links,
+            "hotspot_rows": list(zip(figures["hotspots"], places, strict=True)),
+            "reports_limit": REPORTS_LIMIT,
             "is_staff_member": is_staff_member,
             "grid_metres": round(
                 selectors.cell_metres(selectors.grid_level(metres))
@@ -224,7 +251,11 @@ def planning(request: HttpRequest) -> HttpResponse:
             "page_config": _page_config(
                 {
                     "arrondissements": figures["arrondissements"],
-                    "hotspots": [hotspot.public() for hotspot in figures["hotspots"]],
+                    "hotspots": [
+                        hotspot.public() | place
+                        for hotspot, place in zip(figures["hotspots"], places, strict=True)
+                    ],
+                    "labels": arrondissement_labels(),
                     "trends": figures["trends"],
                     "messages": {
                         "received": _("Received"),
@@ -237,6 +268,24 @@ def planning(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """The shareable report of a selection (the page's query): the same document as
+    `manage.py hotspot_report`, with a print style sheet. Its policy allows the inline blocks
+    folium writes by their hashes, nothing else inline."""
+    form = HotspotForm(request.GET)
+    if not form.is_valid():
+        return render(request, "planning/planning.html", {"form": form}, status=400)
+    html = hotspot_report(
+        form.selection(),
+        metres=form.cleaned_data["metres"],
+        min_count=form.cleaned_data["min_count"],
+        inline=False,
+    )
+    response = HttpResponse(html)
+    response[HEADER] = build_policy(update=inline_block_hashes(html))
+    return response
 
 
 # --- The public map (/map/): open and lately fixed reports, as clusters or as pins ----------
@@ -277,7 +326,7 @@ class PublicMapForm(HeatMapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["status"], self.fields["days"]
+        del self.fields["status"], self.fields["days"], self.fields["scale"]
 
 
 class OpenComplaintsView(APIView):
@@ -391,7 +440,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
 MAP_LIST_LENGTH = 50
 
 
-EXPORTS = ("heat", "hotspots", *selectors.FIGURES)
+EXPORTS = ("heat", "hotspots", "reports", *selectors.FIGURES)
 SPATIAL_EXPORTS = ("heat", "arrondissements", "hotspots")
 
 
@@ -416,13 +465,16 @@ def _export_rows(name: str, request: HttpRequest) -> list[dict]:
         found = selectors.cached_hotspots(
             selection, form.cleaned_data["metres"], form.cleaned_data["min_count"]
         )
-        return [hotspot.public() for hotspot in found]
+        return [hotspot.public() | hotspot_place(hotspot) for hotspot in found]
+    if name == "reports":
+        return public_report_rows(selection)
     return selectors.figure(name, selection)
 
 
 def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    """Every planners' view as CSV (UTF-8 with BOM, for spreadsheets) or, for map views,
-    GeoJSON. Same query parameters as the page."""
+    """Every planners' view as CSV (UTF-8 with BOM, for spreadsheets: names in the page's
+    language, shares as percentages) or, for map views, GeoJSON; and the selection's individual
+    reports as the public sees them (CSV). Same query parameters as the page."""
     if name not in EXPORTS or fmt not in ("csv", "geojson"):
         raise Http404()
     if fmt == "geojson" and name not in SPATIAL_EXPORTS:
@@ -434,7 +486,9 @@ def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     filename = f"casa-map-{name}-{stamp}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            _csv(spreadsheet_rows(name, rows)), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = HttpResponse(
             json.dumps(_geojson(name, rows), ensure_ascii=False),

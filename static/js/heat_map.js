@@ -26,6 +26,7 @@
   var weekLabel = document.getElementById("week-label");
   var weekToggle = document.getElementById("week-toggle");
   var playButton = document.getElementById("week-play");
+  var scaleBox = document.getElementById("week-scale");
   var weekMode = false;
   var playing = false;
 
@@ -36,6 +37,7 @@
   function pageParams() {
     var params = new URLSearchParams(new FormData(filters));
     if (weekMode) params.set("week", chosenWeek().monday);
+    if (weekMode && scaleBox.checked) params.set("scale", "week");
     return params;
   }
 
@@ -58,6 +60,7 @@
   function setWeekMode(on) {
     weekMode = on;
     slider.disabled = !on;
+    scaleBox.disabled = !on;
     filters.elements.days.disabled = on;
     weekToggle.setAttribute("aria-pressed", String(on));
     if (!on) playing = false;
@@ -81,14 +84,19 @@
   }
 
   function show(data, params) {
-    var max = Math.max(data.max, 1);
+    // In week mode the server gives one top for every week (scale_max), so that the same colour
+    // means the same count from one week to the next, unless each week's own scale was chosen.
+    var max = Math.max(data.scale_max, 1);
     heat.setOptions({ max: max });
     heat.setLatLngs(
       data.cells.map(function (cell) {
         return [cell[0], cell[1], cell[2]];
       })
     );
-    document.getElementById("heat-max").textContent = data.max;
+    document.getElementById("heat-max").textContent = data.scale_max;
+    document.getElementById("heat-scale").textContent =
+      data.scale === "weeks" ? " — " + text.scaleWeeks : data.scale === "week" ? " — " + text.scaleWeek : "";
+    legend.dataset.scale = data.scale;
     document.getElementById("heat-total").textContent = data.total;
     document.getElementById("heat-total-label").textContent = text.total;
     document.getElementById("heat-cell").textContent = text.cell.replace(
@@ -119,6 +127,7 @@
     describeWeek();
     load();
   });
+  scaleBox.addEventListener("change", load);
   weekToggle.addEventListener("click", function () {
     setWeekMode(!weekMode);
     load();
@@ -153,6 +162,7 @@
     return week.monday === linkedWeek;
   });
   if (linkedIndex >= 0) slider.value = linkedIndex;
+  scaleBox.checked = new URLSearchParams(location.search).get("scale") === "week";
   setWeekMode(linkedIndex >= 0);
   player.hidden = false;
 })();

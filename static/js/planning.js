@@ -59,20 +59,97 @@
     legend.dataset.measure = key;
   }
 
+  // A hotspot is drawn at its true radius, but never smaller on screen than MIN_PIXELS: at the
+  // city's zoom a 40 m cluster would otherwise be a dot.
+  var MIN_PIXELS = 9;
+  var hotspotMarkers = [];
+  function metresPerPixel(lat) {
+    return (40075016.686 * Math.cos((lat * Math.PI) / 180)) / Math.pow(2, map.getZoom() + 8);
+  }
+  function resizeHotspots() {
+    hotspotMarkers.forEach(function (marker) {
+      var hotspot = marker.hotspot;
+      marker.setRadius(Math.max(MIN_PIXELS, Math.max(hotspot.radius_m, 30) / metresPerPixel(hotspot.lat)));
+    });
+  }
+
+  // Each arrondissement's name at a point inside it; where two would overlap (the small central
+  // arrondissements at the city's zoom), the later one waits for a closer zoom.
+  var labels = [];
+  function drawLabels() {
+    labels = (cfg.labels || []).map(function (label) {
+      return L.tooltip({ permanent: true, direction: "center", className: "choropleth-label", interactive: false })
+        .setLatLng([label.lat, label.lon])
+        .setContent(label.name)
+        .addTo(map);
+    });
+    declutter();
+  }
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+  function declutter() {
+    var shown = [];
+    labels.forEach(function (tooltip) {
+      var element = tooltip.getElement();
+      element.classList.remove("choropleth-label--hidden");
+      var box = element.getBoundingClientRect();
+      var free = shown.every(function (other) {
+        return !overlaps(box, other);
+      });
+      element.classList.toggle("choropleth-label--hidden", !free);
+      if (free) shown.push(box);
+    });
+    mapElement.dataset.labelsShown = shown.length;
+  }
+
+  // The city fills the frame: fractional zooms, not an integer step that leaves two thirds of a
+  // wide map empty; no zoom animation, so that labels are placed (and decluttered) on the view
+  // as it is (this page's maps only: planning.js is loaded nowhere else).
+  L.Map.mergeOptions({ zoomSnap: 0.25, zoomAnimation: false });
+  var mapElement = document.getElementById("planning-map");
   var map = CasaMap.baseMap("planning-map", cfg, function (layer) {
     boundaries = layer;
     restyle();
+    drawLabels();
     cfg.hotspots.forEach(function (hotspot, index) {
-      L.circle([hotspot.lat, hotspot.lon], {
-        radius: Math.max(hotspot.radius_m, 30),
+      var title = text.hotspot + " " + (index + 1) + " — " + hotspot.category_name + ": " + hotspot.complaints;
+      var marker = L.circleMarker([hotspot.lat, hotspot.lon], {
+        radius: MIN_PIXELS,
         color: "#5b1a8b",
         weight: 2,
-        fillOpacity: 0.15,
+        fillOpacity: 0.25,
       })
-        .bindTooltip(text.hotspot + " " + (index + 1) + " — " + hotspot.category_name + ": " + hotspot.complaints)
+        .bindTooltip(hotspot.place ? title + " · " + hotspot.place : title)
         .addTo(map);
+      marker.hotspot = hotspot;
+      hotspotMarkers.push(marker);
     });
-    document.getElementById("planning-map").dataset.hotspots = cfg.hotspots.length;
+    resizeHotspots();
+    map.on("zoomend", function () {
+      resizeHotspots();
+      declutter();
+      mapElement.dataset.zoom = map.getZoom();
+    });
+    mapElement.dataset.zoom = map.getZoom();
+    mapElement.dataset.hotspots = cfg.hotspots.length;
+    mapElement.dataset.labels = (cfg.labels || []).length;
+  });
+
+  // "Show on the map": the map comes into view, centred on the hotspot, close enough to read
+  // its streets; the hotspot's tooltip opens.
+  document.querySelectorAll(".hotspot-zoom").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var index = Number(button.dataset.hotspot);
+      var hotspot = cfg.hotspots[index];
+      var marker = hotspotMarkers[index];
+      mapElement.scrollIntoView({ block: "center" });
+      var bounds = L.latLng(hotspot.lat, hotspot.lon).toBounds(2 * Math.max(hotspot.radius_m, 30) * 1.5);
+      map.fitBounds(bounds, { maxZoom: 17, animate: false });
+      mapElement.dataset.centre = map.getCenter().lat.toFixed(5) + "," + map.getCenter().lng.toFixed(5);
+      if (marker) marker.openTooltip();
+      mapElement.dataset.focused = String(index);
+    });
   });
   measureInputs.forEach(function (input) {
     input.addEventListener("change", restyle);

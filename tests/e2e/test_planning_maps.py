@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from districts.models import Category
+from districts.models import Authority, Category
 from issues.models import Complaint
 from issues.services import create_complaint
 from planning.selection import last_weeks
+from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -102,6 +103,14 @@ def test_the_week_player_shows_one_week_received_at_a_time(live_city, point_in, 
     page.wait_for_function(f"() => {total} === '2'")
     assert page.locator("#heat-legend").get_attribute("data-week") == weeks[-3].isoformat()
     assert "Reçus la semaine du" in page.locator("#week-label").inner_text()
+    # The same colour scale for every week: its top is this week's 3, not the fortnight's 2.
+    assert page.locator("#heat-max").inner_text() == "3"
+    assert page.locator("#heat-legend").get_attribute("data-scale") == "weeks"
+    page.locator("#week-scale").check()
+    page.wait_for_function("() => document.getElementById('heat-legend').dataset.scale === 'week'")
+    assert page.locator("#heat-max").inner_text() == "2"
+    page.locator("#week-scale").uncheck()
+    page.wait_for_function("() => document.getElementById('heat-legend').dataset.scale === 'weeks'")
     assert f"week={weeks[-3].isoformat()}" in page.url
 
     play = page.locator("#week-play")
@@ -112,3 +121,109 @@ def test_the_week_player_shows_one_week_received_at_a_time(live_city, point_in, 
     )
     assert page.locator("#heat-legend").get_attribute("data-week") == weeks[-1].isoformat()
     assert page.locator("#heat-total").inner_text() == "3"
+
+
+SHOTS = "/tmp/shots-planners"
+
+
+@pytest.fixture(params=["fr-FR", "ar"])
+def desk_page(browser, request):
+    """A page at a desk (1440 × 900) in French or Arabic; the policy checked as on `page`."""
+    context = browser.new_context(locale=request.param, viewport={"width": 1440, "height": 900})
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    page.language = request.param[:2]
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    assert page.csp_violations == [], "the page broke its Content-Security-Policy"
+
+
+def test_a_hotspot_row_zooms_the_map_to_it_and_the_areas_are_labelled(
+    live_city, reports, desk_page
+):
+    page = desk_page
+    page.goto(live_city.url + "/planning/?metres=50&min_count=3")
+    page.wait_for_function("() => document.getElementById('planning-map').dataset.labelsShown")
+
+    anfa = Authority.objects.get(slug="anfa")
+    labels = page.locator("#planning-map .choropleth-label")
+    assert labels.count() == 16
+    expected = anfa.name_ar if page.language == "ar" else anfa.name_fr
+    assert expected in labels.all_text_contents()
+    assert int(page.locator("#planning-map").get_attribute("data-labels-shown")) >= 8
+    city_zoom = page.evaluate("() => document.getElementById('planning-map').dataset.zoom")
+    page.screenshot(path=f"{SHOTS}/planning-{page.language}.png", full_page=True)
+
+    row = page.locator("#hotspot-table tbody tr").first
+    assert expected in row.inner_text()  # the hotspot of Anfa's five reports comes first
+    row.locator("button.hotspot-zoom").click()
+    page.wait_for_function("() => document.getElementById('planning-map').dataset.focused === '0'")
+    zoom = float(page.evaluate("() => document.getElementById('planning-map').dataset.zoom"))
+    assert zoom >= 15 > float(city_zoom)
+    centre = page.evaluate("() => document.getElementById('planning-map').dataset.centre")
+    hotspot = page.evaluate(
+        "() => JSON.parse(document.getElementById('page-config').textContent).hotspots[0]"
+    )
+    lat, lon = map(float, centre.split(","))
+    assert abs(lat - hotspot["lat"]) < 0.001 and abs(lon - hotspot["lon"]) < 0.001
+    page.locator("#planning-map").screenshot(path=f"{SHOTS}/planning-zoomed-{page.language}.png")
+
+
+def test_the_heat_maps_legend_says_which_scale_week_by_week(live_city, reports, desk_page):
+    page = desk_page
+    monday = last_weeks()[-1].isoformat()
+    page.goto(live_city.url + f"/map/heat/?week={monday}")
+    page.wait_for_function("() => document.getElementById('heat-legend').dataset.scale")
+
+    assert page.locator("#heat-legend").get_attribute("data-scale") == "weeks"
+    words = {"fr": "même échelle", "ar": "نفس المقياس"}[page.language]
+    assert words in page.locator("#heat-legend").inner_text()
+    page.screenshot(path=f"{SHOTS}/heat-week-{page.language}.png")
+
+
+def test_the_report_page_opens_from_the_planning_page_and_draws_its_map(
+    live_city, reports, desk_page
+):
+    page = desk_page
+    page.goto(live_city.url + "/planning/?metres=50&min_count=3")
+    page.locator("#report-link a").click()
+    page.wait_for_url("**/planning/report/**")
+    page.wait_for_selector(".folium-map .leaflet-overlay-pane path")
+
+    assert "metres=50" in page.url and "min_count=3" in page.url
+    assert page.locator("html").get_attribute("dir") == ("rtl" if page.language == "ar" else "ltr")
+    assert page.locator(".report table").count() == 2
+    assert page.locator(".report--tables tbody tr").count() == 2 + 16  # hotspots, arrondissements
+    page.screenshot(path=f"{SHOTS}/report-{page.language}.png", full_page=True)
+    page.emulate_media(media="print")
+    page.screenshot(path=f"{SHOTS}/report-print-{page.language}.png", full_page=True)
+    assert not page.locator(".leaflet-control-zoom").is_visible()
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "ar"])
+def test_the_planning_page_with_hotspots_and_the_report_pass_axe(
+    live_city, reports, browser, locale
+):
+    context = browser.new_context(
+        locale=locale, viewport={"width": 1440, "height": 900}, bypass_csp=True
+    )
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    found = {}
+    for path in ["/planning/?metres=50&min_count=3", "/planning/report/?metres=50&min_count=3"]:
+        page.goto(live_city.url + path)
+        violations = serious_violations(page)
+        if violations:
+            found[path] = violations
+    context.close()
+
+    assert found == {}

@@ -132,7 +132,7 @@ def test_csv_and_geojson_exports(client, file_at):
     heat = client.get("/planning/export/heat.geojson", {"zoom": 12}).json()
 
     assert hotspots_csv["Content-Disposition"].startswith('attachment; filename="casa-map-hotspots')
-    assert rows[0]["complaints"] == "5" and rows[0]["category"] == "roads-potholes"
+    assert rows[0]["complaints"] == "5" and rows[0]["category"] == "Chaussée et nids-de-poule"
     assert "newest_references" not in rows[0]
     assert len(arrondissements["features"]) == 16
     anfa = next(f for f in arrondissements["features"] if f["properties"]["slug"] == "anfa")
