@@ -215,10 +215,45 @@ def _round(value) -> float | None:
 
 
 # The figures that depend on the selection alone, by name (also the export names).
+# The selection's reports in every state (the selection's own status filter set aside: the table
+# is the breakdown by state), per category.
+CATEGORY_STATES_SQL = """
+SELECT cat.code, cat.name_fr, cat.name_ar, c.status, count(*)
+FROM issues_complaint c
+JOIN districts_category cat ON cat.id = c.category_id
+WHERE c.moderation = 'published'
+  AND (%(category_id)s::bigint IS NULL OR c.category_id = %(category_id)s)
+  AND (%(arrondissement_id)s::bigint IS NULL OR c.arrondissement_id = %(arrondissement_id)s)
+  AND (%(since)s::timestamptz IS NULL OR c.created_at >= %(since)s)
+GROUP BY cat.code, cat.name_fr, cat.name_ar, cat.position, c.status
+ORDER BY cat.position, cat.code, c.status
+"""
+
+
+def category_states(selection: Selection) -> list[dict]:
+    """Categories × states (FixMyStreet's dashboard): for the selection's period, area and
+    category, how many public reports of each category are in each state, with the total."""
+    with replica_connection().cursor() as cursor:
+        cursor.execute(CATEGORY_STATES_SQL, selection.sql_params())
+        found = cursor.fetchall()
+    rows: dict[str, dict] = {}
+    for code, name_fr, name_ar, status, count in found:
+        row = rows.setdefault(
+            code,
+            {"slug": code, "name_fr": name_fr, "name_ar": name_ar}
+            | {state: 0 for state in Complaint.Status.values}
+            | {"total": 0},
+        )
+        row[status] = count
+        row["total"] += count
+    return list(rows.values())
+
+
 FIGURES = {
     "arrondissements": arrondissement_figures,
     "trends": weekly_trends,
     "performance": authority_performance,
+    "categories": category_states,
 }
 
 

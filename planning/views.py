@@ -241,6 +241,7 @@ def planning(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "staff_links": links,
             "hotspot_rows": list(zip(figures["hotspots"], places, strict=True)),
+            "status_columns": Complaint.Status.choices,
             "reports_limit": REPORTS_LIMIT,
             "is_staff_member": is_staff_member,
             "grid_metres": round(

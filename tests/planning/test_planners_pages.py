@@ -190,3 +190,34 @@ def test_the_report_page_is_the_commands_report_for_the_pages_selection(client, 
     assert "<td>Anfa</td>" in html  # each hotspot's arrondissement, as on the page
     assert "sha256-" in response["Content-Security-Policy"]
     assert client.get("/planning/report/", {"metres": "-4"}).status_code == 400
+
+
+def test_categories_by_state_count_the_public_reports_of_the_period_and_area(client, file_at):
+    from issues.moderation import moderate
+    from tests.factories import StaffMembershipFactory
+
+    file_at("anfa", code="roads-potholes")
+    fixed = file_at("anfa", east_m=20, code="roads-potholes")
+    Complaint.objects.filter(pk=fixed.pk).update(status=Complaint.Status.RESOLVED)
+    file_at("anfa", east_m=40, code="street-lighting")
+    file_at("maarif", code="roads-potholes")  # another arrondissement
+    hidden = file_at("anfa", east_m=60, code="roads-potholes")
+    moderator = StaffMembershipFactory(
+        authority=Authority.objects.get(slug="anfa"), role="manager"
+    ).user
+    moderate(complaint=hidden, actor=moderator, decision="hide", reason="Insultes")
+
+    response = client.get("/planning/", {"arrondissement": "anfa"})
+    rows = {row["slug"]: row for row in response.context["figures"]["categories"]}
+
+    assert rows["roads-potholes"]["submitted"] == 1 and rows["roads-potholes"]["resolved"] == 1
+    assert rows["roads-potholes"]["total"] == 2  # neither Maârif's nor the hidden one
+    assert rows["street-lighting"]["total"] == 1
+    html = response.content.decode()
+    assert 'id="categories-table"' in html and "Résolue" in html
+
+    exported = read_csv(client.get("/planning/export/categories.csv", {"arrondissement": "anfa"}))
+    assert {row["name"] for row in exported} == {
+        Category.objects.get(code="roads-potholes").name_fr,
+        Category.objects.get(code="street-lighting").name_fr,
+    }
