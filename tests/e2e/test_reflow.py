@@ -152,3 +152,24 @@ def test_the_header_folds_into_a_menu_on_a_phone(live_city, phone):
     page.keyboard.press("Escape")
     assert not links.is_visible()
     assert page.evaluate("() => document.activeElement.id") == "site-menu-button"
+
+
+@pytest.mark.parametrize("width", [1024, 1440])
+@pytest.mark.parametrize("locale", ["fr-FR", "ar-MA"])
+def test_staff_and_planners_pages_fit_a_desk(
+    live_city, phone, complaint_with_history, locale, width
+):
+    page = phone(locale, width)
+    sign_in(page, live_city.url, "agent.anfa@example.org")
+    reference = complaint_with_history.reference
+    paths = [
+        "/staff/",
+        f"/staff/complaints/{reference}/",
+        "/staff/moderation/",
+        "/staff/members/",
+        "/planning/",
+        "/map/heat/",
+        "/planning/report/",
+    ]
+
+    assert overflowing(page, live_city.url, paths) == {}
