@@ -87,7 +87,12 @@
     // In week mode the server gives one top for every week (scale_max), so that the same colour
     // means the same count from one week to the next, unless each week's own scale was chosen.
     var max = Math.max(data.scale_max, 1);
-    heat.setOptions({ max: max });
+    // Each point is a grid cell's count: a blob about as wide as the cell on screen, so that
+    // neighbouring cells blend into one surface instead of a lattice of dots at city zoom.
+    var metresPerPixel =
+      (156543.03392 * Math.cos((map.getCenter().lat * Math.PI) / 180)) / Math.pow(2, map.getZoom());
+    var radius = Math.min(40, Math.max(8, (0.75 * data.cell_metres) / metresPerPixel));
+    heat.setOptions({ max: max, radius: radius, blur: radius * 0.85 });
     heat.setLatLngs(
       data.cells.map(function (cell) {
         return [cell[0], cell[1], cell[2]];
