@@ -437,6 +437,7 @@ class Event(models.Model):
         CITIZEN_UPDATE = "citizen_update", _("Citizen's update")
         MERGED = "merged", _("Merged")
         PRIORITY = "priority", _("Priority changed")
+        SPLIT = "split", _("Split")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

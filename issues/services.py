@@ -523,6 +523,51 @@ def assign(*, complaint: Complaint, agent, actor) -> Event:
     return event
 
 
+def split_complaint(
+    *, complaint: Complaint, category: Category, title: str, description: str, actor
+) -> Complaint:
+    """A report that names two problems: the second becomes a report of its own, at the same
+    place, for the same citizen (their contact details and account, not their photos), routed
+    like any new report. Both timelines say so; the citizen is told on the first one, publicly,
+    with the new tracking code. Raises InvalidComplaint like filing, InvalidTransition for a
+    closed report."""
+    if not complaint.is_open:
+        raise InvalidTransition(_("Only open reports can be split."))
+    with transaction.atomic():
+        original = Complaint.objects.get(pk=complaint.pk)  # every field, the personal ones too
+        second = create_complaint(
+            category=category,
+            location=original.location,
+            title=title,
+            description=description,
+            kind=original.kind,
+            reporter=original.reporter,
+            contact_name=original.contact_name,
+            contact_email=original.contact_email,
+            contact_phone=original.contact_phone,
+            language=original.language,
+            channel=original.channel,
+            premoderated=original.moderation != Complaint.Moderation.PUBLISHED,
+        )
+        _record(
+            original,
+            kind=Event.Kind.SPLIT,
+            actor=actor,
+            public_message=str(
+                _("Part of this report is handled as a report of its own: %(reference)s.")
+                % {"reference": second.reference}
+            ),
+        )
+        _record(
+            second,
+            kind=Event.Kind.SPLIT,
+            actor=actor,
+            internal_note=str(_("Split from %(reference)s.") % {"reference": original.reference}),
+            is_public=False,
+        )
+    return second
+
+
 def set_priority(*, complaint: Complaint, priority: int, actor) -> Event:
     """Low, normal, high or urgent: the handling staff's order of work (internal)."""
     if priority not in Complaint.Priority.values:

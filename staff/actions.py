@@ -25,6 +25,7 @@ from .forms import (
     PriorityForm,
     RerouteForm,
     ResolutionPhotoForm,
+    SplitForm,
     TransitionForm,
     UpdateModerationForm,
 )
@@ -133,4 +134,10 @@ STAFF_ACTIONS["priority"] = StaffAction(
     form=lambda data, files, item: PriorityForm(data),
     apply=lambda item, data, actor: services.set_priority(complaint=item, actor=actor, **data),
     done=lambda item: _("Priority: %(priority)s.") % {"priority": item.get_priority_display()},
+)
+
+STAFF_ACTIONS["split"] = StaffAction(
+    form=lambda data, files, item: SplitForm(data),
+    apply=lambda item, data, actor: services.split_complaint(complaint=item, actor=actor, **data),
+    done=lambda item: _("The second problem is now a report of its own (see the timeline)."),
 )

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from casa_map import inputs
 from districts.models import Authority
-from issues.forms import reject_broken_encoding
+from districts.selectors import active_categories
+from issues.forms import CategoryChoiceField, reject_broken_encoding
 from issues.models import Attachment, CitizenUpdate, Complaint
+from issues.services import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH
 
 MESSAGE_WIDGET = forms.Textarea(attrs={"rows": 2})
 
@@ -226,4 +228,24 @@ class BulkForm(forms.Form):
 class PriorityForm(forms.Form):
     priority = forms.TypedChoiceField(
         label=_("Priority"), choices=Complaint.Priority.choices, coerce=int
+    )
+
+
+class SplitForm(forms.Form):
+    """The second problem a report names, to become a report of its own."""
+
+    category = CategoryChoiceField(
+        label=_("Category of the second problem"),
+        queryset=active_categories(),
+        empty_label=_("Choose a category"),
+        to_field_name="code",
+    )
+    title = inputs.TextField(
+        label=_("Its title"), max_length=MAX_TITLE_LENGTH, validators=[reject_broken_encoding]
+    )
+    description = inputs.TextField(
+        label=_("Its description"),
+        max_length=MAX_DESCRIPTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_broken_encoding],
     )

@@ -53,6 +53,7 @@ from .forms import (
     PriorityForm,
     RerouteForm,
     ResolutionPhotoForm,
+    SplitForm,
     TransitionForm,
     UpdateModerationForm,
 )
@@ -207,6 +208,7 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
         "photo_form": forms.get("photo_form") or ResolutionPhotoForm(),
         "priority_form": forms.get("priority_form")
         or PriorityForm(initial={"priority": item.priority}),
+        "split_form": forms.get("split_form") or SplitForm(),
         "may_moderate": policy.may_moderate(request.user),
         "moderate_form": forms.get("moderate_form") or ModerationForm(complaint=item),
         "open_flags": selectors.open_flags_by_reason(item),

@@ -344,3 +344,44 @@ def test_the_queue_sorts_the_most_urgent_first_and_tags_them(report_in, anfa_age
 
     assert html.index(urgent.reference) < html.index(calm.reference)
     assert "Urgente</span>" in html
+
+
+def test_a_report_naming_two_problems_is_split_for_the_same_citizen(report_in, anfa_agent):
+    complaint = report_in("anfa")
+    Complaint.objects.filter(pk=complaint.pk).update(contact_email="habitante@example.org")
+
+    response = signed_in(anfa_agent).post(
+        f"/staff/complaints/{complaint.reference}/split/",
+        {
+            "category": "street-lighting",
+            "title": "Lampadaire éteint au même endroit",
+            "description": "Signalé dans le même message que le trou.",
+        },
+    )
+
+    assert response.status_code == 302
+    second = Complaint.objects.exclude(pk=complaint.pk).get()
+    assert second.category.code == "street-lighting"
+    assert second.location.equals_exact(Complaint.objects.get(pk=complaint.pk).location, 1e-9)
+    assert second.contact_email == "habitante@example.org"
+    told = complaint.events.get(kind="split")
+    assert told.is_public and second.reference in told.public_message
+    assert not second.events.get(kind="split").is_public
+
+
+def test_a_closed_report_is_not_split_and_a_bad_category_changes_nothing(report_in, anfa_agent):
+    complaint = complaint_in_status(report_in, S.CLOSED)
+    client = signed_in(anfa_agent)
+
+    refused = client.post(
+        f"/staff/complaints/{complaint.reference}/split/",
+        {"category": "street-lighting", "title": "Autre", "description": "Autre."},
+    )
+    forged = client.post(
+        f"/staff/complaints/{report_in('anfa').reference}/split/",
+        {"category": "no-such-thing", "title": "Autre", "description": "Autre."},
+    )
+
+    assert refused.status_code == forged.status_code == 400
+    assert "Seuls les signalements en cours peuvent être scindés" in refused.content.decode()
+    assert Complaint.objects.count() == 2
