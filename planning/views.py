@@ -259,7 +259,7 @@ def planning(request: HttpRequest) -> HttpResponse:
                     "labels": arrondissement_labels(),
                     "trends": figures["trends"],
                     "messages": {
-                        "received": _("Received"),
+                        "received": _("Reports received"),
                         "resolved": _("Resolved"),
                         "perCapita": _("per 10,000 inhabitants"),
                         "complaints": _("reports"),
