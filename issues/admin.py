@@ -72,6 +72,7 @@ class ComplaintAdmin(GISModelAdmin):
         "routing_fell_back",
         "support_count",
         "status",
+        "priority",
         "assigned_to",
         "duplicate_of",
         "acknowledge_by",

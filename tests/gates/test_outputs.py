@@ -39,7 +39,7 @@ def test_the_staff_export_neutralises_a_formula_typed_by_a_citizen(client, repor
     body = b"".join(client.get("/staff/export.csv").streaming_content).decode("utf-8-sig")
 
     rows = list(csv.DictReader(io.StringIO(body)))
-    assert rows[0]["title"] == "'" + complaint.title
+    assert rows[0]["Titre"] == "'" + complaint.title  # headers in the reader's language
 
 
 @pytest.mark.parametrize("text", ["ctrl\x01title", "bell\x07", "esc\x1b[31m", "del\x7f"])
