@@ -204,7 +204,7 @@ class UpdateModerationForm(forms.Form):
 
 
 class ResolutionPhotoForm(forms.Form):
-    photo = forms.FileField(label=_("Photo of the fix"))
+    photo = forms.FileField(label=_("Photo (JPEG, PNG, WebP or HEIC)"))
 
 
 class BulkForm(forms.Form):
@@ -227,7 +227,7 @@ class BulkForm(forms.Form):
 
 class PriorityForm(forms.Form):
     priority = forms.TypedChoiceField(
-        label=_("Priority"), choices=Complaint.Priority.choices, coerce=int
+        label=_("Level"), choices=Complaint.Priority.choices, coerce=int
     )
 
 
