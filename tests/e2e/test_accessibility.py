@@ -91,6 +91,18 @@ def complaint_with_history(live_city, point_in):
     return complaint
 
 
+def staff_pages(reference: str) -> list[str]:
+    """The pages a staff member works in (and their own reports), for the tests that walk them
+    all: accessibility, reflow, Arabic."""
+    return [
+        "/staff/",
+        f"/staff/complaints/{reference}/",
+        "/staff/moderation/",
+        "/staff/members/",
+        "/my/reports/",
+    ]
+
+
 def sign_in(page, base_url: str, username: str) -> None:
     page.goto(base_url + "/accounts/login/")
     page.fill("input[name=username]", username)
@@ -122,14 +134,7 @@ def test_staff_and_account_pages_have_no_serious_accessibility_violation(
     page = a11y_context(locale).new_page()
     sign_in(page, live_city.url, "agent.anfa@example.org")
     found = {}
-    for path in [
-        "/staff/",
-        f"/staff/complaints/{complaint_with_history.reference}/",
-        "/staff/members/",
-        "/my/reports/",
-        "/alerts/",
-        "/staff/moderation/",
-    ]:
+    for path in [*staff_pages(complaint_with_history.reference), "/alerts/"]:
         page.goto(live_city.url + path)
         violations = serious_violations(page)
         if violations:

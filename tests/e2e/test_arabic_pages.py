@@ -9,7 +9,12 @@ import re
 import pytest
 
 from districts.models import Authority, Category, Prefecture
-from tests.e2e.test_accessibility import PUBLIC_PAGES, complaint_with_history, sign_in
+from tests.e2e.test_accessibility import (
+    PUBLIC_PAGES,
+    complaint_with_history,
+    sign_in,
+    staff_pages,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -77,14 +82,7 @@ def test_public_pages_in_arabic_show_no_french_name(live_city, arabic_page, comp
 
 def test_staff_pages_in_arabic_show_no_french_name(live_city, arabic_page, complaint_with_history):
     sign_in(arabic_page, live_city.url, "agent.anfa@example.org")
-    reference = complaint_with_history.reference
-    paths = [
-        "/staff/",
-        f"/staff/complaints/{reference}/",
-        "/staff/moderation/",
-        "/staff/members/",
-        "/my/reports/",
-    ]
+    paths = staff_pages(complaint_with_history.reference)
 
     assert scan(arabic_page, live_city.url, paths) == {}
 

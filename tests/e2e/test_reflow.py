@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_accessibility import PUBLIC_PAGES, complaint_with_history, sign_in
+from tests.e2e.test_accessibility import (
+    PUBLIC_PAGES,
+    complaint_with_history,
+    sign_in,
+    staff_pages,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -72,13 +77,7 @@ def test_public_pages_fit_a_phone(live_city, phone, complaint_with_history, loca
 def test_staff_pages_fit_a_phone(live_city, phone, complaint_with_history, locale, width):
     page = phone(locale, width)
     sign_in(page, live_city.url, "agent.anfa@example.org")
-    paths = [
-        "/staff/",
-        f"/staff/complaints/{complaint_with_history.reference}/",
-        "/staff/moderation/",
-        "/staff/members/",
-        "/my/reports/",
-    ]
+    paths = staff_pages(complaint_with_history.reference)
 
     assert overflowing(page, live_city.url, paths) == {}
 
