@@ -36,13 +36,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 412, "height": 915})
-    # Tiles cannot load here; block them so each test is quick and the map must draw without them.
-    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-    page = context.new_page()
-    # Every browser test also checks the Content-Security-Policy: what it blocked is a failure.
+def watch_csp(page) -> None:
+    """Collects in `page.csp_violations` what the Content-Security-Policy blocked: every browser
+    test also checks the policy, and what it blocked is a failure."""
     page.csp_violations = []
     page.on(
         "console",
@@ -52,6 +48,15 @@ def page(browser):
             else None
         ),
     )
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 412, "height": 915})
+    # Tiles cannot load here; block them so each test is quick and the map must draw without them.
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    watch_csp(page)
     yield page
     context.close()
     assert page.csp_violations == [], "the page broke its Content-Security-Policy"

@@ -12,6 +12,7 @@ from districts.models import Authority, Category
 from issues.models import Complaint
 from issues.services import create_complaint
 from planning.selection import last_weeks
+from tests.e2e.conftest import watch_csp
 from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
@@ -133,15 +134,7 @@ def desk_page(browser, request):
     context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
     page = context.new_page()
     page.language = request.param[:2]
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda message: (
-            page.csp_violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    watch_csp(page)
     yield page
     context.close()
     assert page.csp_violations == [], "the page broke its Content-Security-Policy"

@@ -10,6 +10,7 @@ import pytest
 from districts.models import Authority, Category
 from issues.services import create_complaint
 from staff.models import ResponseTemplate
+from tests.e2e.conftest import watch_csp
 from tests.factories import StaffMembershipFactory
 
 pytestmark = pytest.mark.e2e
@@ -24,15 +25,7 @@ def desk_page(browser):
         context = browser.new_context(locale=locale, viewport={"width": 1440, "height": 900})
         context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
         page = context.new_page()
-        page.csp_violations = []
-        page.on(
-            "console",
-            lambda message: (
-                page.csp_violations.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
+        watch_csp(page)
         opened.append((context, page))
         return page
 
