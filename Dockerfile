@@ -1,9 +1,10 @@
-# Casa Map web image: gunicorn behind whitenoise for static files; GDAL/GEOS/PROJ from Debian.
+# Casa Map image: gunicorn (web), Celery (worker, beat), and the nginx proxy and PgBouncer that
+# compose runs from it with the repository's configurations (deploy/); GDAL/GEOS/PROJ from Debian.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gdal-bin gettext \
+    && apt-get install -y --no-install-recommends gdal-bin gettext gettext-base nginx-light pgbouncer \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 
@@ -20,6 +21,12 @@ def database() -> str:
     except DatabaseError as error:
         return f"down ({type(error).__name__})"
     return "ok"
+
+
+def database_pooler() -> str:
+    """What stands between the site and PostgreSQL (DATABASE_POOLER): "pgbouncer", or "none"
+    when the site connects directly. The database check above goes through it."""
+    return settings.DATABASE_POOLER or "none"
 
 
 def cache_answers() -> str:
@@ -45,7 +52,12 @@ def broker() -> str:
     return "ok"
 
 
-CHECKS = {"database": database, "cache": cache_answers, "broker": broker}
+CHECKS = {
+    "database": database,
+    "database_pooler": database_pooler,
+    "cache": cache_answers,
+    "broker": broker,
+}
 
 
 def report() -> dict[str, str]:

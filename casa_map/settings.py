@@ -107,6 +107,13 @@ OVERLOAD_RETRY_AFTER = env.int("OVERLOAD_RETRY_AFTER", default=10)
 # A kept connection is checked before reuse: after a PostgreSQL restart, requests reconnect
 # instead of failing once per worker.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# "pgbouncer" when DATABASE_URL points at PgBouncer in transaction pooling (scripts/pgbouncer.sh):
+# a transaction may then run on any server connection, so nothing may outlive one. Server-side
+# cursors (QuerySet.iterator) are off; the code keeps no other session state (advisory locks are
+# pg_advisory_xact_lock, settings set_config(..., true)); psycopg2 prepares nothing server-side.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 # Optional read replica (PostgreSQL streaming replication): the planners' aggregates and the
 # public map read from it (casa_map/routers.py). In tests it mirrors the test database.
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
@@ -181,6 +188,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). Files are private either way:
 # the site serves them itself (issues.views.attachment_file), never by a bucket URL.
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+# Behind the proxy (deploy/nginx), files on the local disk are sent by nginx: the view decides who
+# may see a file and answers X-Accel-Redirect to this internal prefix ("" = Django streams it).
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
 MEDIA_BACKENDS = {
     "filesystem": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "s3": {

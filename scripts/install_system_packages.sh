@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Casa Map needs when they are missing; quiet and fast when
 # everything is already there. Usage: scripts/install_system_packages.sh [--with-browser]
+#
+# nginx (the buffering proxy in front of gunicorn) and pgbouncer (the connection pooler) are run
+# by `make serve` with their own configuration from deploy/, as the user, on their own ports: the
+# packages' system services are not started by the installation (a policy-rc.d refuses them).
 set -euo pipefail
 
-packages=(gdal-bin gettext)
+packages=(gdal-bin gettext gettext-base nginx-light pgbouncer)
 [[ "${1:-}" == "--with-browser" ]] && packages+=(chromium)
 
 missing=()
@@ -15,5 +19,12 @@ done
 as_root=()
 [[ $(id -u) -ne 0 ]] && as_root=(sudo)
 echo "Installing system packages: ${missing[*]}"
+
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+  "${as_root[@]}" chmod +x "$policy"
+  trap '"${as_root[@]}" rm -f "$policy"' EXIT
+fi
 "${as_root[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# `make serve`: the production configuration on this machine, without Docker — gunicorn with
-# DEBUG=false, the Redis cache and broker, whitenoise's compressed static files, one Celery
-# worker and beat beside it. The load and fault benchmarks run against this.
+# `make serve`: the production configuration on this machine, without Docker (issue #26):
+#
+#   clients → nginx (buffering proxy, static files, citizens' files)  on HOST:PORT
+#           → gunicorn (sync workers)                                  on 127.0.0.1:GUNICORN_PORT
+#           → PgBouncer (transaction pooling)                          on 127.0.0.1:POOLER_PORT
+#           → PostgreSQL/PostGIS (DATABASE_URL)
+#   with one Celery worker and beat beside it, also through PgBouncer, and Redis as cache/broker.
+#
+# PROXY=off serves gunicorn directly on HOST:PORT and POOLER=off connects straight to PostgreSQL
+# (the benchmarks' contrast runs). Migrations run directly on PostgreSQL, before anything starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG=false
@@ -9,16 +16,57 @@ export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/2}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/3}"
 export STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage
 export PORT="${PORT:-8000}" HOST="${HOST:-127.0.0.1}"
+PROXY="${PROXY:-on}" POOLER="${POOLER:-on}"
+GUNICORN_PORT="${GUNICORN_PORT:-$((PORT + 1))}"
+POOLER_PORT="${POOLER_PORT:-$((PORT + 2))}"
+RUN_DIR="${RUN_DIR:-$PWD/.run/$PORT}"
 VENV_BIN=.venv/bin
 export PATH="$PWD/$VENV_BIN:$PATH"
 
 python manage.py collectstatic --no-input -v 0
 scripts/migrate_and_seed.sh
 
+children=()
+trap 'kill "${children[@]}" 2>/dev/null; wait' EXIT
+
+if [[ $POOLER == on ]]; then
+  # The same database, reached through PgBouncer on TCP.
+  read -r pg_host pg_port pooled_url < <(python - "$POOLER_PORT" <<'PY'
+import os, sys
+from urllib.parse import urlsplit, urlunsplit
+import environ
+environ.Env.read_env(".env")  # as casa_map/settings.py: the environment wins over .env
+url = urlsplit(os.environ.get("DATABASE_URL", "postgis:///casa_map"))
+host, port = url.hostname or "127.0.0.1", url.port or 5432
+user = f"{url.username}{':' + url.password if url.password else ''}@" if url.username else ""
+pooled = urlunsplit((url.scheme, f"{user}127.0.0.1:{sys.argv[1]}", url.path, url.query, ""))
+print(host if not host.startswith("/") else "127.0.0.1", port, pooled)
+PY
+)
+  CASA_PG_HOST=$pg_host CASA_PG_PORT=$pg_port CASA_POOLER_PORT=$POOLER_PORT \
+    CASA_RUN_DIR="$RUN_DIR/pgbouncer" scripts/pgbouncer.sh run &
+  children+=($!)
+  export DATABASE_URL="$pooled_url" DATABASE_POOLER=pgbouncer
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$POOLER_PORT") 2>/dev/null && break; sleep 0.1; done
+fi
+
 celery -A casa_map worker --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel WARNING &
-worker=$!
+children+=($!)
 celery -A casa_map beat --loglevel WARNING --schedule .venv/celerybeat-schedule &
-beat=$!
-trap 'kill $worker $beat 2>/dev/null; wait' EXIT
-echo "Casa Map (production settings) on http://$HOST:$PORT — worker pid $worker, beat pid $beat"
-gunicorn casa_map.wsgi --config gunicorn.conf.py
+children+=($!)
+
+if [[ $PROXY == on ]]; then
+  # Django trusts exactly one proxy, ours, for the client's address; files go out through it.
+  export TRUSTED_PROXIES=1 MEDIA_ACCEL_REDIRECT=/_protected_media/
+  CASA_LISTEN="$HOST:$PORT" CASA_UPSTREAM="127.0.0.1:$GUNICORN_PORT" CASA_RUN_DIR="$RUN_DIR/nginx" \
+    scripts/proxy.sh run &
+  children+=($!)
+  echo "Casa Map (production settings) on http://$HOST:$PORT — nginx → gunicorn :$GUNICORN_PORT → ${DATABASE_POOLER:-PostgreSQL}"
+  HOST=127.0.0.1 PORT=$GUNICORN_PORT FORWARDED_ALLOW_IPS=127.0.0.1 \
+    gunicorn casa_map.wsgi --config gunicorn.conf.py &
+else
+  echo "Casa Map (production settings) on http://$HOST:$PORT — gunicorn faces clients (PROXY=off)"
+  gunicorn casa_map.wsgi --config gunicorn.conf.py &
+fi
+children+=($!)
+wait -n "${children[@]}"

@@ -21,8 +21,21 @@ def test_all_up_with_tasks_run_in_process(client):
     assert response.json() == {
         "status": "ok",
         "down": [],
-        "checks": {"database": "ok", "cache": "ok", "broker": "in-process"},
+        "checks": {
+            "database": "ok",
+            "database_pooler": "none",
+            "cache": "ok",
+            "broker": "in-process",
+        },
     }
+
+
+def test_the_connection_pooler_is_named(client, settings):
+    settings.DATABASE_POOLER = "pgbouncer"
+
+    checks = client.get("/healthz").json()["checks"]
+
+    assert (checks["database"], checks["database_pooler"]) == ("ok", "pgbouncer")
 
 
 def test_all_up_with_a_real_redis_cache_and_broker(client, settings):
@@ -36,7 +49,12 @@ def test_all_up_with_a_real_redis_cache_and_broker(client, settings):
         response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "database_pooler": "none",
+        "cache": "ok",
+        "broker": "ok",
+    }
 
 
 def test_a_broker_that_does_not_answer_is_named(client):

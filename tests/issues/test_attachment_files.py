@@ -81,3 +81,30 @@ def test_a_photo_whose_file_was_lost_is_a_404_not_a_500(client, point_in):
     photo.public_file.storage.delete(photo.public_file.name)
 
     assert client.get(photo.public_file.url).status_code == 404
+
+
+def test_behind_the_proxy_a_visible_file_is_handed_to_nginx_and_a_hidden_one_is_not(
+    client, point_in, settings
+):
+    settings.MEDIA_ACCEL_REDIRECT = "/_protected_media/"
+    photo = with_public_copies(report_with(point_in("anfa"), photo_upload())).attachments.get()
+
+    public = client.get(photo.public_file.url)
+    original = client.get(photo.file.url)  # the unblurred original is staff only
+
+    assert public.status_code == 200
+    assert public["X-Accel-Redirect"] == f"/_protected_media/{photo.public_file.name}"
+    assert public["Content-Type"] == "image/jpeg"
+    assert public.content == b""
+    assert original.status_code == 404
+    assert "X-Accel-Redirect" not in original
+
+
+def test_behind_the_proxy_a_pdf_stays_a_named_download(client, point_in, settings):
+    settings.MEDIA_ACCEL_REDIRECT = "/_protected_media/"
+    complaint = report_with(point_in("anfa"), upload("facture.pdf", pdf_bytes()))
+
+    response = client.get(complaint.attachments.get().file.url)
+
+    assert response["X-Accel-Redirect"].startswith("/_protected_media/attachments/")
+    assert response["Content-Disposition"] == f'attachment; filename="{complaint.reference}.pdf"'
