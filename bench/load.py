@@ -175,7 +175,12 @@ class Stack:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self.wait_healthy()
+        try:
+            self.wait_healthy()
+        except SystemExit:
+            self.stop()
+            shutil.copy(self.workdir / "serve.log", SERVE_LOG)
+            raise
 
     def wait_healthy(self, timeout: float = 180) -> None:
         give_up = time.monotonic() + timeout
@@ -187,7 +192,7 @@ class Stack:
             except OSError:
                 pass
             time.sleep(0.5)
-        raise SystemExit(f"the stack did not become healthy; see {self.workdir / 'serve.log'}")
+        raise SystemExit(f"the stack did not become healthy; see {SERVE_LOG}")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
