@@ -49,10 +49,14 @@ def commune_features() -> dict[str, dict]:
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache (rate limits, cached counts), as the database does."""
+    """Each test starts with an empty cache (rate limits, cached counts), as the database does,
+    and with no rate limit counted in process (casa_map.limits' fallback when Redis is down)."""
     from django.core.cache import cache
 
+    from casa_map import limits
+
     cache.clear()
+    limits._LOCAL_COUNTS.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """An outage is answered as one: the database not answering → 503 with Retry-After, the disk full
-→ 507, in the visitor's language and the interface's form, and nothing half-saved."""
+→ 507, in the visitor's language and the interface's form, and nothing half-saved. Redis down is
+not an outage for a citizen: reports are received, their limits counted in process."""
 
 from __future__ import annotations
 
@@ -113,25 +114,39 @@ def test_with_redis_down_a_signed_in_citizens_report_is_still_received(
     assert response["Location"] == f"/report/{complaint.reference}/sent/"
 
 
-def test_with_redis_down_an_anonymous_report_is_refused_by_the_rate_limiter_with_503(
-    casablanca, point_in, cache_down
-):
+def test_with_redis_down_an_anonymous_report_is_still_received(casablanca, point_in, cache_down):
     client = Client(raise_request_exception=False)
 
     response = client.post("/report/", report_data(point_in("anfa")))
 
-    assert response.status_code == 503
-    assert 'data-testid="outage"' in response.content.decode()
-    assert not Complaint.objects.exists()
+    assert response.status_code == 302
+    assert Complaint.objects.count() == 1
 
 
-def test_with_redis_down_the_api_refuses_with_503_and_saves_nothing(
-    casablanca, point_in, cache_down
-):
+def test_with_redis_down_the_api_files_the_report(casablanca, point_in, cache_down):
     client = Client(raise_request_exception=False)
 
     response = client.post("/api/v1/complaints/", filing(point_in("anfa")))
 
-    assert response.status_code == 503
-    assert response.json()["code"] == "service_unavailable"
-    assert not Complaint.objects.exists()
+    assert response.status_code == 201
+    assert Complaint.objects.filter(reference=response.json()["reference"]).exists()
+
+
+@pytest.mark.parametrize("path", ["/report/", "/api/v1/complaints/"])
+def test_with_redis_down_the_report_limit_is_still_counted_in_process(
+    casablanca, point_in, cache_down, settings, path
+):
+    settings.REPORT_RATE_LIMIT = "2/h"
+    settings.API_WRITE_RATES = settings.API_WRITE_RATES | {"anonymous": "2/h"}
+    client = Client(raise_request_exception=False)
+    post = (
+        (lambda: client.post(path, report_data(point_in("anfa"))))
+        if path == "/report/"
+        else (lambda: client.post(path, filing(point_in("anfa"))))
+    )
+
+    answers = [post().status_code for _ in range(3)]
+
+    assert answers[:2] == ([302, 302] if path == "/report/" else [201, 201])
+    assert answers[2] == 429
+    assert Complaint.objects.count() == 2
