@@ -192,3 +192,12 @@ def test_open311_expects_the_answer_at_the_end_of_the_last_working_day(
 
     assert request["expected_datetime"] == "2027-01-26T23:59:59+01:00"
     assert timezone.localdate(complaint.created_at) == date(2027, 1, 8)
+
+
+def test_the_categories_api_says_how_the_days_are_counted(client, potholes_in_working_days):
+    categories = client.get("/api/v1/categories/").json()
+
+    potholes = next(c for c in categories if c["code"] == "roads-potholes")
+    water = next(c for c in categories if c["code"] == "water-leak")
+    assert (potholes["answer_days"], potholes["answer_day_kind"]) == (10, "working")
+    assert (water["answer_days"], water["answer_day_kind"]) == (60, "calendar")
