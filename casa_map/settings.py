@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "issues.models.Event.Kind",
         "AttachmentKindEnum": "issues.models.Attachment.Kind",
         "AuthorityKindEnum": "districts.models.Authority.Kind",
+        "DayKindEnum": "districts.working_days.DayKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

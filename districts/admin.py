@@ -3,7 +3,15 @@
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from .models import Assignment, Authority, Category, Place, Prefecture, ServiceArea
+from .models import (
+    Assignment,
+    Authority,
+    Category,
+    NonWorkingDay,
+    Place,
+    Prefecture,
+    ServiceArea,
+)
 
 
 class AssignmentInline(admin.TabularInline):
@@ -44,10 +52,32 @@ class ServiceAreaAdmin(GISModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name_fr", "name_ar", "code", "position", "is_active"]
+    list_display = [
+        "name_fr",
+        "name_ar",
+        "code",
+        "position",
+        "is_active",
+        "acknowledge_within_days",
+        "acknowledge_day_kind",
+        "answer_within_days",
+        "answer_day_kind",
+    ]
     list_editable = ["position", "is_active"]
+    list_filter = ["acknowledge_day_kind", "answer_day_kind"]
     search_fields = ["name_fr", "name_ar", "code"]
     inlines = [AssignmentInline]
+
+
+@admin.register(NonWorkingDay)
+class NonWorkingDayAdmin(admin.ModelAdmin):
+    """Where the city records the holidays as announced and its exceptional closures; deadlines
+    in working days skip them (districts.working_days)."""
+
+    list_display = ["day", "kind", "name", "replaces"]
+    list_filter = ["kind", "replaces"]
+    search_fields = ["name", "source"]
+    date_hierarchy = "day"
 
 
 @admin.register(Assignment)

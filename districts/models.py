@@ -7,8 +7,12 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .working_days import DayKind, MovableHoliday, Promise, forget_announced_days
 
 
 class BilingualNameMixin:
@@ -126,6 +130,24 @@ class Category(BilingualNameMixin, models.Model):
     answer_within_days = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("Empty: the ANSWER_WITHIN_DAYS setting (60).")
     )
+    acknowledge_day_kind = models.CharField(
+        _("acknowledgement counted in"),
+        max_length=8,
+        choices=DayKind.choices,
+        default=DayKind.CALENDAR,
+        db_default=DayKind.CALENDAR,
+        help_text=_(
+            "Working days leave out weekends, public holidays and the recorded non-working "
+            "days. A change applies to reports filed from then on."
+        ),
+    )
+    answer_day_kind = models.CharField(
+        _("answer counted in"),
+        max_length=8,
+        choices=DayKind.choices,
+        default=DayKind.CALENDAR,
+        db_default=DayKind.CALENDAR,
+    )
 
     class Meta:
         ordering = ["position", "code"]
@@ -144,6 +166,59 @@ class Category(BilingualNameMixin, models.Model):
     def answer_days(self) -> int:
         """Days to answer a complaint of this category: its own, or the city's default."""
         return self.answer_within_days or settings.ANSWER_WITHIN_DAYS
+
+    @property
+    def acknowledge_promise(self) -> Promise:
+        return Promise(days=self.acknowledge_days, kind=self.acknowledge_day_kind)
+
+    @property
+    def answer_promise(self) -> Promise:
+        return Promise(days=self.answer_days, kind=self.answer_day_kind)
+
+
+class NonWorkingDay(models.Model):
+    """A day Casablanca's administration does not work besides weekends, as the city records it:
+    a public holiday as announced (replacing the estimate of a moving one) or an exceptional
+    closure. Deadlines in working days skip it (districts.working_days)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday as announced")
+        CLOSURE = "closure", _("Exceptional closure")
+
+    day = models.DateField(_("day"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.HOLIDAY)
+    replaces = models.CharField(
+        _("replaces the estimate of"),
+        max_length=40,
+        choices=MovableHoliday.choices,
+        blank=True,
+        help_text=_(
+            "For a holiday that follows the moon: its estimated dates within 20 days of this "
+            "day no longer count; record each announced day (e.g. both days of the Eid)."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    source = models.TextField(_("source"), blank=True, help_text=_("e.g. the announcement."))
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("non-working day")
+        verbose_name_plural = _("non-working days")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="holiday") | Q(replaces=""),
+                name="nonworkingday_only_holidays_replace_estimates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name or self.get_kind_display()}"
+
+
+@receiver([post_save, post_delete], sender=NonWorkingDay)
+def _nonworking_days_changed(**kwargs) -> None:
+    # A cache, not business flow: the admin's list deletes too, without calling delete().
+    forget_announced_days()
 
 
 class AssignmentQuerySet(models.QuerySet):

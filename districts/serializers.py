@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from .models import Authority, Category, ServiceArea
+from .working_days import DayKind
 
 
 class CoordinatesSerializer(serializers.Serializer):
@@ -69,6 +70,12 @@ class CategorySerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="in the caller's language")
     acknowledge_days = serializers.IntegerField(read_only=True, help_text="to acknowledge")
     answer_days = serializers.IntegerField(read_only=True, help_text="to answer")
+    acknowledge_day_kind = serializers.ChoiceField(
+        choices=DayKind.choices, read_only=True, help_text="how acknowledge_days are counted"
+    )
+    answer_day_kind = serializers.ChoiceField(
+        choices=DayKind.choices, read_only=True, help_text="how answer_days are counted"
+    )
     extra_questions = serializers.SerializerMethodField(
         help_text="questions asked beyond the description (none are configured yet)"
     )
@@ -83,6 +90,8 @@ class CategorySerializer(serializers.ModelSerializer):
             "icon",
             "acknowledge_days",
             "answer_days",
+            "acknowledge_day_kind",
+            "answer_day_kind",
             "extra_questions",
         ]
 

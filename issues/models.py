@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import Authority, Category, ServiceArea
+from districts.working_days import DayKind, Promise
 
 # Crockford's base 32: no I, L, O or U, so a code read over the phone is not misheard.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -162,6 +164,16 @@ class Complaint(models.Model):
     )
     acknowledge_by = models.DateField(_("to be acknowledged by"))
     answer_by = models.DateField(_("to be answered by"))
+    # The promise each deadline was set with, kept because the category's may change later;
+    # empty on reports filed before promises were kept (their pages show the date alone).
+    acknowledge_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    acknowledge_day_kind = models.CharField(
+        max_length=8, choices=DayKind.choices, blank=True, db_default=""
+    )
+    answer_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    answer_day_kind = models.CharField(
+        max_length=8, choices=DayKind.choices, blank=True, db_default=""
+    )
 
     # Workflow, written only by issues.services.
     priority = models.PositiveSmallIntegerField(
@@ -298,6 +310,28 @@ class Complaint(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
+
+    def promise_acknowledgement(self, promise: Promise, start: date) -> None:
+        """The acknowledgement deadline `promise` gives from `start`, and the promise with it."""
+        self.acknowledge_by = promise.due(start)
+        self.acknowledge_days, self.acknowledge_day_kind = promise.days, promise.kind
+
+    def promise_answer(self, promise: Promise, start: date) -> None:
+        """The answer deadline `promise` gives from `start`, and the promise with it."""
+        self.answer_by = promise.due(start)
+        self.answer_days, self.answer_day_kind = promise.days, promise.kind
+
+    @property
+    def acknowledge_promise(self) -> Promise | None:
+        if self.acknowledge_days is None:
+            return None
+        return Promise(days=self.acknowledge_days, kind=self.acknowledge_day_kind)
+
+    @property
+    def answer_promise(self) -> Promise | None:
+        if self.answer_days is None:
+            return None
+        return Promise(days=self.answer_days, kind=self.answer_day_kind)
 
     @classmethod
     def overdue_condition(cls, today) -> Q:

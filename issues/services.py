@@ -119,9 +119,9 @@ def create_complaint(
                 if premoderated or category.is_premoderated
                 else Complaint.Moderation.PUBLISHED,
                 created_at=now,
-                acknowledge_by=acknowledge_deadline(category, today),
-                answer_by=answer_deadline(category, today),
             )
+            complaint.promise_acknowledgement(category.acknowledge_promise, today)
+            complaint.promise_answer(category.answer_promise, today)
             masked = _mask_personal_data(complaint)
             _save_with_unique_reference(complaint)
             for prepared in attachments:
@@ -173,11 +173,14 @@ def bump_data_version_after_commit(complaint: Complaint) -> None:
 
 
 def acknowledge_deadline(category: Category, start: date) -> date:
-    return start + timedelta(days=category.acknowledge_days)
+    """By when a complaint of `category` is acknowledged, counted from `start` in the category's
+    calendar or working days (districts.working_days). A service that sets the deadline calls
+    Complaint.promise_acknowledgement, which keeps the promise with it."""
+    return category.acknowledge_promise.due(start)
 
 
 def answer_deadline(category: Category, start: date) -> date:
-    return start + timedelta(days=category.answer_days)
+    return category.answer_promise.due(start)
 
 
 def _store_attachment(
@@ -488,8 +491,9 @@ def reroute(*, complaint: Complaint, to_authority: Authority, actor, reason: str
         current.status = Complaint.Status.SUBMITTED
         current.assigned_to = None
         today = timezone.localdate()
-        current.acknowledge_by = acknowledge_deadline(current.category, today)
-        current.answer_by = max(current.answer_by, answer_deadline(current.category, today))
+        current.promise_acknowledgement(current.category.acknowledge_promise, today)
+        if answer_deadline(current.category, today) > current.answer_by:
+            current.promise_answer(current.category.answer_promise, today)
         current.save()
         event = _record(
             current,
@@ -687,7 +691,7 @@ def reopen(*, complaint: Complaint, reason: str) -> Event:
         current.status = Complaint.Status.ACKNOWLEDGED
         current.is_reopened = True
         current.reopen_count += 1
-        current.answer_by = answer_deadline(current.category, timezone.localdate())
+        current.promise_answer(current.category.answer_promise, timezone.localdate())
         current.save()
         event = _record(
             current,

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.usefixtures("casablanca")
         "/admin/districts/staffmembership/",
         "/admin/districts/staffmembership/add/",
         "/admin/districts/category/1/change/",
+        "/admin/districts/nonworkingday/",
+        "/admin/districts/nonworkingday/add/",
     ],
 )
 def test_admin_lists_render(client, path):
