@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -112,6 +113,13 @@ COMPLAINT_FILTER_PARAMETERS = [
         "(default -created_at)",
     ),
     OpenApiParameter("page", int),
+    OpenApiParameter(
+        "cursor",
+        str,
+        description="keyset pagination: give it empty for the first page, then follow `next`; "
+        "deep pages cost what the first does, and a report filed meanwhile never shifts them "
+        "(`page` is then ignored)",
+    ),
     OpenApiParameter("page_size", int, description="1–500 (default 100)"),
 ]
 ERRORS = {
@@ -130,7 +138,12 @@ class ComplaintPagination(GeoJsonPagination):
             "type": "object",
             "required": ["count"],
             "properties": {
-                "count": {"type": "integer"},
+                "count": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": "exact; with `cursor`, null where counting would cost what "
+                    "the keyset avoids (a filtered selection the tallies do not hold)",
+                },
                 "next": {"type": "string", "format": "uri", "nullable": True},
                 "previous": {"type": "string", "format": "uri", "nullable": True},
             },
@@ -138,10 +151,42 @@ class ComplaintPagination(GeoJsonPagination):
         return {"allOf": [schema, page]}
 
     def paginate_queryset(self, queryset, request, view=None):
-        """Takes the count from the view's `known_count(request)` when it has one."""
+        """Takes the count from the view's `known_count(request)` when it has one. With a
+        `cursor` parameter, pages by keyset instead (ComplaintCursorPagination)."""
         known = view.known_count(request) if hasattr(view, "known_count") else None
+        self.keyset = None
+        if ComplaintCursorPagination.cursor_query_param in request.query_params:
+            self.keyset = ComplaintCursorPagination()
+            self.known_count = known
+            return self.keyset.paginate_queryset(queryset, request, view)
         self.django_paginator_class = partial(KnownCountPaginator, known_count=known)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.keyset is None:
+            return super().get_paginated_response(data)
+        # The count only where the tallies give it exactly at no cost; null otherwise (counting
+        # a deep filtered selection is what keyset pages avoid).
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "count": self.known_count,
+                "next": self.keyset.get_next_link(),
+                "previous": self.keyset.get_previous_link(),
+                "features": data["features"],
+            }
+        )
+
+
+class ComplaintCursorPagination(CursorPagination):
+    """Keyset pages (DRF's cursor pagination) in the list's own order: the ordering filter's
+    fields then id (issues.filters.StrictOrderingFilter), so page 2,000 is a range scan from
+    where page 1,999 ended, not an OFFSET past 200,000 rows."""
+
+    page_size = ComplaintPagination.page_size
+    max_page_size = ComplaintPagination.max_page_size
+    page_size_query_param = "page_size"
+    ordering = "-created_at"
 
 
 class KnownCountPaginator(Paginator):
