@@ -116,6 +116,7 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("livez", site_views.livez, name="livez"),
+    path("privacy/", site_views.privacy_page, name="privacy"),
     path(
         "map/arrondissements/",
         districts_views.arrondissements_map_document,

@@ -144,6 +144,12 @@ class Complaint(models.Model):
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=32, blank=True)
+    # Law 09-08: the reporter's consent to their contact details being shared with a delegated
+    # operator handling the report; without it the operator's staff contact them through the
+    # city (issues.policy.contact_shown_to).
+    share_contact_with_operator = models.BooleanField(
+        _("contact details may be shared with the operator"), default=False, db_default=False
+    )
     language = models.CharField(max_length=8, default="fr")
     is_demo = models.BooleanField(
         default=False, help_text=_("Generated demonstration data, not a real report.")

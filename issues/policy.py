@@ -9,6 +9,8 @@ the staff desk and its API, moderation, planning and exports all ask.
   report's reporter (account, the browser session that filed it, or the private link),
   whether a repeated submission is theirs, whether they may support a report or already do.
 - **Files**: who may be served which copy of an attachment.
+- **Contact details** (law 09-08): what a staff member sees of a reporter's contact details,
+  on the complaint page, the staff API and anything else that shows them.
 
 What the public may see of a complaint is issues.public_view's."""
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,7 +26,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from casa_map.clients import client_key
-from districts.models import StaffMembership
+from districts.models import Authority, StaffMembership
 
 from . import selectors
 from .models import Attachment, Complaint, Support
@@ -203,3 +206,42 @@ def may_list_members(membership: StaffMembership) -> bool:
     """The team page: a city supervisor sees every authority's members, a manager their own
     authority's; agents and moderators do not manage a team."""
     return membership.role in (StaffMembership.Role.SUPERVISOR, StaffMembership.Role.MANAGER)
+
+
+# --- Contact details -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """A reporter's contact details as one staff member sees them. `through_city`: there are
+    some, but they are withheld (an operator without the reporter's consent): the operator
+    contacts the reporter through the city."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    through_city: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.email or self.phone)
+
+
+def contact_shown_to(user: AbstractBaseUser, complaint: Complaint) -> ContactView:
+    """Law 09-08: a delegated operator's staff see the reporter's contact details only if the
+    reporter consented to their being shared (Complaint.share_contact_with_operator); the
+    city's staff (arrondissements, supervisors) always see them, to handle or relay. Anyone
+    who is not staff sees none."""
+    try:
+        membership = membership_of(user)
+    except NotStaff:
+        return ContactView()
+    full = ContactView(
+        name=complaint.contact_name, email=complaint.contact_email, phone=complaint.contact_phone
+    )
+    operator = membership.authority is not None and (
+        membership.authority.kind == Authority.Kind.OPERATOR
+    )
+    if operator and not complaint.share_contact_with_operator and not full.is_empty:
+        return ContactView(through_city=True)
+    return full

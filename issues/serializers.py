@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from . import public_view
+from . import policy, public_view
 from .models import Attachment, CitizenUpdate, Complaint, Event
 
 
@@ -195,9 +195,11 @@ class StaffComplaintFeatureSerializer(PublicComplaintFeatureSerializer):
 class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
     timeline = StaffEventSerializer(source="events", many=True, read_only=True)
     attachments = StaffAttachmentSerializer(many=True, read_only=True)
-    contact_name = serializers.CharField(read_only=True)
-    contact_email = serializers.CharField(read_only=True)
-    contact_phone = serializers.CharField(read_only=True)
+    # What the caller may see of them: issues.policy.contact_shown_to.
+    contact_name = serializers.SerializerMethodField()
+    contact_email = serializers.SerializerMethodField()
+    contact_phone = serializers.SerializerMethodField()
+    contact_through_city = serializers.SerializerMethodField()
     channel = serializers.CharField(read_only=True)
     reported_media_url = serializers.CharField(read_only=True)
     allowed_statuses = serializers.SerializerMethodField()
@@ -208,6 +210,7 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "contact_through_city",
             "channel",
             "reported_media_url",
             "allowed_statuses",
@@ -215,6 +218,26 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
             "attachments",
         ]
         read_only_fields = fields
+
+    def _contact(self, complaint: Complaint) -> policy.ContactView:
+        request = self.context.get("request")
+        if request is None:
+            return policy.ContactView()
+        return policy.contact_shown_to(request.user, complaint)
+
+    def get_contact_name(self, complaint: Complaint) -> str:
+        return self._contact(complaint).name
+
+    def get_contact_email(self, complaint: Complaint) -> str:
+        return self._contact(complaint).email
+
+    def get_contact_phone(self, complaint: Complaint) -> str:
+        return self._contact(complaint).phone
+
+    def get_contact_through_city(self, complaint: Complaint) -> bool:
+        """The reporter left contact details but did not agree to their being given to the
+        operator: reach them through the city."""
+        return self._contact(complaint).through_city
 
     def get_allowed_statuses(self, complaint: Complaint) -> list[str]:
         return sorted(complaint.TRANSITIONS[complaint.status])
@@ -257,3 +280,10 @@ class ReportRequestSerializer(serializers.Serializer):
     contact_name = serializers.CharField(required=False, help_text="never public")
     contact_email = serializers.EmailField(required=False, help_text="never public")
     contact_phone = serializers.CharField(required=False, help_text="never public")
+    share_contact_with_operator = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="the reporter's consent (law 09-08) to their contact details being given to "
+        "the delegated operator handling the report; without it the operator's staff see "
+        "'contact through the city'",
+    )

@@ -184,6 +184,7 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
     ]
     return {
         "complaint": item,
+        "contact": policy.contact_shown_to(request.user, item),
         "where": where,
         "desk_map": {
             "tileUrl": settings.MAP_TILE_URL,
