@@ -299,6 +299,11 @@ class Complaint(models.Model):
         return self.moderation == ModerationState.PUBLISHED
 
     @property
+    def shown_text(self) -> str:
+        """The text as the public sees it (personal data masked)."""
+        return self.public_text or self.text
+
+    @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
@@ -395,6 +400,12 @@ class Attachment(models.Model):
         if self.kind == self.Kind.PDF:
             return self.file
         return self.public_file or None
+
+    @property
+    def staff_copy(self):
+        """The file the handling staff open: the original, or once its retention period is
+        over (issues.retention: the original deleted), the blurred public copy."""
+        return self.file if self.file else self.public_copy
 
     @property
     def content_type(self) -> str:
@@ -547,6 +558,9 @@ class CitizenUpdate(models.Model):
     )
     claim = models.CharField(max_length=12, choices=Claim.choices)
     text = models.TextField(blank=True)
+    # The text with phone numbers, e-mail addresses and CIN numbers masked
+    # (issues.personal_data), when it held any: what the public sees; staff keep `text`.
+    public_text = models.TextField(blank=True, db_default="")
     # The photo goes through the reports' pipeline (issues.attachments, issues.photos: checked,
     # stripped, blurred by the worker); it stays hidden from the public while the update is.
     photo = models.OneToOneField(

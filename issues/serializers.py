@@ -132,7 +132,8 @@ class StaffAttachmentSerializer(AttachmentSerializer):
         fields = [*AttachmentSerializer.Meta.fields, "public_url", "is_hidden"]
 
     def get_url(self, attachment: Attachment) -> str:
-        return absolute(self.context.get("request"), served_path(attachment.file))
+        staff_copy = attachment.staff_copy
+        return absolute(self.context.get("request"), served_path(staff_copy)) if staff_copy else ""
 
     def get_public_url(self, attachment: Attachment) -> str | None:
         public = attachment.public_copy
@@ -143,6 +144,7 @@ class PublicCitizenUpdateSerializer(serializers.ModelSerializer):
     """A published citizen's update (issues.public_view.published_updates): never who sent it;
     its photo by its public copy, or null."""
 
+    text = serializers.CharField(source="shown_text", read_only=True)  # personal data masked
     photo = serializers.SerializerMethodField()
 
     class Meta:

@@ -13,6 +13,7 @@ from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import Authority, Category
@@ -312,10 +313,12 @@ def add_citizen_update(
                     current, photo, Attachment.Stage.UPDATE, stored, hidden=True
                 )
             account = author if author is not None and author.is_authenticated else None
+            masked = personal_data.mask(text, language=get_language() or current.language)
             update = CitizenUpdate.objects.create(
                 complaint=current,
                 claim=claim,
                 text=text,
+                public_text=masked.text if masked.changed else "",
                 photo=attachment,
                 author=account,
                 submitter_key=policy.device_key(submitter) if submitter else "",
@@ -353,13 +356,19 @@ def _record(
     is_public: bool = True,
 ) -> Event:
     bump_data_version_after_commit(complaint)
+    # A public reply reaches the public timeline and the reporter's e-mail: a phone number, an
+    # e-mail address or a CIN number typed into it is masked, as in reports (law 09-08).
+    masked = personal_data.mask(public_message.strip(), language=complaint.language)
+    if masked.changed:
+        note = _("Personal data masked in the public message.")
+        internal_note = f"{internal_note.strip()}\n{note}".strip()
     event = Event.objects.create(
         complaint=complaint,
         kind=kind,
         from_status=from_status,
         to_status=to_status,
         authority=authority,
-        public_message=public_message.strip(),
+        public_message=masked.text,
         internal_note=internal_note.strip(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         is_public=is_public,
