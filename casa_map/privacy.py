@@ -55,7 +55,7 @@ def short_text(facts: Notice) -> str:
         "Controller: %(controller)s. Your report and contact details are used to handle the "
         "problem and to keep you informed; they are received by the arrondissement and, with "
         "your consent, by the delegated operator in charge. Contact details are erased "
-        "%(days)d days after the report is closed. You may access, correct or object to the "
+        "%(days)s days after the report is closed. You may access, correct or object to the "
         "processing of your data: %(email)s. CNDP declaration no. %(declaration)s."
     ) % {
         "controller": facts.controller,
