@@ -80,7 +80,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
     """The citizen's data: download it, correct the contact details on their reports, or
     delete the account."""
     latest = selectors.latest_contact(request.user)
-    form = ContactDetailsForm(request.POST or None, initial=latest)
+    form = ContactDetailsForm(request.POST if request.method == "POST" else None, initial=latest)
     if request.method == "POST" and form.is_valid():
         changed = services.correct_contact_details(
             user=request.user,
@@ -111,7 +111,7 @@ def my_data(request: HttpRequest) -> JsonResponse:
 @login_required
 def delete_my_account(request: HttpRequest) -> HttpResponse:
     """Deleting the account, after a confirmation step."""
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.delete_account(user=request.user)

@@ -299,11 +299,6 @@ class Complaint(models.Model):
         return self.moderation == ModerationState.PUBLISHED
 
     @property
-    def shown_text(self) -> str:
-        """The text as the public sees it (personal data masked)."""
-        return self.public_text or self.text
-
-    @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
@@ -604,3 +599,8 @@ class CitizenUpdate(models.Model):
     @property
     def is_public(self) -> bool:
         return self.moderation == ModerationState.PUBLISHED
+
+    @property
+    def shown_text(self) -> str:
+        """The text as the public sees it (personal data masked)."""
+        return self.public_text or self.text
