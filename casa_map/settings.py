@@ -379,7 +379,7 @@ PRIVACY_CONTROLLER_AR = env.str(
     "PRIVACY_CONTROLLER_AR", default="[يجب تحديده / À DÉFINIR] جماعة الدار البيضاء"
 )
 PRIVACY_CONTROLLER_ADDRESS = env.str(
-    "PRIVACY_CONTROLLER_ADDRESS", default="[TO BE SET / À DÉFINIR] adresse postale du responsable"
+    "PRIVACY_CONTROLLER_ADDRESS", default="[TO BE SET / À DÉFINIR / يجب تحديده]"
 )
 PRIVACY_CONTACT_EMAIL = env.str(
     "PRIVACY_CONTACT_EMAIL", default="donnees-personnelles@casamap.invalid"
