@@ -227,21 +227,45 @@ class ContactView:
         return not (self.name or self.email or self.phone)
 
 
-def contact_shown_to(user: AbstractBaseUser, complaint: Complaint) -> ContactView:
-    """Law 09-08: a delegated operator's staff see the reporter's contact details only if the
-    reporter consented to their being shared (Complaint.share_contact_with_operator); the
-    city's staff (arrondissements, supervisors) always see them, to handle or relay. Anyone
-    who is not staff sees none."""
+def withholds_contact(user: AbstractBaseUser, *, consent: bool) -> bool:
+    """Law 09-08: a delegated operator's staff receive a reporter's contact details only if
+    the reporter consented (Complaint.share_contact_with_operator); the city's staff
+    (arrondissements, supervisors) always do, to handle the report or relay. The rule every
+    staff surface applies, through the functions below or, row by row, itself."""
     try:
         membership = membership_of(user)
     except NotStaff:
+        return True
+    operator = membership.authority is not None and (
+        membership.authority.kind == Authority.Kind.OPERATOR
+    )
+    return operator and not consent
+
+
+def contact_shown_to(user: AbstractBaseUser, complaint: Complaint) -> ContactView:
+    """A reporter's contact details as `user` may see them (withholds_contact); anyone who is
+    not staff sees none."""
+    if not is_staff_member(user):
         return ContactView()
     full = ContactView(
         name=complaint.contact_name, email=complaint.contact_email, phone=complaint.contact_phone
     )
-    operator = membership.authority is not None and (
-        membership.authority.kind == Authority.Kind.OPERATOR
-    )
-    if operator and not complaint.share_contact_with_operator and not full.is_empty:
+    if not full.is_empty and withholds_contact(user, consent=complaint.share_contact_with_operator):
         return ContactView(through_city=True)
     return full
+
+
+def staff_text(original: str, public: str, *, withheld: bool) -> str:
+    """The title or description a staff member reads: the citizen's own words, or, when the
+    contact details are withheld from them, the public copy (a phone number, an e-mail address
+    or a CIN number typed into the text masked at filing, issues.personal_data)."""
+    return (public or original) if withheld else original
+
+
+def text_shown_to(user: AbstractBaseUser, complaint: Complaint) -> tuple[str, str]:
+    """(title, description) of `complaint` as `user`, a staff member, may read them."""
+    withheld = withholds_contact(user, consent=complaint.share_contact_with_operator)
+    return (
+        staff_text(complaint.title, complaint.public_title, withheld=withheld),
+        staff_text(complaint.description, complaint.public_description, withheld=withheld),
+    )

@@ -37,7 +37,14 @@ def water_leak(report_in):
     reporter's contact details."""
 
     def _file(*, consent: bool) -> Complaint:
-        complaint = report_in("anfa", "water-leak", share_contact_with_operator=consent, **CONTACT)
+        complaint = report_in(
+            "anfa",
+            "water-leak",
+            title="Fuite, appelez le 0661234567",
+            description="Nadia, joignable à nadia.tazi@example.ma ou au 0661234567.",
+            share_contact_with_operator=consent,
+            **CONTACT,
+        )
         assert complaint.authority.slug == "srm-casablanca-settat"
         return complaint
 
@@ -75,6 +82,24 @@ def test_an_operator_without_consent_sees_contact_through_the_city_on_the_page(
     assert not any(value in page for value in CONTACT.values())
 
 
+def test_an_operator_without_consent_reads_the_masked_text_in_its_queue(srm_agent, water_leak):
+    complaint = water_leak(consent=False)
+
+    queue = signed_in(srm_agent).get("/staff/").content.decode()
+
+    assert complaint.reference in queue
+    assert "Fuite, appelez le [masqué]" in queue
+    assert "0661234567" not in queue
+
+
+def test_an_operator_with_consent_reads_the_citizens_own_text(srm_agent, water_leak):
+    water_leak(consent=True)
+
+    queue = signed_in(srm_agent).get("/staff/").content.decode()
+
+    assert "Fuite, appelez le 0661234567" in queue
+
+
 def test_an_operator_with_consent_sees_the_contact_details_on_the_page(srm_agent, water_leak):
     page = page_of(srm_agent, water_leak(consent=True))
 
@@ -99,12 +124,20 @@ def test_an_operator_with_consent_gets_the_contact_through_the_staff_api(srm_age
 
 def test_the_operators_exports_carry_no_contact_details(srm_agent, water_leak):
     complaint = water_leak(consent=False)
-    water_leak(consent=True)
 
     exported = exports_of(srm_agent)
 
     assert complaint.reference in exported
+    assert "Fuite, appelez le [masqué]" in exported
     assert not any(value in exported for value in CONTACT.values())
+
+
+def test_the_city_exports_keep_the_citizens_own_text(supervisor, water_leak):
+    water_leak(consent=False)
+
+    exported = exports_of(supervisor)
+
+    assert "Fuite, appelez le 0661234567" in exported
 
 
 def test_the_arrondissement_sees_the_contact_details_without_consent(anfa_agent, report_in):
