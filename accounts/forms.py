@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
+
+from issues.forms import ReportForm
 
 
 class SignUpForm(forms.Form):
@@ -32,3 +36,24 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+
+class ContactDetailsForm(forms.Form):
+    """Rectification of the contact details on the citizen's reports: the report form's own
+    fields, so a value is read and refused the same way."""
+
+    contact_name = copy.deepcopy(ReportForm.base_fields["contact_name"])
+    contact_email = copy.deepcopy(ReportForm.base_fields["contact_email"])
+    contact_phone = copy.deepcopy(ReportForm.base_fields["contact_phone"])
+
+
+class DeleteAccountForm(forms.Form):
+    """The confirmation step of deleting an account."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: my account and my alerts are deleted; my reports stay public without "
+            "my contact details."
+        ),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

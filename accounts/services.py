@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -69,3 +70,51 @@ def create_account(*, token: str, password: str):
             )
     except IntegrityError as taken:  # the same link used twice at once
         raise SignupRefused(_("This account already exists: sign in.")) from taken
+
+
+# --- Law 09-08: the citizen's rights of rectification and opposition ------------------------
+
+
+class AccountNotDeletable(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+def correct_contact_details(*, user, name: str, email: str, phone: str) -> int:
+    """Rectification: the contact details on the user's reports that still hold some, or are
+    open (erased ones stay erased). Returns how many reports changed."""
+    from issues.models import Complaint
+
+    reports = Complaint.objects.filter(reporter=user).filter(
+        Q(status__in=Complaint.OPEN_STATUSES)
+        | ~Q(contact_name="")
+        | ~Q(contact_email="")
+        | ~Q(contact_phone="")
+    )
+    return reports.update(
+        contact_name=name.strip(), contact_email=email.strip(), contact_phone=phone.strip()
+    )
+
+
+def delete_account(*, user) -> dict[str, int]:
+    """Opposition: the account is deleted. Its reports stay (public interest) but lose their
+    link to it and their contact details; its alerts (and those of its address) are deleted;
+    updates, supports and flags stay, no longer linked (their foreign keys are SET_NULL).
+    Staff accounts are closed by the city's administrators, not here. Returns the counts."""
+    from alerts.models import Alert
+    from issues.models import Complaint
+
+    from .sessions import holds_staff_powers
+
+    if holds_staff_powers(user):
+        raise AccountNotDeletable(
+            _("A staff account is closed by the city's administrators: ask them.")
+        )
+    with transaction.atomic():
+        reports = Complaint.objects.filter(reporter=user).update(
+            reporter=None, contact_name="", contact_email="", contact_phone=""
+        )
+        _total, deleted = Alert.objects.filter(Q(user=user) | Q(email__iexact=user.email)).delete()
+        user.delete()
+    return {"reports_unlinked": reports, "alerts_deleted": deleted.get("alerts.Alert", 0)}

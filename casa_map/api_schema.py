@@ -39,3 +39,20 @@ def document_errors(result: dict, generator, request, public) -> dict:
                     },
                 )
     return result
+
+
+# Operations that collect personal data: their documentation carries the law 09-08 notice.
+FILING_OPERATIONS = {("/api/v1/complaints/", "post")}
+
+
+def document_privacy(result: dict, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook: the information notice (casa_map.privacy) in
+    French and Arabic on the operations that collect personal data."""
+    from casa_map import privacy
+
+    notice = privacy.api_description()
+    for path, method in FILING_OPERATIONS:
+        operation = result.get("paths", {}).get(path, {}).get(method)
+        if operation is not None:
+            operation["description"] = f"{operation.get('description', '')}\n\n{notice}".strip()
+    return result

@@ -24,3 +24,11 @@ def staff_desk(request):
             )
         )
     }
+
+
+def privacy_notice(request):
+    """`privacy`: the facts of the law 09-08 notice (casa_map.privacy), read only by the pages
+    that show it."""
+    from casa_map import privacy  # the settings import this module before the apps are ready
+
+    return {"privacy": SimpleLazyObject(privacy.notice)}

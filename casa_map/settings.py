@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "casa_map.context_processors.map_settings",
                 "casa_map.context_processors.staff_desk",
+                "casa_map.context_processors.privacy_notice",
             ],
             "libraries": {"casa_map": "casa_map.template_tags"},
         },
@@ -289,6 +290,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "casa_map.api_schema.document_errors",
+        "casa_map.api_schema.document_privacy",
     ],
 }
 
@@ -377,6 +379,34 @@ ACKNOWLEDGE_WITHIN_DAYS = env.int("ACKNOWLEDGE_WITHIN_DAYS", default=15)
 ANSWER_WITHIN_DAYS = env.int("ANSWER_WITHIN_DAYS", default=60)
 REOPEN_WITHIN_DAYS = env.int("REOPEN_WITHIN_DAYS", default=30)
 
+# Morocco's law 09-08 on personal data (authority: the CNDP). The information notice on every
+# form that collects personal data, the /privacy/ page and the API documentation read these
+# (casa_map.privacy). The defaults are placeholders, marked as such, to be set by the city
+# before going live.
+PRIVACY_CONTROLLER = env.str(
+    "PRIVACY_CONTROLLER", default="[TO BE SET / À DÉFINIR] Commune de Casablanca"
+)
+PRIVACY_CONTROLLER_AR = env.str(
+    "PRIVACY_CONTROLLER_AR", default="[يجب تحديده / À DÉFINIR] جماعة الدار البيضاء"
+)
+PRIVACY_CONTROLLER_ADDRESS = env.str(
+    "PRIVACY_CONTROLLER_ADDRESS", default="[TO BE SET / À DÉFINIR / يجب تحديده]"
+)
+PRIVACY_CONTACT_EMAIL = env.str(
+    "PRIVACY_CONTACT_EMAIL", default="donnees-personnelles@casamap.invalid"
+)
+PRIVACY_CNDP_DECLARATION = env.str(
+    "PRIVACY_CNDP_DECLARATION", default="[TO BE SET / À DÉFINIR] D-XXX/2026"
+)
+# Retention (issues.retention.apply_retention, daily by Celery beat and `manage.py
+# apply_retention`), in days after a report is closed (resolved, closed, rejected, duplicate):
+# the reporter's contact details erased; the originals of photos (faces and plates not
+# blurred) deleted, their blurred public copy kept. Rejected reports are deleted with their
+# files RETENTION_REJECTED_DAYS after their rejection.
+RETENTION_CONTACT_DAYS = env.int("RETENTION_CONTACT_DAYS", default=365)
+RETENTION_PHOTO_ORIGINAL_DAYS = env.int("RETENTION_PHOTO_ORIGINAL_DAYS", default=365)
+RETENTION_REJECTED_DAYS = env.int("RETENTION_REJECTED_DAYS", default=365)
+
 # Planners' maps. Complaints in sensitive categories (a noise complaint points at a neighbour)
 # are left out of any heat cell holding fewer than PRIVACY_MIN_COUNT of them, and no hotspot is
 # smaller than that.
@@ -422,6 +452,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "warm-planning-figures": {"task": "planning.tasks.warm_planning_figures", "schedule": 600.0},
     "send-alerts": {"task": "alerts.tasks.send_alerts", "schedule": crontab(minute=5)},
+    "apply-retention": {
+        "task": "issues.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Every handler masks e-mail addresses and phone numbers (casa_map/logs.py); Celery workers keep

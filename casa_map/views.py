@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
 from redis.exceptions import RedisError
 
-from . import health
+from . import health, privacy
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +103,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if status != 500:
         answer["Retry-After"] = "60"
     return answer
+
+
+def privacy_page(request: HttpRequest) -> HttpResponse:
+    """The full information notice of law 09-08 (casa_map.privacy, through the context)."""
+    return render(request, "privacy.html", {"operators": privacy.operators()})
 
 
 def not_found(request, exception):

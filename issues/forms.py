@@ -129,11 +129,21 @@ class ReportForm(forms.Form):
         error_messages={"invalid": _("Enter a phone number, e.g. 06 12 34 56 78.")},
     )
 
+    share_contact_with_operator = forms.BooleanField(
+        label=_(
+            "I agree that my contact details be given to the delegated operator in charge "
+            "(water, electricity, waste, transport…) if it handles my report; otherwise it "
+            "contacts me through the city."
+        ),
+        required=False,
+    )
+
     def complaint_fields(self) -> dict:
         """The report as issues.services.create_complaint takes it (call after is_valid())."""
         cleaned = self.cleaned_data
         fields = ["category", "location", "title", "description", "kind", "attachments"]
         fields += ["contact_name", "contact_email", "contact_phone", "submission_key"]
+        fields += ["share_contact_with_operator"]
         return {name: cleaned[name] for name in fields}
 
     def clean(self):

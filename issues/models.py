@@ -146,6 +146,12 @@ class Complaint(models.Model):
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=32, blank=True)
+    # Law 09-08: the reporter's consent to their contact details being shared with a delegated
+    # operator handling the report; without it the operator's staff contact them through the
+    # city (issues.policy.contact_shown_to).
+    share_contact_with_operator = models.BooleanField(
+        _("contact details may be shared with the operator"), default=False, db_default=False
+    )
     language = models.CharField(max_length=8, default="fr")
     is_demo = models.BooleanField(
         default=False, help_text=_("Generated demonstration data, not a real report.")
@@ -425,6 +431,12 @@ class Attachment(models.Model):
         return self.public_file or None
 
     @property
+    def staff_copy(self):
+        """The file the handling staff open: the original, or once its retention period is
+        over (issues.retention: the original deleted), the blurred public copy."""
+        return self.file if self.file else self.public_copy
+
+    @property
     def content_type(self) -> str:
         """Photos are re-encoded as JPEG when received (issues.attachments), PDFs kept as sent."""
         return "application/pdf" if self.kind == self.Kind.PDF else "image/jpeg"
@@ -575,6 +587,9 @@ class CitizenUpdate(models.Model):
     )
     claim = models.CharField(max_length=12, choices=Claim.choices)
     text = models.TextField(blank=True)
+    # The text with phone numbers, e-mail addresses and CIN numbers masked
+    # (issues.personal_data), when it held any: what the public sees; staff keep `text`.
+    public_text = models.TextField(blank=True, db_default="")
     # The photo goes through the reports' pipeline (issues.attachments, issues.photos: checked,
     # stripped, blurred by the worker); it stays hidden from the public while the update is.
     photo = models.OneToOneField(
@@ -618,3 +633,8 @@ class CitizenUpdate(models.Model):
     @property
     def is_public(self) -> bool:
         return self.moderation == ModerationState.PUBLISHED
+
+    @property
+    def shown_text(self) -> str:
+        """The text as the public sees it (personal data masked)."""
+        return self.public_text or self.text

@@ -63,6 +63,10 @@ def moderate(
         attachment is None or attachment.complaint_id != complaint.pk
     ):
         raise ModerationRefused(_("Choose a photo of this report."))
+    if decision == "blur" and not attachment.file:
+        raise ModerationRefused(
+            _("The original of this photo was deleted at the end of its retention period.")
+        )
     now = timezone.now()
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)

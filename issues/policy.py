@@ -9,6 +9,8 @@ the staff desk and its API, moderation, planning and exports all ask.
   report's reporter (account, the browser session that filed it, or the private link),
   whether a repeated submission is theirs, whether they may support a report or already do.
 - **Files**: who may be served which copy of an attachment.
+- **Contact details** (law 09-08): what a staff member sees of a reporter's contact details,
+  on the complaint page, the staff API and anything else that shows them.
 
 What the public may see of a complaint is issues.public_view's."""
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,7 +26,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from casa_map.clients import client_key
-from districts.models import StaffMembership
+from districts.models import Authority, StaffMembership
 
 from . import selectors
 from .models import Attachment, Complaint, Support
@@ -203,3 +206,66 @@ def may_list_members(membership: StaffMembership) -> bool:
     """The team page: a city supervisor sees every authority's members, a manager their own
     authority's; agents and moderators do not manage a team."""
     return membership.role in (StaffMembership.Role.SUPERVISOR, StaffMembership.Role.MANAGER)
+
+
+# --- Contact details -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """A reporter's contact details as one staff member sees them. `through_city`: there are
+    some, but they are withheld (an operator without the reporter's consent): the operator
+    contacts the reporter through the city."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    through_city: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.email or self.phone)
+
+
+def withholds_contact(user: AbstractBaseUser, *, consent: bool) -> bool:
+    """Law 09-08: a delegated operator's staff receive a reporter's contact details only if
+    the reporter consented (Complaint.share_contact_with_operator); the city's staff
+    (arrondissements, supervisors) always do, to handle the report or relay. The rule every
+    staff surface applies, through the functions below or, row by row, itself."""
+    try:
+        membership = membership_of(user)
+    except NotStaff:
+        return True
+    operator = membership.authority is not None and (
+        membership.authority.kind == Authority.Kind.OPERATOR
+    )
+    return operator and not consent
+
+
+def contact_shown_to(user: AbstractBaseUser, complaint: Complaint) -> ContactView:
+    """A reporter's contact details as `user` may see them (withholds_contact); anyone who is
+    not staff sees none."""
+    if not is_staff_member(user):
+        return ContactView()
+    full = ContactView(
+        name=complaint.contact_name, email=complaint.contact_email, phone=complaint.contact_phone
+    )
+    if not full.is_empty and withholds_contact(user, consent=complaint.share_contact_with_operator):
+        return ContactView(through_city=True)
+    return full
+
+
+def staff_text(original: str, public: str, *, withheld: bool) -> str:
+    """The title or description a staff member reads: the citizen's own words, or, when the
+    contact details are withheld from them, the public copy (a phone number, an e-mail address
+    or a CIN number typed into the text masked at filing, issues.personal_data)."""
+    return (public or original) if withheld else original
+
+
+def text_shown_to(user: AbstractBaseUser, complaint: Complaint) -> tuple[str, str]:
+    """(title, description) of `complaint` as `user`, a staff member, may read them."""
+    withheld = withholds_contact(user, consent=complaint.share_contact_with_operator)
+    return (
+        staff_text(complaint.title, complaint.public_title, withheld=withheld),
+        staff_text(complaint.description, complaint.public_description, withheld=withheld),
+    )

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from . import public_view
+from . import policy, public_view
 from .models import Attachment, CitizenUpdate, Complaint, Event
 
 
@@ -132,7 +132,8 @@ class StaffAttachmentSerializer(AttachmentSerializer):
         fields = [*AttachmentSerializer.Meta.fields, "public_url", "is_hidden"]
 
     def get_url(self, attachment: Attachment) -> str:
-        return absolute(self.context.get("request"), served_path(attachment.file))
+        staff_copy = attachment.staff_copy
+        return absolute(self.context.get("request"), served_path(staff_copy)) if staff_copy else ""
 
     def get_public_url(self, attachment: Attachment) -> str | None:
         public = attachment.public_copy
@@ -143,6 +144,7 @@ class PublicCitizenUpdateSerializer(serializers.ModelSerializer):
     """A published citizen's update (issues.public_view.published_updates): never who sent it;
     its photo by its public copy, or null."""
 
+    text = serializers.CharField(source="shown_text", read_only=True)  # personal data masked
     photo = serializers.SerializerMethodField()
 
     class Meta:
@@ -195,9 +197,11 @@ class StaffComplaintFeatureSerializer(PublicComplaintFeatureSerializer):
 class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
     timeline = StaffEventSerializer(source="events", many=True, read_only=True)
     attachments = StaffAttachmentSerializer(many=True, read_only=True)
-    contact_name = serializers.CharField(read_only=True)
-    contact_email = serializers.CharField(read_only=True)
-    contact_phone = serializers.CharField(read_only=True)
+    # What the caller may see of them: issues.policy.contact_shown_to.
+    contact_name = serializers.SerializerMethodField()
+    contact_email = serializers.SerializerMethodField()
+    contact_phone = serializers.SerializerMethodField()
+    contact_through_city = serializers.SerializerMethodField()
     channel = serializers.CharField(read_only=True)
     reported_media_url = serializers.CharField(read_only=True)
     allowed_statuses = serializers.SerializerMethodField()
@@ -208,6 +212,7 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "contact_through_city",
             "channel",
             "reported_media_url",
             "allowed_statuses",
@@ -215,6 +220,26 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
             "attachments",
         ]
         read_only_fields = fields
+
+    def _contact(self, complaint: Complaint) -> policy.ContactView:
+        request = self.context.get("request")
+        if request is None:
+            return policy.ContactView()
+        return policy.contact_shown_to(request.user, complaint)
+
+    def get_contact_name(self, complaint: Complaint) -> str:
+        return self._contact(complaint).name
+
+    def get_contact_email(self, complaint: Complaint) -> str:
+        return self._contact(complaint).email
+
+    def get_contact_phone(self, complaint: Complaint) -> str:
+        return self._contact(complaint).phone
+
+    def get_contact_through_city(self, complaint: Complaint) -> bool:
+        """The reporter left contact details but did not agree to their being given to the
+        operator: reach them through the city."""
+        return self._contact(complaint).through_city
 
     def get_allowed_statuses(self, complaint: Complaint) -> list[str]:
         return sorted(complaint.TRANSITIONS[complaint.status])
@@ -257,3 +282,10 @@ class ReportRequestSerializer(serializers.Serializer):
     contact_name = serializers.CharField(required=False, help_text="never public")
     contact_email = serializers.EmailField(required=False, help_text="never public")
     contact_phone = serializers.CharField(required=False, help_text="never public")
+    share_contact_with_operator = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="the reporter's consent (law 09-08) to their contact details being given to "
+        "the delegated operator handling the report; without it the operator's staff see "
+        "'contact through the city'",
+    )

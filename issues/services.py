@@ -13,6 +13,7 @@ from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import Authority, Category
@@ -47,6 +48,7 @@ def create_complaint(
     contact_name: str = "",
     contact_email: str = "",
     contact_phone: str = "",
+    share_contact_with_operator: bool = False,
     language: str = "fr",
     attachments: Sequence[PreparedAttachment] = (),
     is_demo: bool = False,
@@ -109,6 +111,7 @@ def create_complaint(
                 contact_name=contact_name.strip(),
                 contact_email=contact_email.strip(),
                 contact_phone=contact_phone.strip(),
+                share_contact_with_operator=share_contact_with_operator,
                 language=language,
                 is_demo=is_demo,
                 channel=channel,
@@ -313,10 +316,12 @@ def add_citizen_update(
                     current, photo, Attachment.Stage.UPDATE, stored, hidden=True
                 )
             account = author if author is not None and author.is_authenticated else None
+            masked = personal_data.mask(text, language=get_language() or current.language)
             update = CitizenUpdate.objects.create(
                 complaint=current,
                 claim=claim,
                 text=text,
+                public_text=masked.text if masked.changed else "",
                 photo=attachment,
                 author=account,
                 submitter_key=policy.device_key(submitter) if submitter else "",
@@ -354,13 +359,19 @@ def _record(
     is_public: bool = True,
 ) -> Event:
     bump_data_version_after_commit(complaint)
+    # A public reply reaches the public timeline and the reporter's e-mail: a phone number, an
+    # e-mail address or a CIN number typed into it is masked, as in reports (law 09-08).
+    masked = personal_data.mask(public_message.strip(), language=complaint.language)
+    if masked.changed:
+        note = _("Personal data masked in the public message.")
+        internal_note = f"{internal_note.strip()}\n{note}".strip()
     event = Event.objects.create(
         complaint=complaint,
         kind=kind,
         from_status=from_status,
         to_status=to_status,
         authority=authority,
-        public_message=public_message.strip(),
+        public_message=masked.text,
         internal_note=internal_note.strip(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         is_public=is_public,
@@ -549,6 +560,7 @@ def split_complaint(
             contact_name=original.contact_name,
             contact_email=original.contact_email,
             contact_phone=original.contact_phone,
+            share_contact_with_operator=original.share_contact_with_operator,
             language=original.language,
             channel=original.channel,
             premoderated=original.moderation != Complaint.Moderation.PUBLISHED,

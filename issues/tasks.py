@@ -56,3 +56,11 @@ def make_missing_public_copies() -> int:
     for attachment_id in pending:
         make_public_copy.delay(attachment_id)
     return len(pending)
+
+
+@shared_task(**RETRY)
+def apply_retention() -> dict:
+    """Daily (Celery beat): law 09-08's retention periods (issues.retention)."""
+    from . import retention
+
+    return retention.apply_retention().as_dict()

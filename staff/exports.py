@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import Authority, Category
+from issues import policy
 from issues.models import Complaint
 
 COLUMNS = [
@@ -26,6 +27,9 @@ COLUMNS = [
     "resolved_at",
     "support_count",
     "location",
+    "public_title",
+    "public_description",
+    "share_contact_with_operator",
 ]
 
 
@@ -63,8 +67,10 @@ def _day(value) -> str:
     return value.isoformat()
 
 
-def rows(queryset):
-    """One list per report of `queryset`, in the active language, streamed in chunks."""
+def rows(queryset, *, viewer):
+    """One list per report of `queryset`, in the active language, streamed in chunks, as
+    `viewer` may read them: an operator's staff read the public copy of the text of a report
+    filed without consent (issues.policy.withholds_contact). No contact details."""
     statuses, kinds = dict(Complaint.Status.choices), dict(Complaint.Kind.choices)
     categories, authorities = _names(Category), _names(Authority)
     for item in queryset.values_list(*COLUMNS).iterator(chunk_size=2000):
@@ -84,14 +90,18 @@ def rows(queryset):
             resolved,
             supports,
             point,
+            public_title,
+            public_description,
+            consent,
         ) = item
+        withheld = policy.withholds_contact(viewer, consent=consent)
         yield [
             reference,
             str(statuses.get(status, status)),
             str(kinds.get(kind, kind)),
             categories.get(category, ""),
-            title,
-            description,
+            policy.staff_text(title, public_title, withheld=withheld),
+            policy.staff_text(description, public_description, withheld=withheld),
             authorities.get(authority, ""),
             authorities.get(arrondissement, ""),
             assignee or "",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from casa_map import inputs
+from issues import policy
 from issues.models import Complaint
 
 PAGE_SIZE = 50
@@ -28,6 +29,10 @@ QUEUE_COLUMNS = [
     "category__name_fr",
     "category__name_ar",
     "assigned_to__email",
+    # Law 09-08: an operator's staff read the public copy of a report filed without consent
+    # (issues.policy.withholds_contact).
+    "public_title",
+    "share_contact_with_operator",
 ]
 
 
@@ -61,16 +66,16 @@ class QueuePage:
         return None if self.total is None else max(1, -(-self.total // PAGE_SIZE))
 
 
-def queue_page(queryset, number_text: str | None, *, total: int | None) -> QueuePage:
+def queue_page(queryset, number_text: str | None, *, total: int | None, viewer=None) -> QueuePage:
     """The page asked for (the first when the number is not one) of a queue queryset (with
-    an `overdue` annotation), its rows read as plain values."""
+    an `overdue` annotation), its rows read as plain values, as `viewer` may read them."""
     try:
         number = inputs.page_number(number_text)
     except ValidationError:
         number = 1
     start = (number - 1) * PAGE_SIZE
     values = list(queryset.values(*QUEUE_COLUMNS, "overdue")[start : start + PAGE_SIZE + 1])
-    return QueuePage(_rows(values[:PAGE_SIZE]), number, len(values) > PAGE_SIZE, total)
+    return QueuePage(_rows(values[:PAGE_SIZE], viewer), number, len(values) > PAGE_SIZE, total)
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class QueueRow:
     priority: str = ""  # "high" or "urgent" in words; nothing for normal and low
 
 
-def _rows(values: list[dict]) -> list[QueueRow]:
+def _rows(values: list[dict], viewer=None) -> list[QueueRow]:
     """Rows from plain values (see QUEUE_COLUMNS): building 150 model instances per page cost
     more than the query."""
     url_template = reverse("staff-complaint", args=["REFERENCE"])
@@ -109,7 +114,14 @@ def _rows(values: list[dict]) -> list[QueueRow]:
             QueueRow(
                 reference=item["reference"],
                 url=url_template.replace("REFERENCE", item["reference"]),
-                title=item["title"],
+                title=policy.staff_text(
+                    item["title"],
+                    item["public_title"],
+                    withheld=viewer is not None
+                    and policy.withholds_contact(
+                        viewer, consent=item["share_contact_with_operator"]
+                    ),
+                ),
                 category=category,
                 status=str(statuses[item["status"]]),
                 received=timezone.localtime(item["created_at"]).strftime("%d/%m/%Y"),

@@ -121,6 +121,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         filtered.qs.select_related(None).annotate(overdue=overdue),
         request.GET.get("page"),
         total=open_total if unfiltered else None,
+        viewer=request.user,
     )
     filter_fields = _filter_fields_html(filtered)
     authority = request.membership.authority
@@ -184,6 +185,9 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
     ]
     return {
         "complaint": item,
+        "contact": policy.contact_shown_to(request.user, item),
+        "staff_title": policy.text_shown_to(request.user, item)[0],
+        "staff_description": policy.text_shown_to(request.user, item)[1],
         "where": where,
         "desk_map": {
             "tileUrl": settings.MAP_TILE_URL,
@@ -293,6 +297,9 @@ EXPORT_FIELDS = [
     "answer_by",
     "support_count",
     "location",
+    "public_title",
+    "public_description",
+    "share_contact_with_operator",
 ]
 EXPORT_HEADER = [
     "reference",
@@ -318,9 +325,14 @@ class _Echo:
 
 
 def _export_rows(request):
+    """Rows of the GeoJSON export; an operator's staff read the public copy of the text of a
+    report filed without consent (issues.policy.withholds_contact)."""
     rows = _filtered(request).qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
     for row in rows:
-        *values, point = row
+        *values, point, public_title, public_description, consent = row
+        withheld = policy.withholds_contact(request.user, consent=consent)
+        values[4] = policy.staff_text(values[4], public_title, withheld=withheld)
+        values[5] = policy.staff_text(values[5], public_description, withheld=withheld)
         yield [
             *(v.isoformat() if hasattr(v, "isoformat") else v for v in values),
             round(point.y, 7),
@@ -339,7 +351,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff"  # so spreadsheet software reads UTF-8 (Arabic) correctly
         with override(language):
             yield writer.writerow(exports.header())
-            for row in exports.rows(_filtered(request).qs):
+            for row in exports.rows(_filtered(request).qs, viewer=request.user):
                 yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

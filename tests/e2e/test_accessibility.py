@@ -33,6 +33,7 @@ PUBLIC_PAGES = [
     "/accounts/password/reset/",
     "/alerts/",
     "/alerts/?place=Gare+Casa-Port",
+    "/privacy/",
     "/no/such/page/",
 ]
 
@@ -100,6 +101,8 @@ def staff_pages(reference: str) -> list[str]:
         "/staff/moderation/",
         "/staff/members/",
         "/my/reports/",
+        "/my/account/",
+        "/my/account/delete/",
     ]
 
 
