@@ -14,6 +14,7 @@ COLUMNS = [
     "reference",
     "status",
     "kind",
+    "channel",
     "category_id",
     "title",
     "description",
@@ -34,6 +35,7 @@ def header() -> list[str]:
         _("Tracking code"),
         _("Status"),
         _("Kind"),
+        _("Channel"),
         _("Category"),
         _("Title"),
         _("Description"),
@@ -66,12 +68,14 @@ def _day(value) -> str:
 def rows(queryset):
     """One list per report of `queryset`, in the active language, streamed in chunks."""
     statuses, kinds = dict(Complaint.Status.choices), dict(Complaint.Kind.choices)
+    channels = dict(Complaint.Channel.choices)
     categories, authorities = _names(Category), _names(Authority)
     for item in queryset.values_list(*COLUMNS).iterator(chunk_size=2000):
         (
             reference,
             status,
             kind,
+            channel,
             category,
             title,
             description,
@@ -89,6 +93,7 @@ def rows(queryset):
             reference,
             str(statuses.get(status, status)),
             str(kinds.get(kind, kind)),
+            str(channels.get(channel, channel)),
             categories.get(category, ""),
             title,
             description,
