@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -276,7 +275,7 @@ class IntakeForm(ReportForm):
     )
     language = forms.ChoiceField(
         label=_("Language for the citizen's messages"),
-        choices=settings.LANGUAGES,
+        choices=[("fr", _("French")), ("ar", _("Arabic"))],
         initial="fr",
         required=False,
         widget=FieldsetRadioSelect,
