@@ -1,6 +1,7 @@
 """The queue's CSV export for people: statuses, categories, authorities and arrondissements
-named in the reader's language, the assigned agent, and the dates that matter. (The GeoJSON
-export keeps the codes: it is read by programs.)"""
+named in the reader's language, the assigned agent, the dates that matter, and, last, how the
+report reached the city (its channel). (The GeoJSON export keeps the codes: it is read by
+programs.)"""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ COLUMNS = [
     "reference",
     "status",
     "kind",
-    "channel",
     "category_id",
     "title",
     "description",
@@ -27,6 +27,7 @@ COLUMNS = [
     "resolved_at",
     "support_count",
     "location",
+    "channel",
 ]
 
 
@@ -35,7 +36,6 @@ def header() -> list[str]:
         _("Tracking code"),
         _("Status"),
         _("Kind"),
-        _("Channel"),
         _("Category"),
         _("Title"),
         _("Description"),
@@ -49,6 +49,7 @@ def header() -> list[str]:
         _("Supports"),
         _("Latitude"),
         _("Longitude"),
+        _("Channel"),
     ]
 
 
@@ -75,7 +76,6 @@ def rows(queryset):
             reference,
             status,
             kind,
-            channel,
             category,
             title,
             description,
@@ -88,12 +88,12 @@ def rows(queryset):
             resolved,
             supports,
             point,
+            channel,
         ) = item
         yield [
             reference,
             str(statuses.get(status, status)),
             str(kinds.get(kind, kind)),
-            str(channels.get(channel, channel)),
             categories.get(category, ""),
             title,
             description,
@@ -107,4 +107,5 @@ def rows(queryset):
             supports,
             round(point.y, 7),
             round(point.x, 7),
+            str(channels.get(channel, channel)),
         ]
