@@ -149,6 +149,7 @@ class StaffQueueView(GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
+        operation_id="staff_complaints_file_for_citizen",
         request={
             "application/json": IntakeRequestSerializer,
             "multipart/form-data": IntakeRequestSerializer,

@@ -223,6 +223,7 @@ def test_the_audit_trail_names_the_filer_to_the_handling_staff(anfa_agent, maari
     detail = token_client(maarif_agent).get(f"/api/v1/staff/complaints/{reference}/").json()
 
     assert f"Déposée par {anfa_agent.user.email} au nom du citoyen (Guichet)" in page
+    assert '<dd data-testid="channel">Guichet</dd>' in page
     assert detail["properties"]["channel"] == "counter"
     assert detail["properties"]["contact_phone"] == "+212612345678"
     assert detail["properties"]["timeline"][0]["actor"] == anfa_agent.user.email
