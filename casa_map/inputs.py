@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -140,6 +141,30 @@ def text(value, *, max_length: int | None = None) -> str:
     return value
 
 
+# The region a number without its country code is read in (Morocco: 06…, 07…, 05…).
+PHONE_REGION = "MA"
+
+
+def phone_number(value) -> str:
+    """A phone number a citizen can be reached at, as E.164 (`+212612345678`): written the
+    Moroccan way (06 12 34 56 78, 0522…), or with its country code (+212…, 00212…, or
+    another country's). Empty when empty. Parsed with `phonenumbers`, so a number with a digit
+    too few or an impossible prefix is refused rather than stored to fail later."""
+    value = text(value, max_length=40)
+    if not value:
+        return ""
+    message = _("Enter a phone number, e.g. 06 12 34 56 78 or +212 6 12 34 56 78.")
+    if value.startswith("00"):
+        value = "+" + value[2:]
+    try:
+        parsed = phonenumbers.parse(value, PHONE_REGION)
+    except phonenumbers.NumberParseException as refused:
+        raise ValidationError(message) from refused
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(message)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
 # --- The same rules as form fields (Django forms, django-filter, and the API's forms) --------
 
 
@@ -152,6 +177,18 @@ class TextField(forms.CharField):
         if value not in self.empty_values and not isinstance(value, str):
             raise ValidationError(self.error_messages["not_text"])
         return super().to_python(value)
+
+
+class PhoneNumberField(forms.CharField):
+    """A phone number as E.164 (see `phone_number`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"type": "tel", "autocomplete": "tel", "dir": "ltr"})
+
+    def clean(self, value) -> str:
+        return phone_number(super().clean(value))
 
 
 class BoxField(forms.CharField):

@@ -20,6 +20,7 @@ from issues import api as issues_api
 from issues import views as issues_views
 from planning import views as planning_views
 from staff import api as staff_api
+from staff import intake as staff_intake
 from staff import member_views as staff_member_views
 from staff import views as staff_views
 
@@ -168,6 +169,12 @@ urlpatterns = [
     path("staff/", staff_views.queue, name="staff-queue"),
     path("staff/bulk/", staff_views.bulk, name="staff-bulk"),
     path("staff/moderation/", staff_views.moderation_queue, name="staff-moderation"),
+    path("staff/intake/", staff_intake.intake, name="staff-intake"),
+    path(
+        "staff/intake/<str:reference>/",
+        staff_intake.intake_filed,
+        name="staff-intake-filed",
+    ),
     path("staff/members/", staff_member_views.members, name="staff-members"),
     path("staff/map.json", staff_views.map_points, name="staff-map-points"),
     path("staff/export.csv", staff_views.export_csv, name="staff-export-csv"),

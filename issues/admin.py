@@ -88,6 +88,7 @@ class ComplaintAdmin(GISModelAdmin):
         "satisfaction",
         "satisfaction_comment",
         "channel",
+        "filed_by",
         "reported_media_url",
         # Moderation goes through the staff workspace (issues.moderation), with a reason.
         "moderation",

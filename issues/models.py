@@ -60,9 +60,27 @@ class ComplaintStatus(models.TextChoices):
 
 
 class ComplaintChannel(models.TextChoices):
+    """How the report reached the city: by a citizen online, or through the staff who filed it on
+    their behalf (issue #25: Chikaya.ma's 3737 line, the counter, the bureau d'ordre, WhatsApp,
+    e-mail)."""
+
     WEB = "web", _("Web form")
     API = "api", _("REST API")
     OPEN311 = "open311", _("Open311")
+    PHONE = "phone", _("Phone")
+    COUNTER = "counter", _("Counter")
+    LETTER = "letter", _("Letter")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("E-mail")
+
+    @classmethod
+    def staff_choices(cls) -> list[tuple[str, str]]:
+        """The channels a staff member files through on a citizen's behalf."""
+        return [(value, label) for value, label in cls.choices if value in STAFF_CHANNELS]
+
+
+# What a staff member may record on an intake (the others are what citizens' clients send).
+STAFF_CHANNELS = ("phone", "counter", "letter", "whatsapp", "email")
 
 
 class ModerationState(models.TextChoices):
@@ -158,6 +176,15 @@ class Complaint(models.Model):
     )
     channel = models.CharField(
         max_length=8, choices=Channel.choices, default=Channel.WEB, db_default=Channel.WEB
+    )
+    # The staff member who filed it on a citizen's behalf (phone, counter, letter…): staff only,
+    # never on a public surface (issues.public_view does not read it).
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reported_media_url = models.URLField(
         max_length=500,
@@ -283,6 +310,9 @@ class Complaint(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(reference__regex=REFERENCE_PATTERN), name="complaint_reference_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=ComplaintChannel.values), name="complaint_channel_valid"
             ),
         ]
 

@@ -202,6 +202,19 @@ def may_see_file(request: HttpRequest, attachment: Attachment, stored) -> bool:
     )
 
 
+def may_file_on_behalf(user: AbstractBaseUser) -> bool:
+    """Staff intake (a citizen's phone call, visit, letter, WhatsApp or e-mail): any staff
+    member may file, for any place; the report is routed like every other (districts.routing),
+    not to the filer's authority."""
+    return is_staff_member(user)
+
+
+def may_see_intake(user: AbstractBaseUser, complaint: Complaint) -> bool:
+    """The intake's confirmation (the tracking code and the private link read back to the
+    caller) is for the staff member who filed it."""
+    return complaint.filed_by_id is not None and complaint.filed_by_id == user.pk
+
+
 def may_list_members(membership: StaffMembership) -> bool:
     """The team page: a city supervisor sees every authority's members, a manager their own
     authority's; agents and moderators do not manage a team."""

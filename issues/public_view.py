@@ -78,7 +78,14 @@ def visible(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
     annotated. Whether they are published is the caller's filter (`published`)."""
     return (
         complaints.select_related("category", "authority", "arrondissement")
-        .defer("reporter", "contact_name", "contact_email", "contact_phone", "submitter_key")
+        .defer(
+            "reporter",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "submitter_key",
+            "filed_by",
+        )
         .annotate(public_location=_public_location_expression())
     )
 

@@ -57,6 +57,7 @@ def create_complaint(
     submission_key: uuid.UUID | None = None,
     submitter: str = "",
     premoderated: bool = False,
+    filed_by: AbstractBaseUser | None = None,
 ) -> Complaint:
     """Validates, routes and saves a complaint with its attachments in one transaction.
 
@@ -66,7 +67,9 @@ def create_complaint(
     raises AlreadyFiled with the report it filed, even when both copies arrive at once; the
     interface answers with it only to the same `submitter` (issues.policy.requester_identity).
     A pre-moderated category or client (`premoderated`) keeps it off public surfaces until a
-    moderator publishes it.
+    moderator publishes it. `filed_by`: the staff member who filed it on the citizen's behalf
+    (staff intake: phone, counter, letter…); recorded on the report and its audit trail, never
+    public; the report is routed like any other, not to the filer's authority.
     """
     if submission_key is not None:
         _raise_if_already_filed(submission_key)
@@ -115,6 +118,7 @@ def create_complaint(
                 language=language,
                 is_demo=is_demo,
                 channel=channel,
+                filed_by=filed_by,
                 reported_media_url=reported_media_url,
                 submission_key=submission_key,
                 submitter_key=policy.device_key(submitter) if submitter else "",
@@ -143,7 +147,8 @@ def create_complaint(
                 to_status=complaint.status,
                 authority=complaint.authority,
                 public_message=str(routing.explanation),
-                actor=complaint.reporter,
+                actor=filed_by or complaint.reporter,
+                internal_note=_filed_on_behalf_note(filed_by, complaint),
                 created_at=now,
             )
             notifications.owe_acknowledgement(complaint)
@@ -156,6 +161,17 @@ def create_complaint(
         raise
     bump_data_version_after_commit(complaint)
     return complaint
+
+
+def _filed_on_behalf_note(filed_by: AbstractBaseUser | None, complaint: Complaint) -> str:
+    """The audit trail's internal note of a staff intake (the public sees the routing only)."""
+    if filed_by is None:
+        return ""
+    staff = filed_by.email or filed_by.get_username()
+    return str(
+        _("Filed by %(staff)s on behalf of the citizen (%(channel)s).")
+        % {"staff": staff, "channel": complaint.get_channel_display()}
+    )
 
 
 def _raise_if_already_filed(submission_key: uuid.UUID) -> None:

@@ -39,8 +39,9 @@ def spreadsheet_rows(name: str, rows: list[dict]) -> list[dict]:
             row = named | {k: v for k, v in row.items() if k not in ("slug", "name_fr", "name_ar")}
         if name == "hotspots":
             row["category"] = row.pop("category_name")
-        if "overdue_share" in row:
-            row["overdue_share"] = percent(row["overdue_share"])
+        for share in ("overdue_share", "share"):
+            if share in row:
+                row[share] = percent(row[share])
         result.append(row)
     return result
 
@@ -63,7 +64,7 @@ def public_reports(selection: Selection) -> QuerySet[Complaint]:
 
 def public_report_rows(selection: Selection) -> list[dict]:
     """One row per report: what its public tracking page shows, nothing of who reported it."""
-    statuses = dict(Complaint.Status.choices)
+    statuses, channels = dict(Complaint.Status.choices), dict(Complaint.Channel.choices)
 
     def name(place) -> str:
         return str(place.name) if place else ""
@@ -74,6 +75,7 @@ def public_report_rows(selection: Selection) -> list[dict]:
             "title": complaint.shown_title,
             "category": str(complaint.category.name),
             "status": str(statuses[complaint.status]),
+            "channel": str(channels.get(complaint.channel, complaint.channel)),
             "arrondissement": name(complaint.arrondissement),
             "authority": name(complaint.authority),
             "received": timezone.localdate(complaint.created_at).isoformat(),

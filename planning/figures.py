@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casa_map.routers import replica_connection
 from districts.models import Authority
@@ -249,11 +249,50 @@ def category_states(selection: Selection) -> list[dict]:
     return list(rows.values())
 
 
+CHANNELS_SQL = f"""
+SELECT c.channel, count(*)
+FROM issues_complaint c
+WHERE {SELECTION_WHERE}
+GROUP BY 1
+"""
+
+
+def channel_counts(selection: Selection) -> list[dict]:
+    """How the selection's reports reached the city (issue #25): online (web form, REST API,
+    Open311) or through the staff on a citizen's behalf (phone, counter, letter, WhatsApp,
+    e-mail), every channel listed, in the choices' order, with its share of the total."""
+    with replica_connection().cursor() as cursor:
+        cursor.execute(CHANNELS_SQL, selection.sql_params())
+        counts = dict(cursor.fetchall())
+    total = sum(counts.values())
+    rows = []
+    for value, _label in Complaint.Channel.choices:
+        complaints = counts.get(value, 0)
+        rows.append(
+            {"slug": value}
+            | _channel_names(value)
+            | {"complaints": complaints, "share": round(complaints / total, 3) if total else None}
+        )
+    return rows
+
+
+def _channel_names(value: str) -> dict[str, str]:
+    """The channel's name in both languages, as the other figures' rows name places (the
+    cached rows serve both languages)."""
+    label = Complaint.Channel(value).label
+    names = {}
+    for language in ("fr", "ar"):
+        with translation.override(language):
+            names[f"name_{language}"] = str(label)
+    return names
+
+
 FIGURES = {
     "arrondissements": arrondissement_figures,
     "trends": weekly_trends,
     "performance": authority_performance,
     "categories": category_states,
+    "channels": channel_counts,
 }
 
 

@@ -1,6 +1,7 @@
 """The staff workspace through the API (session or `Authorization: Token …`): the queue with the
-same filters and scope as /staff/, a complaint with its internal notes, and every workflow action
-through the same forms and services as the pages."""
+same filters and scope as /staff/, a report filed on a citizen's behalf (staff intake), a
+complaint with its internal notes, and every workflow action through the same forms and services
+as the pages."""
 
 from __future__ import annotations
 
@@ -23,20 +24,25 @@ from casa_map.api_errors import (
     object_body,
     refused_fields_body,
 )
+from districts.errors import OutsideServiceArea
 from issues import policy
 from issues.api import ComplaintPagination
 from issues.attachments import AttachmentRejected
-from issues.errors import InvalidTransition
+from issues.errors import AlreadyFiled, InvalidComplaint, InvalidTransition
 from issues.models import Complaint
 from issues.selectors import public_complaint
 from issues.serializers import (
+    FiledComplaintSerializer,
     PublicComplaintDetailSerializer,
+    ReportRequestSerializer,
     StaffComplaintDetailSerializer,
     StaffComplaintFeatureSerializer,
 )
 
 from .actions import STAFF_ACTIONS, apply_bulk, bound_bulk_form
 from .filters import QueueFilter
+from .forms import IntakeForm
+from .intake import file_on_behalf, private_link
 
 STAFF_ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="not signed in / no token"),
@@ -76,9 +82,37 @@ def detail_response(request: Request, complaint: Complaint) -> Response:
     return Response(StaffComplaintDetailSerializer(complaint, context={"request": request}).data)
 
 
+class IntakeRequestSerializer(ReportRequestSerializer):
+    """A report filed on a citizen's behalf (validated by staff.forms.IntakeForm: the web form's
+    rules, plus these; documented here for the OpenAPI schema)."""
+
+    channel = serializers.ChoiceField(
+        choices=Complaint.Channel.staff_choices(), help_text="how the citizen reached the city"
+    )
+    language = serializers.ChoiceField(
+        choices=["fr", "ar"], required=False, help_text="for the citizen's messages; fr if absent"
+    )
+    contact_phone = serializers.CharField(
+        required=False, help_text="never public; Moroccan (06…) or international (+…)"
+    )
+
+
+class IntakeAnswerSerializer(FiledComplaintSerializer):
+    """The filed report, with what to give the citizen: the tracking code and their private
+    link (to reopen or rate it)."""
+
+    channel = serializers.CharField()
+    private_url = serializers.SerializerMethodField()
+
+    def get_private_url(self, complaint: Complaint) -> str:
+        return private_link(self.context["request"], complaint)
+
+
 class StaffQueueView(GenericAPIView):
-    """The caller's queue as paginated GeoJSON: the filters and sorting of /staff/ (status,
-    category, created_after/created_before, overdue, assigned=me|nobody, q, sort)."""
+    """GET: the caller's queue as paginated GeoJSON, with the filters and sorting of /staff/
+    (status, category, channel, created_after/created_before, overdue, assigned=me|nobody, q,
+    sort). POST: a report filed on a citizen's behalf (staff intake: phone, counter, letter,
+    WhatsApp, e-mail), by any staff member for any place, routed like every other."""
 
     permission_classes = [IsStaffMember]
     serializer_class = StaffComplaintFeatureSerializer
@@ -89,6 +123,7 @@ class StaffQueueView(GenericAPIView):
         parameters=[
             OpenApiParameter("status", str, many=True),
             OpenApiParameter("category", str),
+            OpenApiParameter("channel", str, enum=Complaint.Channel.values),
             OpenApiParameter("created_after", str, description="YYYY-MM-DD"),
             OpenApiParameter("created_before", str, description="YYYY-MM-DD"),
             OpenApiParameter("overdue", bool),
@@ -112,6 +147,63 @@ class StaffQueueView(GenericAPIView):
             raise InvalidParameter(invalid_parameter_body(queue.form))
         page = self.paginate_queryset(queue.qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="staff_complaints_file_for_citizen",
+        request={
+            "application/json": IntakeRequestSerializer,
+            "multipart/form-data": IntakeRequestSerializer,
+        },
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="A UUID drawn once per report: sent again with the same key, "
+                "nothing new is stored and the first report is answered (200).",
+            )
+        ],
+        responses={
+            200: OpenApiResponse(
+                IntakeAnswerSerializer, description="already filed with this Idempotency-Key"
+            ),
+            201: IntakeAnswerSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="refused input or place"),
+            409: OpenApiResponse(ErrorSerializer, description="key used by someone else"),
+            **STAFF_ERRORS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        if not policy.may_file_on_behalf(request.user):
+            raise PermissionDenied(_("This workspace is for the staff of an authority."))
+        data = object_body(request).copy()
+        data.setdefault("kind", Complaint.Kind.COMPLAINT)
+        if "Idempotency-Key" in request.headers:
+            data["submission_key"] = request.headers["Idempotency-Key"]
+        form = IntakeForm(data, request.FILES)
+        if not form.is_valid():
+            return form_errors(form)
+        created = status.HTTP_201_CREATED
+        try:
+            complaint = file_on_behalf(form, request)
+        except AlreadyFiled as filed:
+            if not policy.may_see_intake(request.user, filed.complaint):
+                return domain_error(
+                    _("This Idempotency-Key was already used for another report."),
+                    "already_used",
+                    status.HTTP_409_CONFLICT,
+                )
+            complaint, created = filed.complaint, status.HTTP_200_OK
+        except OutsideServiceArea as outside:
+            return domain_error(outside.message, outside.code)
+        except InvalidComplaint as refused:
+            return domain_error(
+                next(iter(refused.errors.values())),
+                refused.code,
+                fields={name: [str(message)] for name, message in refused.errors.items()},
+            )
+        answer = IntakeAnswerSerializer(complaint, context={"request": request}).data
+        return Response(answer, status=created, headers={"Location": answer["tracking_url"]})
 
 
 class StaffComplaintView(APIView):

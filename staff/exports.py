@@ -1,6 +1,7 @@
 """The queue's CSV export for people: statuses, categories, authorities and arrondissements
-named in the reader's language, the assigned agent, and the dates that matter. (The GeoJSON
-export keeps the codes: it is read by programs.)"""
+named in the reader's language, the assigned agent, the dates that matter, and, last, how the
+report reached the city (its channel). (The GeoJSON export keeps the codes: it is read by
+programs.)"""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ COLUMNS = [
     "public_title",
     "public_description",
     "share_contact_with_operator",
+    "channel",
 ]
 
 
@@ -51,6 +53,7 @@ def header() -> list[str]:
         _("Supports"),
         _("Latitude"),
         _("Longitude"),
+        _("Channel"),
     ]
 
 
@@ -72,6 +75,7 @@ def rows(queryset, *, viewer):
     `viewer` may read them: an operator's staff read the public copy of the text of a report
     filed without consent (issues.policy.withholds_contact). No contact details."""
     statuses, kinds = dict(Complaint.Status.choices), dict(Complaint.Kind.choices)
+    channels = dict(Complaint.Channel.choices)
     categories, authorities = _names(Category), _names(Authority)
     for item in queryset.values_list(*COLUMNS).iterator(chunk_size=2000):
         (
@@ -93,6 +97,7 @@ def rows(queryset, *, viewer):
             public_title,
             public_description,
             consent,
+            channel,
         ) = item
         withheld = policy.withholds_contact(viewer, consent=consent)
         yield [
@@ -112,4 +117,5 @@ def rows(queryset, *, viewer):
             supports,
             round(point.y, 7),
             round(point.x, 7),
+            str(channels.get(channel, channel)),
         ]

@@ -35,6 +35,11 @@ class QueueFilter(django_filters.FilterSet):
         to_field_name="code",
         empty_label=_("All categories"),
     )
+    channel = django_filters.ChoiceFilter(
+        label=_("Received by"),
+        choices=Complaint.Channel.choices,
+        empty_label=_("every channel"),
+    )
     created = django_filters.DateFromToRangeFilter(
         label=_("Received between"),
         field_name="created_at__date",

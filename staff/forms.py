@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from casa_map import inputs
 from districts.models import Authority
 from districts.selectors import active_categories
-from issues.forms import CategoryChoiceField, reject_broken_encoding
+from issues.forms import AttachmentsField, CategoryChoiceField, ReportForm, reject_broken_encoding
 from issues.models import Attachment, CitizenUpdate, Complaint
 from issues.services import MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH
 
@@ -249,3 +249,61 @@ class SplitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[reject_broken_encoding],
     )
+
+
+class FieldsetRadioSelect(forms.RadioSelect):
+    """Radio buttons drawn as a fieldset whose id is the field's (staff/_choices.html): the error
+    summary's link to the field lands on the fieldset rather than nowhere."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
+class IntakeForm(ReportForm):
+    """A report a staff member files on a citizen's behalf (staff intake): the web form's own
+    fields and rules, plus how it reached the city, the language the citizen is written to in,
+    and their contact details (phone parsed by casa_map.inputs.phone_number). Never public."""
+
+    channel = forms.ChoiceField(
+        label=_("How did the citizen reach you?"),
+        choices=Complaint.Channel.staff_choices,
+        widget=FieldsetRadioSelect,
+        error_messages={
+            "required": _("Say how the citizen reached you."),
+            "invalid_choice": _("Choose phone, counter, letter, WhatsApp or e-mail."),
+        },
+    )
+    language = forms.ChoiceField(
+        label=_("Language for the citizen's messages"),
+        choices=[("fr", _("French")), ("ar", _("Arabic"))],
+        initial="fr",
+        required=False,
+        widget=FieldsetRadioSelect,
+        error_messages={"invalid_choice": _("Choose French or Arabic.")},
+    )
+    contact_name = inputs.TextField(
+        label=_("Citizen's name (never public)"),
+        max_length=120,
+        required=False,
+        validators=[reject_broken_encoding],
+    )
+    contact_phone = inputs.PhoneNumberField(
+        label=_("Citizen's phone (never public)"), required=False
+    )
+    contact_email = forms.EmailField(label=_("Citizen's e-mail (never public)"), required=False)
+    attachments = AttachmentsField(label=_("Scanned letter or photos (up to 5)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget = FieldsetRadioSelect(choices=Complaint.Kind.choices)
+        self.fields["description"].label = _("Description, in the citizen's words")
+        self.fields["description"].widget.attrs["dir"] = "auto"
+        self.fields["title"].widget.attrs["dir"] = "auto"
+
+    def intake_fields(self) -> dict:
+        """The report as issues.services.create_complaint takes it (call after is_valid())."""
+        cleaned = self.cleaned_data
+        return self.complaint_fields() | {
+            "channel": cleaned["channel"],
+            "language": cleaned["language"] or "fr",
+        }

@@ -100,6 +100,7 @@ def staff_pages(reference: str) -> list[str]:
         f"/staff/complaints/{reference}/",
         "/staff/moderation/",
         "/staff/members/",
+        "/staff/intake/",
         "/my/reports/",
         "/my/account/",
         "/my/account/delete/",
