@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -180,3 +181,64 @@ def text_list(value, *, max_items: int, max_length: int = 200) -> list[str]:
     if len(value) > max_items:
         raise ValidationError(_("At most %(count)d items.") % {"count": max_items})
     return [text(item, max_length=max_length) for item in value]
+
+
+# --- Phone numbers ------------------------------------------------------------------------
+# Read as a Moroccan would write them ("0661-23-45-67", "06 61 23 45 67", "+212 6 61 23 45 67",
+# "00212661234567"), stored in E.164 ("+212661234567"): one spelling per number, so an opt-out
+# (issues.models.SmsOptOut) finds it whatever way it was typed.
+PHONE_REGION = "MA"
+# Longer than any number written with its spaces and dashes; refused before parsing.
+PHONE_MAX_LENGTH = 32
+
+
+def phone_number(value) -> str:
+    """A valid phone number in E.164, "" when empty. Foreign numbers are kept as contacts;
+    whether one can be texted is `can_receive_sms`'s question."""
+    value = text(value, max_length=PHONE_MAX_LENGTH)
+    if not value:
+        return ""
+    message = _("Enter a valid phone number, e.g. 06 61 23 45 67 or +212 6 61 23 45 67.")
+    try:
+        parsed = phonenumbers.parse(value, PHONE_REGION)
+    except phonenumbers.NumberParseException as unreadable:
+        raise ValidationError(message) from unreadable
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(message)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def can_receive_sms(e164: str) -> bool:
+    """A Moroccan mobile number: the only numbers the site texts (a landline or a foreign
+    number is kept as a contact for the staff, never texted)."""
+    try:
+        parsed = phonenumbers.parse(e164, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    return (
+        phonenumbers.is_valid_number(parsed)
+        and phonenumbers.region_code_for_number(parsed) == PHONE_REGION
+        and phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+    )
+
+
+class PhoneInput(forms.TextInput):
+    input_type = "tel"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "tel", **(attrs or {})})
+
+
+class PhoneField(forms.CharField):
+    """A phone number, cleaned to E.164 (see `phone_number`)."""
+
+    widget = PhoneInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", PHONE_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        if value not in self.empty_values and not isinstance(value, str):
+            raise ValidationError(_("Give text here."))
+        return phone_number(super().clean(value))

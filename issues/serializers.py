@@ -9,6 +9,8 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from casa_map import inputs
+
 from . import public_view
 from .models import Attachment, CitizenUpdate, Complaint, Event
 
@@ -198,6 +200,7 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
     contact_name = serializers.CharField(read_only=True)
     contact_email = serializers.CharField(read_only=True)
     contact_phone = serializers.CharField(read_only=True)
+    notify_by = serializers.CharField(read_only=True)
     channel = serializers.CharField(read_only=True)
     reported_media_url = serializers.CharField(read_only=True)
     allowed_statuses = serializers.SerializerMethodField()
@@ -208,6 +211,7 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "notify_by",
             "channel",
             "reported_media_url",
             "allowed_statuses",
@@ -256,4 +260,15 @@ class ReportRequestSerializer(serializers.Serializer):
     )
     contact_name = serializers.CharField(required=False, help_text="never public")
     contact_email = serializers.EmailField(required=False, help_text="never public")
-    contact_phone = serializers.CharField(required=False, help_text="never public")
+    contact_phone = serializers.CharField(
+        required=False,
+        validators=[inputs.phone_number],
+        help_text="never public; a Moroccan number as usually written (06 61 23 45 67, "
+        "+212 6 61 23 45 67, 00212661234567) or any valid international number; stored in E.164",
+    )
+    notify_by = serializers.ChoiceField(
+        choices=Complaint.NotifyBy.choices,
+        required=False,
+        help_text="messages about the report: email, sms (Moroccan mobile numbers only), both or "
+        "none; when absent: sms for a mobile number, email for an address, both for both",
+    )
