@@ -32,3 +32,11 @@ def smsc(settings):
     settings.SMS_SOURCE_ADDRESS = "CasaMap"
     yield server
     server.stop()
+
+
+@pytest.fixture
+def open311_key(casablanca) -> str:
+    from rest_framework_api_key.models import APIKey
+
+    _key, secret = APIKey.objects.create_key(name="SMS test integrator")
+    return secret
