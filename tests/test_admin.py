@@ -23,6 +23,9 @@ pytestmark = pytest.mark.usefixtures("casablanca")
         "/admin/districts/staffmembership/",
         "/admin/districts/staffmembership/add/",
         "/admin/districts/category/1/change/",
+        "/admin/issues/smsoptout/",
+        "/admin/issues/smsoptout/add/",
+        "/admin/issues/owedsms/",
     ],
 )
 def test_admin_lists_render(client, path):
