@@ -84,6 +84,7 @@ class ComplaintAdmin(GISModelAdmin):
         "satisfaction",
         "satisfaction_comment",
         "channel",
+        "notify_by",
         "reported_media_url",
         # Moderation goes through the staff workspace (issues.moderation), with a reason.
         "moderation",

@@ -6,8 +6,10 @@ password), submit_sm (with a submit_sm_resp carrying a message id: the part is t
 "accepted"), enquire_link and unbind; it sends queued deliver_sm (receipts, citizens' replies)
 to a receiver or transceiver as soon as it binds, and records their deliver_sm_resp. Faults on
 demand: `drop_submits` closes the connection when the n-th submit_sm arrives (counting from 1,
-over the server's life) without answering it; that part is not accepted; `stop()` is an SMSC
-that is down (connection refused).
+over the server's life) without answering it; that part is not accepted; `hold_submits` keeps
+the n-th submit_sm unanswered until the client goes away (`holding` is set meanwhile, so a test
+can kill the worker then), the part not accepted, or accepted with its answer lost when
+`hold_accepts`; `stop()` is an SMSC that is down (connection refused).
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ class Smsc:
     system_id: str = "casamap"
     password: str = "secret"
     drop_submits: set[int] = field(default_factory=set)
+    hold_submits: set[int] = field(default_factory=set)
+    hold_accepts: bool = False
     refuse_destinations: set[str] = field(default_factory=set)
     accepted: list[Submitted] = field(default_factory=list)
     dropped: list[Submitted] = field(default_factory=list)
@@ -76,6 +80,7 @@ class Smsc:
     def __post_init__(self):
         self.lock = threading.Lock()
         self.submits_seen = 0
+        self.holding = threading.Event()
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.running = True
@@ -83,6 +88,8 @@ class Smsc:
         self.thread.start()
 
     def stop(self) -> None:
+        if not self.running:
+            return
         self.running = False
         self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() below (Linux)
         self.listener.close()
@@ -150,6 +157,10 @@ class Smsc:
             submitted = _parse_submit(body)
             with self.lock:
                 self.submits_seen += 1
+                hold = self.submits_seen in self.hold_submits
+            if hold:
+                return self._hold(connection, submitted)
+            with self.lock:
                 drop = self.submits_seen in self.drop_submits
                 if drop:
                     self.dropped.append(submitted)
@@ -176,6 +187,22 @@ class Smsc:
             return False
         _send(connection, GENERIC_NACK, sequence, b"", status=0x03)
         return True
+
+    def _hold(self, connection, submitted: Submitted) -> bool:
+        """Leaves `submitted` unanswered until the client goes away."""
+        with self.lock:
+            if self.hold_accepts:
+                submitted.message_id = f"M{len(self.accepted) + 1}"
+                self.accepted.append(submitted)
+            else:
+                self.dropped.append(submitted)
+        self.holding.set()
+        try:
+            while connection.recv(1024):  # until the client is gone
+                pass
+        except OSError:
+            pass
+        return False
 
 
 def _read_exactly(connection: socket.socket, size: int) -> bytes:
