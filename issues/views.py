@@ -98,6 +98,8 @@ def page_config(request: HttpRequest) -> dict:
             "summaryTitle": _("Title"),
             "summaryFiles": _("Files"),
             "summaryContact": _("Contact"),
+            "summaryNotify": _("Messages about it"),
+            "notifyByContact": _("As your contact allows"),
             "noPin": _("No pin placed yet."),
             "none": _("None"),
             "anonymous": _("Anonymous"),

@@ -104,7 +104,7 @@ class SmppSession(Session):
                 registered_delivery=smpplib.consts.SMPP_SMSC_DELIVERY_RECEIPT_BOTH,
             )
             return self._answer_to(sent.sequence)
-        except (smpplib.exceptions.ConnectionError, OSError) as lost:
+        except (smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError, OSError) as lost:
             # Sent or not, the SMSC never confirmed it: not sent, for us (see README).
             raise SmsUnavailable(f"SMSC connection lost before submit_sm_resp: {lost}") from lost
 
