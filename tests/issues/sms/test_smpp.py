@@ -52,7 +52,7 @@ def test_arabic_arrives_as_ucs2_in_two_parts_joined_by_one_reference(text_report
     assert len(first.text) == 67  # a full UCS-2 part of a concatenated message
     assert first.text + second.text == acknowledgement_text(complaint)
     assert complaint.reference in first.text + second.text
-    assert "تم تسجيل بلاغكم" in first.text
+    assert "تم تسجيل بلاغك" in first.text
 
 
 def test_with_the_smsc_down_the_sms_stays_owed_and_the_sweeper_sends_it_once(
