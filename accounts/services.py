@@ -92,9 +92,15 @@ def correct_contact_details(*, user, name: str, email: str, phone: str) -> int:
         | ~Q(contact_email="")
         | ~Q(contact_phone="")
     )
-    return reports.update(
-        contact_name=name.strip(), contact_email=email.strip(), contact_phone=phone.strip()
-    )
+    phone, email = phone.strip(), email.strip()
+    with transaction.atomic():
+        if not phone:
+            # No number left to text: SMS falls back to e-mail where there is an address.
+            without_sms = Complaint.NotifyBy.EMAIL if email else Complaint.NotifyBy.NONE
+            reports.filter(notify_by__in=[Complaint.NotifyBy.SMS, Complaint.NotifyBy.BOTH]).update(
+                notify_by=without_sms
+            )
+        return reports.update(contact_name=name.strip(), contact_email=email, contact_phone=phone)
 
 
 def delete_account(*, user) -> dict[str, int]:
@@ -113,7 +119,11 @@ def delete_account(*, user) -> dict[str, int]:
         )
     with transaction.atomic():
         reports = Complaint.objects.filter(reporter=user).update(
-            reporter=None, contact_name="", contact_email="", contact_phone=""
+            reporter=None,
+            contact_name="",
+            contact_email="",
+            contact_phone="",
+            notify_by=Complaint.NotifyBy.NONE,
         )
         _total, deleted = Alert.objects.filter(Q(user=user) | Q(email__iexact=user.email)).delete()
         user.delete()

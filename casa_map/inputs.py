@@ -141,30 +141,6 @@ def text(value, *, max_length: int | None = None) -> str:
     return value
 
 
-# The region a number without its country code is read in (Morocco: 06…, 07…, 05…).
-PHONE_REGION = "MA"
-
-
-def phone_number(value) -> str:
-    """A phone number a citizen can be reached at, as E.164 (`+212612345678`): written the
-    Moroccan way (06 12 34 56 78, 0522…), or with its country code (+212…, 00212…, or
-    another country's). Empty when empty. Parsed with `phonenumbers`, so a number with a digit
-    too few or an impossible prefix is refused rather than stored to fail later."""
-    value = text(value, max_length=40)
-    if not value:
-        return ""
-    message = _("Enter a phone number, e.g. 06 12 34 56 78 or +212 6 12 34 56 78.")
-    if value.startswith("00"):
-        value = "+" + value[2:]
-    try:
-        parsed = phonenumbers.parse(value, PHONE_REGION)
-    except phonenumbers.NumberParseException as refused:
-        raise ValidationError(message) from refused
-    if not phonenumbers.is_valid_number(parsed):
-        raise ValidationError(message)
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
 # --- The same rules as form fields (Django forms, django-filter, and the API's forms) --------
 
 
@@ -177,18 +153,6 @@ class TextField(forms.CharField):
         if value not in self.empty_values and not isinstance(value, str):
             raise ValidationError(self.error_messages["not_text"])
         return super().to_python(value)
-
-
-class PhoneNumberField(forms.CharField):
-    """A phone number as E.164 (see `phone_number`)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 40)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"type": "tel", "autocomplete": "tel", "dir": "ltr"})
-
-    def clean(self, value) -> str:
-        return phone_number(super().clean(value))
 
 
 class BoxField(forms.CharField):
@@ -217,3 +181,65 @@ def text_list(value, *, max_items: int, max_length: int = 200) -> list[str]:
     if len(value) > max_items:
         raise ValidationError(_("At most %(count)d items.") % {"count": max_items})
     return [text(item, max_length=max_length) for item in value]
+
+
+# --- Phone numbers ------------------------------------------------------------------------
+# Read as a Moroccan would write them ("0661-23-45-67", "06 61 23 45 67", "+212 6 61 23 45 67",
+# "00212661234567"), stored in E.164 ("+212661234567"): one spelling per number, so an opt-out
+# (issues.models.SmsOptOut) finds it whatever way it was typed.
+PHONE_REGION = "MA"
+# Longer than any number written with its spaces and dashes; refused before parsing.
+PHONE_MAX_LENGTH = 32
+
+
+def phone_number(value) -> str:
+    """A valid phone number in E.164, "" when empty. Foreign numbers are kept as contacts;
+    whether one can be texted is `can_receive_sms`'s question."""
+    value = text(value, max_length=PHONE_MAX_LENGTH)
+    if not value:
+        return ""
+    message = _("Enter a valid phone number, e.g. 06 61 23 45 67 or +212 6 61 23 45 67.")
+    try:
+        parsed = phonenumbers.parse(value, PHONE_REGION)
+    except phonenumbers.NumberParseException as unreadable:
+        raise ValidationError(message) from unreadable
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(message)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def can_receive_sms(e164: str) -> bool:
+    """A Moroccan mobile number: the only numbers the site texts (a landline or a foreign
+    number is kept as a contact for the staff, never texted)."""
+    try:
+        parsed = phonenumbers.parse(e164, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    return (
+        phonenumbers.is_valid_number(parsed)
+        and phonenumbers.region_code_for_number(parsed) == PHONE_REGION
+        and phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+    )
+
+
+class PhoneInput(forms.TextInput):
+    input_type = "tel"
+
+    def __init__(self, attrs=None):
+        # Digits read left to right on Arabic pages too.
+        super().__init__({"autocomplete": "tel", "dir": "ltr", **(attrs or {})})
+
+
+class PhoneField(forms.CharField):
+    """A phone number, cleaned to E.164 (see `phone_number`)."""
+
+    widget = PhoneInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", PHONE_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        if value not in self.empty_values and not isinstance(value, str):
+            raise ValidationError(_("Give text here."))
+        return phone_number(super().clean(value))

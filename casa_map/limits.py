@@ -94,4 +94,3 @@ def _take_locally(action: str, who: str, error: Exception) -> Verdict:
     _LOCAL_COUNTS.add(key, 0, timeout=seconds)
     count = _LOCAL_COUNTS.incr(key)
     return Verdict(count <= limit, max(1, (window + 1) * seconds - now))
-

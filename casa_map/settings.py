@@ -227,6 +227,23 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # For the file backend (a local record of what was sent): one file per message.
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
+# SMS to citizens (issues.sms): written as files in SMS_FILE_PATH unless an SMSC is configured
+# (SMS_BACKEND=issues.sms.backends.smpp.SmsBackend and the SMPP_* values; README, "SMS").
+SMS_BACKEND = env.str("SMS_BACKEND", default="issues.sms.backends.filebased.SmsBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "sent-sms"))
+# The sender shown on phones: a short code / number, or a name of at most 11 letters the
+# operator registered.
+SMS_SOURCE_ADDRESS = env.str("SMS_SOURCE_ADDRESS", default="CasaMap")
+SMPP_HOST = env.str("SMPP_HOST", default="127.0.0.1")
+SMPP_PORT = env.int("SMPP_PORT", default=2775)
+SMPP_SYSTEM_ID = env.str("SMPP_SYSTEM_ID", default="")
+SMPP_PASSWORD = env.str("SMPP_PASSWORD", default="")
+SMPP_SYSTEM_TYPE = env.str("SMPP_SYSTEM_TYPE", default="")
+# transceiver: receipts and STOP replies also reach the sending connection; transmitter when
+# the operator allows only that (then only manage.py listen_sms receives them).
+SMPP_BIND = env.str("SMPP_BIND", default="transceiver")
+# Seconds a worker waits on the SMSC (connect, bind, each submit_sm_resp) before retrying later.
+SMPP_TIMEOUT = env.int("SMPP_TIMEOUT", default=10)
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Casa Map <no-reply@casamap.local>")

@@ -5,7 +5,7 @@ workspace, so that every change is routed, checked against the workflow and reco
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from .models import Attachment, Complaint, Event
+from .models import Attachment, Complaint, Event, OwedSms, SmsOptOut
 
 
 class AttachmentInline(admin.TabularInline):
@@ -89,6 +89,7 @@ class ComplaintAdmin(GISModelAdmin):
         "satisfaction_comment",
         "channel",
         "filed_by",
+        "notify_by",
         "reported_media_url",
         # Moderation goes through the staff workspace (issues.moderation), with a reason.
         "moderation",
@@ -98,6 +99,29 @@ class ComplaintAdmin(GISModelAdmin):
         "updated_at",
     ]
     inlines = [AttachmentInline, EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SmsOptOut)
+class SmsOptOutAdmin(admin.ModelAdmin):
+    """Numbers that answered STOP (issues.sms.inbound). Deleting one lets SMS reach it again:
+    only when its owner asks, in writing."""
+
+    list_display = ["number", "keyword", "created_at"]
+    search_fields = ["number"]
+    readonly_fields = ["keyword", "created_at"]
+
+
+@admin.register(OwedSms)
+class OwedSmsAdmin(admin.ModelAdmin):
+    """What was texted and what the SMSC said (issues.sms.delivery): read only."""
+
+    list_display = ["key", "created_at", "sent_at", "skipped", "skip_reason", "delivery_status"]
+    list_filter = ["skipped", "skip_reason", "delivery_status"]
+    search_fields = ["key", "destination"]
+    readonly_fields = [field.name for field in OwedSms._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -122,11 +122,17 @@ class ReportForm(forms.Form):
         error_messages={"invalid": _("This form is damaged. Reload the page and try again.")},
     )
     contact_email = forms.EmailField(label=_("E-mail (optional, never public)"), required=False)
-    contact_phone = forms.RegexField(
-        label=_("Phone (optional, never public)"),
-        regex=r"^\+?[0-9 ()\-.]{6,20}$",
+    contact_phone = inputs.PhoneField(label=_("Phone (optional, never public)"), required=False)
+    notify_by = forms.ChoiceField(
+        label=_("How should we tell you about its progress?"),
+        choices=Complaint.NotifyBy.choices,
         required=False,
-        error_messages={"invalid": _("Enter a phone number, e.g. 06 12 34 56 78.")},
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Without a choice: by SMS if you give a mobile number, by e-mail if you give an "
+            "address, by both if you give both. SMS only to Moroccan mobile numbers."
+        ),
+        error_messages={"invalid_choice": _("Choose e-mail, SMS, both or no messages.")},
     )
 
     share_contact_with_operator = forms.BooleanField(
@@ -144,7 +150,9 @@ class ReportForm(forms.Form):
         fields = ["category", "location", "title", "description", "kind", "attachments"]
         fields += ["contact_name", "contact_email", "contact_phone", "submission_key"]
         fields += ["share_contact_with_operator"]
-        return {name: cleaned[name] for name in fields}
+        return {name: cleaned[name] for name in fields} | {
+            "notify_by": cleaned["notify_by"] or None
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -83,6 +84,15 @@ class ComplaintChannel(models.TextChoices):
 STAFF_CHANNELS = ("phone", "counter", "letter", "whatsapp", "email")
 
 
+class NotifyBy(models.TextChoices):
+    """How the citizen chose to hear about their report."""
+
+    EMAIL = "email", _("By e-mail")
+    SMS = "sms", _("By SMS")
+    BOTH = "both", _("By e-mail and SMS")
+    NONE = "none", _("No messages")
+
+
 class ModerationState(models.TextChoices):
     PUBLISHED = "published", _("Published")
     PENDING = "pending", _("Awaiting moderation")
@@ -112,6 +122,7 @@ class Complaint(models.Model):
     Status = ComplaintStatus
     Priority = ComplaintPriority
     Channel = ComplaintChannel
+    NotifyBy = NotifyBy
 
     OPEN_STATUSES = OPEN_STATUSES
     # The one table of allowed status changes; issues.services.transition enforces it.
@@ -163,12 +174,22 @@ class Complaint(models.Model):
     )
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
+    # E.164 (casa_map.inputs.phone_number) since SMS notifications; older rows keep what was typed.
     contact_phone = models.CharField(max_length=32, blank=True)
     # Law 09-08: the reporter's consent to their contact details being shared with a delegated
     # operator handling the report; without it the operator's staff contact them through the
     # city (issues.policy.contact_shown_to).
     share_contact_with_operator = models.BooleanField(
         _("contact details may be shared with the operator"), default=False, db_default=False
+    )
+    # The citizen's choice (issues.services.notify_by_default when they made none); SMS only to
+    # a Moroccan mobile (issues.services checks it, the constraint below holds the phone).
+    notify_by = models.CharField(
+        _("messages"),
+        max_length=5,
+        choices=NotifyBy.choices,
+        default=NotifyBy.EMAIL,
+        db_default=NotifyBy.EMAIL,
     )
     language = models.CharField(max_length=8, default="fr")
     is_demo = models.BooleanField(
@@ -314,6 +335,13 @@ class Complaint(models.Model):
             models.CheckConstraint(
                 condition=Q(channel__in=ComplaintChannel.values), name="complaint_channel_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(notify_by__in=NotifyBy.values), name="complaint_notify_by_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(notify_by__in=[NotifyBy.EMAIL, NotifyBy.NONE]) | ~Q(contact_phone=""),
+                name="complaint_sms_needs_phone",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -343,6 +371,14 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def wants_email(self) -> bool:
+        return self.notify_by in (NotifyBy.EMAIL, NotifyBy.BOTH)
+
+    @property
+    def wants_sms(self) -> bool:
+        return self.notify_by in (NotifyBy.SMS, NotifyBy.BOTH)
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
@@ -562,6 +598,63 @@ class OwedEmail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OwedSms(models.Model):
+    """An SMS the site owes a citizen: OwedEmail's guarantees (recorded in the transaction that
+    made it due, sent once by the worker, found again by the sweeper), plus what an SMSC gives
+    back. A table of its own rather than a channel column on OwedEmail: an SMS is sent in parts,
+    each accepted by the SMSC under a message id that delivery receipts name later, and a part
+    accepted is recorded at once (issues.sms.delivery), so a retry sends only the parts still
+    missing. The text is built when sent, from the report."""
+
+    key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.BooleanField(default=False)
+    skip_reason = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text=_("Why nothing was sent: no mobile number, opted out, refused by the SMSC…"),
+    )
+    # Fixed at the first attempt, so a retry sends the missing parts to the same number.
+    destination = models.CharField(max_length=32, blank=True)
+    parts = models.PositiveSmallIntegerField(default=0)
+    # The SMSC's id of each part it accepted, in order (its submit_sm_resp).
+    message_ids = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The last delivery receipt (deliver_sm with a receipt): DELIVRD, UNDELIV, EXPIRED…
+    delivery_status = models.CharField(max_length=16, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="owed_sms_pending"
+            ),
+            # A receipt names the message id of one part.
+            GinIndex(fields=["message_ids"], name="owed_sms_message_ids"),
+        ]
+        verbose_name = _("owed SMS")
+        verbose_name_plural = _("owed SMS")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SmsOptOut(models.Model):
+    """A number that answered STOP: no SMS is sent to it any more (issues.sms.inbound)."""
+
+    number = models.CharField(max_length=32, unique=True, help_text=_("E.164"))
+    keyword = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("SMS opt-out")
+        verbose_name_plural = _("SMS opt-outs")
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class Flag(models.Model):

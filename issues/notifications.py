@@ -1,4 +1,5 @@
-"""E-mails to citizens, in the language they reported in, sent once each.
+"""E-mails and SMS to citizens, in the language they reported in, sent once each, by the means
+they chose (Complaint.notify_by; the SMS side is issues.sms).
 
 A service that makes an e-mail due calls `owe(key)` inside its transaction: the OwedEmail row
 commits with the report or the status change, and the worker is handed its key after the commit.
@@ -23,6 +24,8 @@ from django.utils import timezone, translation
 
 from . import handover
 from .models import Complaint, Event, OwedEmail
+from .sms import delivery as sms_delivery
+from .sms import messages as sms_messages
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,9 @@ SEND_OWED_EMAIL = "issues.tasks.send_owed_email"
 
 
 def recipient(complaint: Complaint) -> str:
+    """The address to write to about `complaint`, "" when the citizen chose no e-mail."""
+    if not complaint.wants_email:
+        return ""
     if complaint.contact_email:
         return complaint.contact_email
     if complaint.reporter is not None:
@@ -39,15 +45,24 @@ def recipient(complaint: Complaint) -> str:
     return ""
 
 
+def sms_recipient(complaint: Complaint) -> str:
+    return sms_messages.recipient(complaint)
+
+
 def owe_acknowledgement(complaint: Complaint) -> None:
-    if recipient(complaint):
-        owe(f"{SUBMITTED}:{complaint.pk}")
+    _owe_by_choice(complaint, f"{SUBMITTED}:{complaint.pk}")
 
 
 def owe_public_update(event: Event) -> None:
     """A status change or message the citizen should hear about."""
-    if recipient(event.complaint):
-        owe(f"{UPDATE}:{event.pk}")
+    _owe_by_choice(event.complaint, f"{UPDATE}:{event.pk}")
+
+
+def _owe_by_choice(complaint: Complaint, key: str) -> None:
+    if recipient(complaint):
+        owe(key)
+    if sms_recipient(complaint):
+        sms_delivery.owe_many([key])
 
 
 def owe(key: str) -> None:

@@ -72,7 +72,10 @@ def apply_retention(*, now: datetime | None = None, dry_run: bool = False) -> Re
             now - timedelta(days=settings.RETENTION_CONTACT_DAYS), CLOSED_STATUSES
         ).exclude(contact_name="", contact_email="", contact_phone="")
         contacts = Complaint.objects.filter(pk__in=_ids(with_contact)).update(
-            contact_name="", contact_email="", contact_phone=""
+            contact_name="",
+            contact_email="",
+            contact_phone="",
+            notify_by=Complaint.NotifyBy.NONE,  # nobody left to message
         )
 
         originals = Attachment.objects.filter(

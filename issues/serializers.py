@@ -9,6 +9,8 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from casa_map import inputs
+
 from . import policy, public_view
 from .models import Attachment, CitizenUpdate, Complaint, Event
 
@@ -202,6 +204,7 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
     contact_email = serializers.SerializerMethodField()
     contact_phone = serializers.SerializerMethodField()
     contact_through_city = serializers.SerializerMethodField()
+    notify_by = serializers.CharField(read_only=True)
     channel = serializers.CharField(read_only=True)
     reported_media_url = serializers.CharField(read_only=True)
     allowed_statuses = serializers.SerializerMethodField()
@@ -213,6 +216,7 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
             "contact_email",
             "contact_phone",
             "contact_through_city",
+            "notify_by",
             "channel",
             "reported_media_url",
             "allowed_statuses",
@@ -281,11 +285,22 @@ class ReportRequestSerializer(serializers.Serializer):
     )
     contact_name = serializers.CharField(required=False, help_text="never public")
     contact_email = serializers.EmailField(required=False, help_text="never public")
-    contact_phone = serializers.CharField(required=False, help_text="never public")
     share_contact_with_operator = serializers.BooleanField(
         required=False,
         default=False,
         help_text="the reporter's consent (law 09-08) to their contact details being given to "
         "the delegated operator handling the report; without it the operator's staff see "
         "'contact through the city'",
+    )
+    contact_phone = serializers.CharField(
+        required=False,
+        validators=[inputs.phone_number],
+        help_text="never public; a Moroccan number as usually written (06 61 23 45 67, "
+        "+212 6 61 23 45 67, 00212661234567) or any valid international number; stored in E.164",
+    )
+    notify_by = serializers.ChoiceField(
+        choices=Complaint.NotifyBy.choices,
+        required=False,
+        help_text="messages about the report: email, sms (Moroccan mobile numbers only), both or "
+        "none; when absent: sms for a mobile number, email for an address, both for both",
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from casa_map import inputs
 from districts.models import Authority, Category
 from districts.routing import route
 
@@ -49,6 +50,7 @@ def create_complaint(
     contact_email: str = "",
     contact_phone: str = "",
     share_contact_with_operator: bool = False,
+    notify_by: str | None = None,
     language: str = "fr",
     attachments: Sequence[PreparedAttachment] = (),
     is_demo: bool = False,
@@ -69,7 +71,9 @@ def create_complaint(
     A pre-moderated category or client (`premoderated`) keeps it off public surfaces until a
     moderator publishes it. `filed_by`: the staff member who filed it on the citizen's behalf
     (staff intake: phone, counter, letter…); recorded on the report and its audit trail, never
-    public; the report is routed like any other, not to the filer's authority.
+    public; the report is routed like any other, not to the filer's authority. `contact_phone` comes parsed (casa_map.inputs.phone_number);
+    `notify_by` (Complaint.NotifyBy) is the citizen's choice of messages, derived from the
+    contact given when None (notify_by_default); SMS needs a Moroccan mobile number.
     """
     if submission_key is not None:
         _raise_if_already_filed(submission_key)
@@ -85,6 +89,13 @@ def create_complaint(
         errors["description"] = _("The description is too long (5,000 characters at most).")
     if kind not in Complaint.Kind.values:
         errors["kind"] = _("Choose complaint, observation or suggestion.")
+    contact_email, contact_phone = contact_email.strip(), contact_phone.strip()
+    account = reporter if reporter is not None and reporter.is_authenticated else None
+    has_email = bool(contact_email or (account is not None and account.email))
+    if notify_by is None:
+        notify_by = notify_by_default(has_email=has_email, phone=contact_phone)
+    elif problem := notify_by_problem(notify_by, has_email=has_email, phone=contact_phone):
+        errors["notify_by"] = problem
     if len(attachments) > settings.ATTACHMENTS_PER_COMPLAINT:
         errors["attachments"] = _("Attach at most %(count)d files.") % {
             "count": settings.ATTACHMENTS_PER_COMPLAINT
@@ -110,11 +121,12 @@ def create_complaint(
                 authority=routing.authority,
                 service_area=routing.service_area,
                 routing_fell_back=routing.fell_back,
-                reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+                reporter=account,
                 contact_name=contact_name.strip(),
-                contact_email=contact_email.strip(),
-                contact_phone=contact_phone.strip(),
+                contact_email=contact_email,
+                contact_phone=contact_phone,
                 share_contact_with_operator=share_contact_with_operator,
+                notify_by=notify_by,
                 language=language,
                 is_demo=is_demo,
                 channel=channel,
@@ -172,6 +184,37 @@ def _filed_on_behalf_note(filed_by: AbstractBaseUser | None, complaint: Complain
         _("Filed by %(staff)s on behalf of the citizen (%(channel)s).")
         % {"staff": staff, "channel": complaint.get_channel_display()}
     )
+
+
+def notify_by_default(*, has_email: bool, phone: str) -> str:
+    """When the citizen made no choice: by every means their contact allows (SMS only to a
+    Moroccan mobile; a landline is for the staff to call)."""
+    mobile = inputs.can_receive_sms(phone)
+    if has_email and mobile:
+        return Complaint.NotifyBy.BOTH
+    if mobile:
+        return Complaint.NotifyBy.SMS
+    if has_email:
+        return Complaint.NotifyBy.EMAIL
+    return Complaint.NotifyBy.NONE
+
+
+def notify_by_problem(notify_by: str, *, has_email: bool, phone: str) -> str:
+    """Why the citizen's choice cannot be honoured, or ""."""
+    if notify_by not in Complaint.NotifyBy.values:
+        return _("Choose e-mail, SMS, both or no messages.")
+    wants_sms = notify_by in (Complaint.NotifyBy.SMS, Complaint.NotifyBy.BOTH)
+    wants_email = notify_by in (Complaint.NotifyBy.EMAIL, Complaint.NotifyBy.BOTH)
+    if wants_sms and not phone:
+        return _("Give a mobile phone number to receive SMS.")
+    if wants_sms and not inputs.can_receive_sms(phone):
+        return _(
+            "SMS can only be sent to a Moroccan mobile number; this one is a landline or "
+            "foreign. We keep it for the staff to call you: choose e-mail or no messages."
+        )
+    if wants_email and not has_email:
+        return _("Give an e-mail address to receive e-mails.")
+    return ""
 
 
 def _raise_if_already_filed(submission_key: uuid.UUID) -> None:
@@ -577,6 +620,7 @@ def split_complaint(
             contact_email=original.contact_email,
             contact_phone=original.contact_phone,
             share_contact_with_operator=original.share_contact_with_operator,
+            notify_by=original.notify_by,
             language=original.language,
             channel=original.channel,
             premoderated=original.moderation != Complaint.Moderation.PUBLISHED,

@@ -1,5 +1,5 @@
-"""Background tasks: citizens' e-mails (one owed e-mail per task, and the sweeper) and the blurred
-public copies of photos (one photo per task, and the sweeper)."""
+"""Background tasks: citizens' e-mails and SMS (one owed message per task, and the sweeper) and
+the blurred public copies of photos (one photo per task, and the sweeper)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from . import notifications, photos
+from .sms import delivery as sms_delivery
 
-# Worth trying again later: the mail server or the database did not answer.
+# Worth trying again later: the mail server, the SMSC (SmsUnavailable is an OSError) or the
+# database did not answer.
 TRANSIENT = (smtplib.SMTPException, OSError, OperationalError, InterfaceError)
 RETRY = {
     "autoretry_for": TRANSIENT,
@@ -30,13 +32,22 @@ def send_owed_email(key: str) -> bool:
 
 
 @shared_task(**RETRY)
+def send_owed_sms(key: str) -> bool:
+    return sms_delivery.deliver(key)
+
+
+@shared_task(**RETRY)
 def send_owed_emails() -> int:
-    """The sweeper (every 5 minutes): e-mails whose task the broker lost or never received.
-    Sending one twice is harmless: the second finds it sent."""
+    """The sweeper (every 5 minutes): e-mails and SMS whose task the broker lost or never
+    received, or whose retries ran out while the server stayed down. Sending one twice is
+    harmless: the second finds it sent."""
     keys = notifications.owed_keys(older_than=SWEEP_AFTER)
     for key in keys:
         send_owed_email.delay(key)
-    return len(keys)
+    texts = sms_delivery.owed_keys(older_than=SWEEP_AFTER)
+    for key in texts:
+        send_owed_sms.delay(key)
+    return len(keys) + len(texts)
 
 
 # A photo whose public copy is not made this long after it was received is handed over again.

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casa_map import limits
+from casa_map import inputs, limits
 from casa_map.views import too_many
 from districts.errors import OutsideServiceArea
 from districts.geocoding import describe_pin, nearest_place, search_or_explain
@@ -99,6 +99,8 @@ def page_config(request: HttpRequest) -> dict:
             "summaryTitle": _("Title"),
             "summaryFiles": _("Files"),
             "summaryContact": _("Contact"),
+            "summaryNotify": _("Messages about it"),
+            "notifyByContact": _("As your contact allows"),
             "noPin": _("No pin placed yet."),
             "none": _("None"),
             "anonymous": _("Anonymous"),
@@ -224,7 +226,7 @@ def report_photo_location(request: HttpRequest) -> JsonResponse:
 def report_sent(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _visible_or_404(request, reference)
     owner_url = None
-    writes_to_reporter = False
+    writes_to_reporter = texts_reporter = cannot_text = False
     if policy.is_owner(request, complaint):
         owner_url = request.build_absolute_uri(
             f"{complaint.get_absolute_url()}?key={complaint.owner_key}"
@@ -232,10 +234,16 @@ def report_sent(request: HttpRequest, reference: str) -> HttpResponse:
         # The reporter gave an address (or has an account): updates already go there, so the
         # page does not ask for it again.
         writes_to_reporter = bool(notifications.recipient(complaint))
+        texts_reporter = bool(notifications.sms_recipient(complaint))
+        cannot_text = bool(complaint.contact_phone) and not inputs.can_receive_sms(
+            complaint.contact_phone
+        )
     context = {
         "complaint": complaint,
         "owner_url": owner_url,
         "writes_to_reporter": writes_to_reporter,
+        "texts_reporter": texts_reporter,
+        "cannot_text": cannot_text,
     }
     return render(request, "issues/report_sent.html", context)
 

@@ -36,7 +36,6 @@ MAX_SPAN = timedelta(days=90)
 DEFAULT_PAGE_SIZE = 1000
 MAX_DESCRIPTION = 4000
 TITLE_LENGTH = 80
-PHONE_CHARACTERS = set("+0123456789 ()-.")
 
 
 class Refused(Exception):
@@ -366,9 +365,14 @@ def filing_fields(data, category: Category) -> dict:
             validate_email(email)
         except ValidationError:
             problems.append(_("email: enter a valid e-mail address."))
-    phone = (data.get("phone") or "").strip()
-    if phone and (not set(phone) <= PHONE_CHARACTERS or not 6 <= len(phone) <= 20):
-        problems.append(_("phone: enter a phone number, e.g. 06 12 34 56 78."))
+    try:
+        phone = inputs.phone_number(data.get("phone") or "")
+    except ValidationError as refused:
+        phone = ""
+        problems.append(f"phone: {refused.messages[0]}")
+    # Not in GeoReport v2: this server's own argument (README). Without it, a mobile phone
+    # gets SMS and an e-mail address e-mails (issues.services.notify_by_default).
+    notify_by = (data.get("notify_by") or "").strip() or None
     media_url = (data.get("media_url") or "").strip()
     if media_url:
         try:
@@ -395,6 +399,7 @@ def filing_fields(data, category: Category) -> dict:
         "contact_name": name[:120],
         "contact_email": email,
         "contact_phone": phone,
+        "notify_by": notify_by,
         "reported_media_url": media_url,
     }
 

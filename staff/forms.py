@@ -287,9 +287,7 @@ class IntakeForm(ReportForm):
         required=False,
         validators=[reject_broken_encoding],
     )
-    contact_phone = inputs.PhoneNumberField(
-        label=_("Citizen's phone (never public)"), required=False
-    )
+    contact_phone = inputs.PhoneField(label=_("Citizen's phone (never public)"), required=False)
     contact_email = forms.EmailField(label=_("Citizen's e-mail (never public)"), required=False)
     attachments = AttachmentsField(label=_("Scanned letter or photos (up to 5)"))
 

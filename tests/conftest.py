@@ -68,6 +68,17 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """SMS parts kept in memory (issues.sms.backends.locmem), like Django's mail.outbox; each
+    test starts with it empty."""
+    from issues.sms.backends import locmem
+
+    settings.SMS_BACKEND = "issues.sms.backends.locmem.SmsBackend"
+    locmem.outbox.clear()
+    return locmem.outbox
+
+
+@pytest.fixture(autouse=True)
 def default_language(settings):
     """Each test starts in the default language: a request in Arabic leaves Arabic active in
     the thread, which would otherwise leak into the next test."""

@@ -25,6 +25,9 @@ pytestmark = pytest.mark.usefixtures("casablanca")
         "/admin/districts/category/1/change/",
         "/admin/districts/nonworkingday/",
         "/admin/districts/nonworkingday/add/",
+        "/admin/issues/smsoptout/",
+        "/admin/issues/smsoptout/add/",
+        "/admin/issues/owedsms/",
     ],
 )
 def test_admin_lists_render(client, path):

@@ -391,7 +391,11 @@
     line.className = "field-error field-error--live";
     line.id = name + "-live-error";
     line.textContent = message;
-    if (input) {
+    if (input && box.tagName === "FIELDSET") {
+      // A group of choices: the message under its question, not inside the first choice.
+      input.setAttribute("aria-describedby", line.id);
+      box.querySelector("legend").after(line);
+    } else if (input) {
       input.setAttribute("aria-describedby", line.id);
       input.parentNode.insertBefore(line, input);
     } else {
@@ -426,7 +430,7 @@
       var anchor = target && target.id ? target.id : "place-search";
       if (box) setFieldError(name, messages.join(" "));
       var label = target && target.labels && target.labels[0];
-      if (name === "kind") label = box.querySelector("legend");
+      if (box && box.tagName === "FIELDSET") label = box.querySelector("legend");
       messages.forEach(function (message) {
         var li = document.createElement("li");
         var link = document.createElement("a");
@@ -477,6 +481,8 @@
       [text.summaryFiles, attachments.files.length ? String(attachments.files.length) : text.none],
       [text.summaryContact, form.querySelector("input[name=contact_email]").value.trim() ||
         form.querySelector("input[name=contact_phone]").value.trim() || text.anonymous],
+      [text.summaryNotify, (form.querySelector("input[name=notify_by]:checked + span") || {}).textContent ||
+        text.notifyByContact],
     ];
     summaryOfReport.textContent = "";
     rows.forEach(function (row) {

@@ -146,7 +146,7 @@ def test_a_request_is_filed_routed_and_answered_with_its_id_and_notice(client, a
     assert complaint.channel == Complaint.Channel.OPEN311
     assert complaint.title == "Nid-de-poule profond devant l'école primaire."
     assert (complaint.contact_name, complaint.contact_email) == ("Fatima Zahra", PERSONAL["email"])
-    assert complaint.contact_phone == PERSONAL["phone"]
+    assert complaint.contact_phone == "+212611223344"  # E.164 (casa_map.inputs.phone_number)
     assert complaint.acknowledge_by.isoformat() in body[0]["service_notice"]
     assert "SRM" in body[0]["service_notice"]
     assert body[0]["account_id"] is None
