@@ -71,7 +71,8 @@ def create_complaint(
     A pre-moderated category or client (`premoderated`) keeps it off public surfaces until a
     moderator publishes it. `filed_by`: the staff member who filed it on the citizen's behalf
     (staff intake: phone, counter, letter…); recorded on the report and its audit trail, never
-    public; the report is routed like any other, not to the filer's authority. `contact_phone` comes parsed (casa_map.inputs.phone_number);
+    public; the report is routed like any other, not to the filer's authority.
+    `contact_phone` comes parsed (casa_map.inputs.phone_number);
     `notify_by` (Complaint.NotifyBy) is the citizen's choice of messages, derived from the
     contact given when None (notify_by_default); SMS needs a Moroccan mobile number.
     """
