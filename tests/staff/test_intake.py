@@ -290,3 +290,41 @@ def test_the_schema_documents_the_intake(client):
         "attachments",
     }
     assert "201" in intake["responses"]
+
+
+def test_a_caller_with_a_mobile_gets_the_tracking_code_by_sms_from_the_smsc(
+    anfa_agent, point_in, django_capture_on_commit_callbacks, settings
+):
+    """Staff intake → the same owed SMS as a web report → the real SMPP backend → the test SMSC
+    (tests/issues/sms/smsc.py): the code the agent read back reaches the caller's phone."""
+    from tests.issues.sms.smsc import Smsc
+
+    smsc = Smsc()
+    settings.SMS_BACKEND = "issues.sms.backends.smpp.SmsBackend"
+    settings.SMPP_HOST, settings.SMPP_PORT = "127.0.0.1", smsc.port
+    settings.SMPP_SYSTEM_ID, settings.SMPP_PASSWORD = smsc.system_id, smsc.password
+    settings.SMPP_SYSTEM_TYPE, settings.SMPP_BIND, settings.SMPP_TIMEOUT = "", "transceiver", 5
+    data = intake_data(point_in("maarif"), contact_email="", contact_phone="0661-23-45-67")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = post_json(token_client(anfa_agent), data)
+    finally:
+        smsc.stop()
+
+    assert answer.status_code == 201
+    complaint = Complaint.objects.get(reference=answer.json()["reference"])
+    assert complaint.notify_by == Complaint.NotifyBy.SMS
+    [sms] = smsc.accepted
+    assert sms.destination == "212661234567"
+    assert complaint.reference in sms.text
+    assert mail.outbox == []
+
+
+def test_the_intake_page_reads_the_law_09_08_notice_to_the_caller(anfa_agent, settings):
+    settings.PRIVACY_CNDP_DECLARATION = "D-GC-123/2026"
+    client = signed_in(anfa_agent)
+
+    page = client.get("/staff/intake/").content.decode()
+
+    assert 'data-testid="intake-script"' in page
+    assert 'data-testid="privacy-notice"' in page and "D-GC-123/2026" in page
