@@ -295,6 +295,12 @@ class IntakeForm(ReportForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].widget = FieldsetRadioSelect(choices=Complaint.Kind.choices)
         self.fields["description"].label = _("Description, in the citizen's words")
+        self.fields["notify_by"].label = _("How does the citizen want to hear about it?")
+        self.fields["notify_by"].help_text = ""
+        self.fields["share_contact_with_operator"].label = _(
+            "The citizen agrees that their contact details be given to the delegated operator "
+            "in charge, if one handles the report (otherwise it contacts them through the city)."
+        )
         self.fields["description"].widget.attrs["dir"] = "auto"
         self.fields["title"].widget.attrs["dir"] = "auto"
 

@@ -328,3 +328,36 @@ def test_the_intake_page_reads_the_law_09_08_notice_to_the_caller(anfa_agent, se
 
     assert 'data-testid="intake-script"' in page
     assert 'data-testid="privacy-notice"' in page and "D-GC-123/2026" in page
+
+
+@pytest.mark.parametrize(
+    ("choice", "consent", "expected_choice"),
+    [("none", "on", "none"), ("email", "", "email"), ("", "", "both")],
+)
+def test_the_agent_records_how_the_caller_wants_to_hear_and_their_consent(
+    anfa_agent, point_in, choice, consent, expected_choice
+):
+    data = intake_data(point_in("anfa"), notify_by=choice)
+    if consent:
+        data["share_contact_with_operator"] = consent
+
+    response = signed_in(anfa_agent).post("/staff/intake/", data)
+
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    # No choice given: by every means the contact allows (a mobile and an address: both).
+    assert complaint.notify_by == expected_choice
+    assert complaint.share_contact_with_operator is bool(consent)
+
+
+def test_sms_cannot_be_chosen_for_a_caller_with_a_landline(anfa_agent, point_in):
+    data = intake_data(
+        point_in("anfa"), contact_phone="05 22 22 33 44", contact_email="", notify_by="sms"
+    )
+
+    response = signed_in(anfa_agent).post("/staff/intake/", data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="field field--error" id="id_notify_by" data-field="notify_by"' in page
+    assert not Complaint.objects.exists()
