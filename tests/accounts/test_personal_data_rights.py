@@ -149,7 +149,7 @@ def test_a_citizen_corrects_the_contact_details_of_their_reports(citizen_with_ev
     bilal_report.refresh_from_db()
     assert (amal_report.contact_email, amal_report.contact_phone) == (
         "amal.nouveau@example.ma",
-        "0600112233",
+        "+212600112233",  # read by casa_map.inputs.phone_number, as at filing
     )
     assert bilal_report.contact_email == "bilal.contact@example.ma"
 
@@ -210,3 +210,31 @@ def test_a_staff_account_is_not_deleted_from_the_citizens_page(casablanca):
     client.post("/my/account/delete/", {"confirm": "on"})
 
     assert type(membership.user).objects.filter(pk=membership.user.pk).exists()
+
+
+def test_erasing_the_phone_of_a_report_texted_by_sms_stops_the_sms(report_in):
+    """Rectification without a phone, and account deletion, leave no report that says "SMS"
+    without a number (the complaint_sms_needs_phone constraint would refuse the change)."""
+    user = UserFactory(email="salma@example.ma")
+    by_sms = report_in("anfa", reporter=user, contact_phone="+212661234567")
+    assert by_sms.notify_by == Complaint.NotifyBy.BOTH  # the account's address and a mobile
+    client = Client()
+    client.force_login(user)
+
+    client.post(
+        "/my/account/",
+        {"contact_name": "Salma", "contact_email": "salma@example.ma", "contact_phone": ""},
+    )
+    by_sms.refresh_from_db()
+    assert (by_sms.contact_phone, by_sms.notify_by) == ("", Complaint.NotifyBy.EMAIL)
+
+    Complaint.objects.filter(pk=by_sms.pk).update(
+        contact_phone="+212661234567", notify_by=Complaint.NotifyBy.SMS
+    )
+    client.post("/my/account/delete/", {"confirm": "on"})
+    by_sms.refresh_from_db()
+    assert (by_sms.reporter, by_sms.contact_phone, by_sms.notify_by) == (
+        None,
+        "",
+        Complaint.NotifyBy.NONE,
+    )

@@ -134,7 +134,7 @@ def test_an_invalid_phone_is_refused_and_nothing_is_filed(anfa_agent, point_in, 
     assert answer.status_code == 400
     assert "contact_phone" in answer.json()["fields"]
     assert page.status_code == 400
-    assert "06 12 34 56 78" in page.content.decode()  # the example in the message
+    assert "06 61 23 45 67" in page.content.decode()  # the example in the message
     assert not Complaint.objects.exists()
 
 
