@@ -3,7 +3,8 @@
 # everything is already there. Usage: scripts/install_system_packages.sh [--with-browser]
 set -euo pipefail
 
-packages=(gdal-bin gettext)
+# Pango and DejaVu (Arabic glyphs included) lay out the planners' PDF report (WeasyPrint).
+packages=(gdal-bin gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 [[ "${1:-}" == "--with-browser" ]] && packages+=(chromium)
 
 missing=()

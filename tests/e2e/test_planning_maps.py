@@ -4,6 +4,7 @@ week player steps through the weeks."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -183,23 +184,57 @@ def test_the_heat_maps_legend_says_which_scale_week_by_week(live_city, reports, 
     page.screenshot(path=f"{SHOTS}/heat-week-{page.language}.png")
 
 
-def test_the_report_page_opens_from_the_planning_page_and_draws_its_map(
+def test_the_report_page_opens_from_the_planning_page_and_draws_its_maps(
     live_city, reports, desk_page
 ):
     page = desk_page
     page.goto(live_city.url + "/planning/?metres=50&min_count=3")
-    page.locator("#report-link a").click()
+    page.locator("#report-link a").first.click()
     page.wait_for_url("**/planning/report/**")
-    page.wait_for_selector(".folium-map .leaflet-overlay-pane path")
 
     assert "metres=50" in page.url and "min_count=3" in page.url
     assert page.locator("html").get_attribute("dir") == ("rtl" if page.language == "ar" else "ltr")
-    assert page.locator(".report table").count() == 2
-    assert page.locator(".report--tables tbody tr").count() == 2 + 16  # hotspots, arrondissements
+    # The maps are images drawn by the server: no tiles, no script.
+    assert page.locator("#choropleth-svg path").count() == 16
+    assert page.locator("#hotspot-svg circle").count() == 2
+    labels = page.locator("#choropleth-figure .map-label")
+    assert labels.count() == 16
+    anfa = Authority.objects.get(slug="anfa")
+    expected = "أنفا" if page.language == "ar" else anfa.name_fr
+    assert expected in labels.all_text_contents()
+    # Each label sits over its area: Anfa's in Anfa's shape.
+    inside = page.evaluate(
+        """name => {
+            const label = [...document.querySelectorAll('#choropleth-figure .map-label')]
+                .find(l => l.textContent === name).getBoundingClientRect();
+            const area = document.querySelector('#choropleth-svg path[data-slug=anfa]')
+                .getBoundingClientRect();
+            const x = label.left + label.width / 2, y = label.top + label.height / 2;
+            return x > area.left && x < area.right && y > area.top && y < area.bottom;
+        }""",
+        expected,
+    )
+    assert inside
+    assert page.locator(".report--tables tbody tr").count() == 2  # the hotspots
+    assert page.locator("#report-arrondissement-table tbody tr").count() == 16
     page.screenshot(path=f"{SHOTS}/report-{page.language}.png", full_page=True)
     page.emulate_media(media="print")
     page.screenshot(path=f"{SHOTS}/report-print-{page.language}.png", full_page=True)
-    assert not page.locator(".leaflet-control-zoom").is_visible()
+    assert not page.locator(".report__actions").is_visible()
+
+
+def test_the_pdf_links_download_the_report_as_a_pdf(live_city, reports, desk_page):
+    page = desk_page
+    page.goto(live_city.url + "/planning/?metres=50&min_count=3&arrondissement=anfa")
+    with page.expect_download() as from_planning:
+        page.locator("#report-link #pdf-link").click()
+    pdf = Path(from_planning.value.path()).read_bytes()
+
+    assert pdf.startswith(b"%PDF-") and from_planning.value.suggested_filename.endswith(".pdf")
+    page.goto(live_city.url + "/planning/report/?metres=50&min_count=3&arrondissement=anfa")
+    with page.expect_download() as from_report:
+        page.locator("#pdf-link").click()
+    assert Path(from_report.value.path()).read_bytes() == pdf  # the same report, cached
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "ar"])
