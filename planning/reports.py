@@ -163,7 +163,7 @@ def report_context(selection: Selection, *, metres: int, min_count: int, query: 
         "hotspot_map": report_maps.hotspot_map(
             found,
             area_slug=selection.arrondissement.slug if selection.arrondissement else None,
-            box=getattr(selection, "box", None),
+            box=selection.box,
         ),
         "status_columns": Complaint.Status.choices,
         "metres": metres,
@@ -171,11 +171,21 @@ def report_context(selection: Selection, *, metres: int, min_count: int, query: 
         "generated": timezone.localtime(),
         "has_demo": _has_demo_complaints(selection),
         "period_text": period_text(selection),
+        "box_text": ", ".join(f"{value:.5f}" for value in selection.box) if selection.box else "",
+        "trend_category": selection.trend_category,
         "query": query,
     }
 
 
 def period_text(selection: Selection) -> str:
+    """The period received, in words: "received from 01/03/2026 to 31/03/2026"."""
+    if selection.since and selection.until:
+        return _("received from %(start)s to %(end)s") % {
+            "start": date_format(selection.since, "d/m/Y"),
+            "end": date_format(selection.until, "d/m/Y"),
+        }
+    if selection.until:
+        return _("received up to %(date)s") % {"date": date_format(selection.until, "d/m/Y")}
     if selection.since:
         return _("received since %(date)s") % {"date": date_format(selection.since, "d/m/Y")}
     return _("since the beginning")

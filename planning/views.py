@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from dataclasses import replace
 
 from django import forms
 from django.conf import settings
@@ -44,7 +45,7 @@ from .answers import (
 from .caching import CACHE_SECONDS, cache_key
 from .exports import REPORTS_LIMIT, public_report_rows, spreadsheet_rows
 from .places import arrondissement_labels, hotspot_place
-from .reports import report_context, report_html
+from .reports import period_text, report_context, report_html
 from .reports import report_pdf as report_pdf_bytes
 from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm, last_weeks
 
@@ -251,6 +252,9 @@ def planning(request: HttpRequest) -> HttpResponse:
                 * math.cos(math.radians(selectors.CITY_LATITUDE))
             ),
             "query": selection.query_string() + f"&metres={metres}&min_count={min_count}",
+            "query_without_trend": replace(selection, trend_category=None).query_string()
+            + f"&metres={metres}&min_count={min_count}",
+            "period_text": period_text(selection),
             "page_config": _page_config(
                 {
                     "arrondissements": figures["arrondissements"],
@@ -260,6 +264,7 @@ def planning(request: HttpRequest) -> HttpResponse:
                     ],
                     "labels": arrondissement_labels(),
                     "trends": figures["trends"],
+                    "area": selection.box,
                     "messages": {
                         "received": _("Reports received"),
                         "resolved": _("Resolved"),

@@ -126,6 +126,7 @@
       hotspotMarkers.push(marker);
     });
     resizeHotspots();
+    if (cfg.area) showArea();
     map.on("zoomend", function () {
       resizeHotspots();
       declutter();
@@ -154,6 +155,40 @@
   measureInputs.forEach(function (input) {
     input.addEventListener("change", restyle);
   });
+
+  // The area as a box: "Use the visible map area" writes the map's view into the field
+  // (west,south,east,north) and shows the figures for it; "Whole city" empties it. The chosen
+  // box is outlined on the map.
+  var filters = document.getElementById("planning-filters");
+  var areaInput = filters && filters.elements.area;
+  var useArea = document.getElementById("use-map-area");
+  var clearArea = document.getElementById("clear-area");
+  function round(value) {
+    return Math.round(value * 100000) / 100000;
+  }
+  if (areaInput && useArea) {
+    useArea.hidden = false;
+    useArea.addEventListener("click", function () {
+      var view = map.getBounds();
+      areaInput.value = [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()].map(round).join(",");
+      filters.requestSubmit();
+    });
+  }
+  if (areaInput && clearArea) {
+    clearArea.hidden = false;
+    clearArea.addEventListener("click", function () {
+      areaInput.value = "";
+      filters.requestSubmit();
+    });
+  }
+  function showArea() {
+    var area = cfg.area;
+    var box = L.rectangle([[area[1], area[0]], [area[3], area[2]]], {
+      color: "#1d4e89", weight: 2, dashArray: "6 4", fill: false, interactive: false,
+    }).addTo(map);
+    map.fitBounds(box.getBounds(), { animate: false });
+    mapElement.dataset.area = area.join(",");
+  }
 
   var canvas = document.getElementById("trends-chart");
   if (canvas && window.Chart) {

@@ -237,6 +237,47 @@ def test_the_pdf_links_download_the_report_as_a_pdf(live_city, reports, desk_pag
     assert Path(from_report.value.path()).read_bytes() == pdf  # the same report, cached
 
 
+def test_the_dashboards_period_trend_and_area_flow_into_its_exports_and_report(
+    live_city, reports, desk_page
+):
+    page = desk_page
+    page.goto(live_city.url + "/planning/?metres=50&min_count=3")
+    page.select_option("select[name=days]", "28")
+    page.select_option("select[name=trend]", "roads-potholes")
+    page.locator("#planning-filters button[type=submit]").click()
+    page.wait_for_url("**trend=roads-potholes**")
+
+    potholes = Category.objects.get(code="roads-potholes")
+    name = potholes.name_ar if page.language == "ar" else potholes.name_fr
+    assert name in page.locator("#trends-title").inner_text()
+    trends = page.locator("a[href*='/planning/export/trends.csv']").get_attribute("href")
+    assert "days=28" in trends and "trend=roads-potholes" in trends
+    exported = page.request.get(live_city.url + trends)
+    assert (
+        exported.ok
+        and sum(int(line.split(",")[1]) for line in exported.text().splitlines()[1:]) == 5
+    )  # the five potholes, not Maârif's noise
+    page.screenshot(path=f"{SHOTS}/planning-trend-{page.language}.png", full_page=True)
+
+    # The area: the map's view, chosen with the keyboard.
+    page.locator("#planning-map .leaflet-control-zoom-in").click()
+    page.locator("#use-map-area").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**area=**")
+    page.wait_for_function("() => document.getElementById('planning-map').dataset.area")
+    assert page.locator("#id_area").input_value().count(",") == 3
+    for name in ("arrondissements", "hotspots", "reports", "categories"):
+        href = page.locator(f"a[href*='/planning/export/{name}.csv']").first.get_attribute("href")
+        assert "area=" in href and "days=28" in href and page.request.get(live_city.url + href).ok
+    report = page.locator("#report-link a").first.get_attribute("href")
+    assert "area=" in report and "trend=roads-potholes" in report
+    pdf = page.locator("#report-link #pdf-link").get_attribute("href")
+    assert page.request.get(live_city.url + pdf).body().startswith(b"%PDF-")
+    page.goto(live_city.url + report)
+    assert page.locator("#hotspot-svg #report-box").count() == 1
+    page.screenshot(path=f"{SHOTS}/report-area-{page.language}.png", full_page=True)
+
+
 @pytest.mark.parametrize("locale", ["fr-FR", "ar"])
 def test_the_planning_page_with_hotspots_and_the_report_pass_axe(
     live_city, reports, browser, locale
