@@ -53,7 +53,12 @@ SELECTION_PARAMETERS = [
     OpenApiParameter("status", str, enum=["open", "all"], description="open (default) or all"),
     OpenApiParameter("category", str, description="category code"),
     OpenApiParameter("arrondissement", str, description="arrondissement slug"),
-    OpenApiParameter("days", str, enum=["30", "90", "365"], description="received in the last…"),
+    OpenApiParameter(
+        "days", str, enum=["28", "30", "90", "365", "year"], description="received in the last…"
+    ),
+    OpenApiParameter("since", str, description="received from this day (YYYY-MM-DD)"),
+    OpenApiParameter("until", str, description="received up to this day, included"),
+    OpenApiParameter("area", str, description="west,south,east,north (WGS 84)"),
 ]
 
 
