@@ -174,6 +174,52 @@
       filters.requestSubmit();
     });
   }
+  // "Draw an area on the map": while pressed, a drag on the map draws a box instead of moving
+  // the map; letting go chooses it. Escape or a second press gives the map back.
+  var drawArea = document.getElementById("draw-area");
+  if (areaInput && drawArea) {
+    var drawing = null;
+    var drawStart = null;
+    var setDrawing = function (on) {
+      drawArea.setAttribute("aria-pressed", on ? "true" : "false");
+      mapElement.classList.toggle("planning-map--drawing", on);
+      if (on) map.dragging.disable();
+      else map.dragging.enable();
+      if (!on && drawing) {
+        drawing.remove();
+        drawing = null;
+      }
+      drawStart = null;
+    };
+    drawArea.hidden = false;
+    drawArea.addEventListener("click", function () {
+      setDrawing(drawArea.getAttribute("aria-pressed") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && drawArea.getAttribute("aria-pressed") === "true") setDrawing(false);
+    });
+    map.on("mousedown", function (event) {
+      if (drawArea.getAttribute("aria-pressed") !== "true") return;
+      drawStart = event.latlng;
+      drawing = L.rectangle(L.latLngBounds(drawStart, drawStart), {
+        color: "#1d4e89", weight: 2, dashArray: "6 4", fillOpacity: 0.05, interactive: false,
+      }).addTo(map);
+    });
+    map.on("mousemove", function (event) {
+      if (drawStart && drawing) drawing.setBounds(L.latLngBounds(drawStart, event.latlng));
+    });
+    map.on("mouseup", function (event) {
+      if (!drawStart) return;
+      var box = L.latLngBounds(drawStart, event.latlng);
+      drawStart = null;
+      if (box.getEast() - box.getWest() < 1e-5 || box.getNorth() - box.getSouth() < 1e-5) {
+        setDrawing(false);
+        return;
+      }
+      areaInput.value = [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()].map(round).join(",");
+      filters.requestSubmit();
+    });
+  }
   if (areaInput && clearArea) {
     clearArea.hidden = false;
     clearArea.addEventListener("click", function () {

@@ -278,6 +278,32 @@ def test_the_dashboards_period_trend_and_area_flow_into_its_exports_and_report(
     page.screenshot(path=f"{SHOTS}/report-area-{page.language}.png", full_page=True)
 
 
+def test_an_area_drawn_on_the_map_becomes_the_selections_box(live_city, reports, desk_page):
+    page = desk_page
+    page.goto(live_city.url + "/planning/?metres=50&min_count=3")
+    page.wait_for_function("() => document.getElementById('planning-map').dataset.zoom")
+    page.locator("#draw-area").click()
+    page.locator("#planning-map").scroll_into_view_if_needed()
+    frame = page.locator("#planning-map").bounding_box()
+    start = (frame["x"] + frame["width"] * 0.3, frame["y"] + frame["height"] * 0.3)
+    end = (frame["x"] + frame["width"] * 0.6, frame["y"] + frame["height"] * 0.7)
+
+    assert page.locator("#draw-area").get_attribute("aria-pressed") == "true"
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(*end, steps=5)
+    page.mouse.up()
+    page.wait_for_url("**area=**")
+
+    west, south, east, north = map(float, page.locator("#id_area").input_value().split(","))
+    assert west < east and south < north
+    page.wait_for_function("() => document.getElementById('planning-map').dataset.area")
+    assert page.locator("#clear-area").is_visible()
+    page.locator("#clear-area").click()
+    page.wait_for_url(lambda url: "area=&" in url or url.endswith("area="))
+    assert page.locator("#id_area").input_value() == ""
+
+
 @pytest.mark.parametrize("locale", ["fr-FR", "ar"])
 def test_the_planning_page_with_hotspots_and_the_report_pass_axe(
     live_city, reports, browser, locale
