@@ -147,6 +147,8 @@ def colour_index(value: float, limits: list[float]) -> int:
 # number that the key under the map lists.
 LABEL_FONT_SHARE = 0.0145
 LABEL_SCALES = (1.0, 0.85)
+# Where a number may go, in font sizes from its area's point, when the point itself is taken.
+NUMBER_NUDGES = [(0, 0), (0, 1.2), (0, -1.2), (1.2, 0), (-1.2, 0), (1, 1), (-1, 1), (1, -1)]
 
 
 @dataclass
@@ -157,14 +159,9 @@ class Label:
     size: float
     dark: bool
     number: int | None = None  # set when the name did not fit: the key lists it
+    small: bool = False  # drawn smaller than the others
     left: float = 0.0  # the label's centre, in % of the map's width and height
     top: float = 0.0
-
-    @property
-    def small(self) -> bool:
-        return self.number is not None or self.size < self._base
-
-    _base: float = 0.0
 
 
 def _label_box(x: float, y: float, text: str, size: float) -> tuple[float, float, float, float]:
@@ -196,21 +193,30 @@ def place_labels(shapes: list[Shape], dark: set[str], width: float) -> list[Labe
                         name,
                         base * scale,
                         shape.slug in dark,
-                        _base=base,
+                        small=scale < 1,
                     )
                 )
                 break
         else:
             numbered += 1
+            size = base * 0.85
+            # Beside its point when a name already covers it.
+            x, y = shape.label_x, shape.label_y
+            for dx, dy in NUMBER_NUDGES:
+                box = _label_box(x + dx * size, y + dy * size, str(numbered), size)
+                if not any(_overlaps(box, other) for other in placed):
+                    x, y = x + dx * size, y + dy * size
+                    break
+            placed.append(_label_box(x, y, str(numbered), size))
             labels.append(
                 Label(
-                    shape.label_x,
-                    shape.label_y,
+                    x,
+                    y,
                     str(numbered),
-                    base * 0.85,
+                    size,
                     shape.slug in dark,
                     number=numbered,
-                    _base=base,
+                    small=True,
                 )
             )
     return labels

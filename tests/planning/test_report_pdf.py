@@ -151,3 +151,25 @@ def test_the_planning_page_links_the_pdf_of_its_selection(client, file_at):
 
     assert link and href.startswith("/planning/report.pdf?") and "arrondissement=anfa" in href
     assert client.get(href).content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_choropleths_labels_never_overlap_and_the_key_names_the_numbered_ones(
+    casablanca, language
+):
+    from django.utils import translation
+
+    from planning import report_maps
+
+    with translation.override(language):
+        frame, shapes = report_maps.city_shapes()
+        labels = report_maps.place_labels(shapes, set(), frame.width)
+        boxes = [report_maps._label_box(a.x, a.y, a.text, a.size) for a in labels]
+        drawing = report_maps.choropleth([])
+
+    assert len(labels) == 16
+    for i, box in enumerate(boxes):
+        assert not any(report_maps._overlaps(box, other) for other in boxes[i + 1 :])
+    numbered = [label for label in labels if label.number]
+    assert len(drawing["key"]) == len(numbered) <= 4  # most areas carry their name
+    assert all(0 <= label.left <= 100 and 0 <= label.top <= 100 for label in drawing["labels"])
