@@ -262,6 +262,10 @@ class HeatMapForm(SelectionForm):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["trend"]  # the heat map counts what it is asked, week by week
+
     def clean_zoom(self) -> int:
         return 12 if self.cleaned_data.get("zoom") is None else self.cleaned_data["zoom"]
 

@@ -375,7 +375,8 @@ class PublicMapForm(HeatMapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["status"], self.fields["days"], self.fields["scale"]
+        for name in ("status", "days", "scale", "since", "until", "area"):
+            del self.fields[name]
 
 
 class OpenComplaintsView(APIView):
