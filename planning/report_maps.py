@@ -13,8 +13,9 @@ import math
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
 from django.utils import translation
+
+from casa_map.routers import replica_connection
 
 from .grid import EARTH_RADIUS
 
@@ -97,7 +98,7 @@ def city_shapes() -> tuple[Frame, list[Shape]]:
     re-import of the fixtures only, which clears the cache)."""
     found = cache.get("planning:report-shapes")
     if found is None:
-        with connection.cursor() as cursor:
+        with replica_connection().cursor() as cursor:
             cursor.execute(SHAPES_SQL)
             rows = cursor.fetchall()
         frame = Frame(*rows[0][11:15]) if rows else Frame(0, 0, 1, 1)
