@@ -44,6 +44,7 @@ RATES = {
     "signup": lambda: settings.SIGNUP_RATE_LIMIT,
     "alert": lambda: settings.ALERT_RATE_LIMIT,
     "update": lambda: settings.UPDATE_RATE_LIMIT,
+    "planning_pdf": lambda: settings.PLANNING_PDF_RATE_LIMIT,
     "api_write_anonymous": lambda: settings.API_WRITE_RATES["anonymous"],
     "api_write_account": lambda: settings.API_WRITE_RATES["authenticated"],
     "open311_key": lambda: settings.API_WRITE_RATES["open311_key"],

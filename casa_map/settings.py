@@ -388,6 +388,9 @@ SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="5/h")
 ALERT_RATE_LIMIT = env.str("ALERT_RATE_LIMIT", default="20/h")
 # Citizens' updates of a report (issues.views.add_update), per account or client address.
 UPDATE_RATE_LIMIT = env.str("UPDATE_RATE_LIMIT", default="10/h")
+# PDFs of the planners' report made (not served from the cache) per client: each costs a second
+# or two of a worker's time (planning.views.report_pdf).
+PLANNING_PDF_RATE_LIMIT = env.str("PLANNING_PDF_RATE_LIMIT", default="20/h")
 # Nearby open complaints of the same category offered for support instead of a new report.
 DUPLICATE_RADIUS_METRES = env.int("DUPLICATE_RADIUS_METRES", default=50)
 
@@ -486,6 +489,11 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint (the planners' PDF report) tells each step of every document at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Production behind TLS: SECURE_COOKIES=true (cookies over HTTPS only), SECURE_HSTS_SECONDS, and

@@ -197,4 +197,5 @@ handler500 = "casa_map.views.server_error"
 # Planners' pages (#24): the shareable, printable report of a selection.
 urlpatterns += [
     path("planning/report/", planning_views.report, name="planning-report"),
+    path("planning/report.pdf", planning_views.report_pdf, name="planning-report-pdf"),
 ]

@@ -17,15 +17,13 @@ from .selection import Selection
 CACHE_SECONDS = 60 * 60
 
 
-def cached(
-    name: str, selection: Selection, compute: Callable[[], object], *extra, city_wide=False
-) -> object:
-    """`compute()`, or its cached result for the same selection and `extra` arguments, day and
-    data version: that of the selection's arrondissement, else of its category, else the city's
-    (`city_wide`: the city's whatever the selection, for figures that read beyond it)."""
+def cache_key(name: str, selection: Selection, *extra, city_wide=False) -> str:
+    """The key of a figure of this selection and `extra` arguments for today and the current
+    data version: that of the selection's arrondissement, else of its category, else the
+    city's (`city_wide`: the city's whatever the selection, for figures that read beyond it)."""
     variant = hashlib.sha256(repr((selection.cache_key(), extra)).encode()).hexdigest()[:32]
     scope = data_version.CITY if city_wide else version_scope(selection)
-    key = ":".join(
+    return ":".join(
         [
             "planning",
             name,
@@ -35,6 +33,13 @@ def cached(
             variant,
         ]
     )
+
+
+def cached(
+    name: str, selection: Selection, compute: Callable[[], object], *extra, city_wide=False
+) -> object:
+    """`compute()`, or its cached result under `cache_key`."""
+    key = cache_key(name, selection, *extra, city_wide=city_wide)
     value = cache.get(key)
     if value is None:
         value = compute()

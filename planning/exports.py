@@ -4,11 +4,13 @@ public may see them (issues.public_view)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from issues.models import Complaint
-from issues.public_view import published, sensitive_category_ids
+from issues.public_view import inside, published, sensitive_category_ids
 
 from .selection import Selection, local_midnight
 
@@ -57,6 +59,12 @@ def public_reports(selection: Selection) -> QuerySet[Complaint]:
         complaints = complaints.filter(arrondissement=selection.arrondissement)
     if selection.since:
         complaints = complaints.filter(created_at__gte=local_midnight(selection.since))
+    if selection.until:
+        complaints = complaints.filter(
+            created_at__lt=local_midnight(selection.until + timedelta(days=1))
+        )
+    if selection.box:
+        complaints = inside(complaints, selection.box)
     return complaints.exclude(category_id__in=sensitive_category_ids()).order_by(
         "-created_at", "-id"
     )[:REPORTS_LIMIT]

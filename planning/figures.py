@@ -15,8 +15,14 @@ from issues.models import Complaint, QueueTally
 
 from .caching import cached
 from .grid import MIN_ZOOM, PYRAMID_MIN_ZOOM
-from .pyramid import PYRAMID_WHERE, Received, pyramid_params, reads_pyramid, received_span
-from .selection import SELECTION_WHERE, Selection, local_midnight
+from .pyramid import (
+    PYRAMID_WHERE,
+    counted_directly,
+    pyramid_params,
+    reads_pyramid,
+    received_span,
+)
+from .selection import PLACE_AND_PERIOD_WHERE, SELECTION_WHERE, Selection, local_midnight
 
 ARRONDISSEMENT_FIGURES_SQL = f"""
 SELECT a.slug, a.name_fr, a.name_ar, a.population_2024, coalesce(counted.complaints, 0)
@@ -121,21 +127,41 @@ ORDER BY 1
 """
 
 
-def weekly_trends(selection: Selection, *, weeks: int = 26) -> list[dict]:
-    """Complaints received and resolved per week (Monday), over the last `weeks` whole weeks.
-    Every status counts here: a complaint resolved since is still one received that week."""
-    this_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
-    trend_start = this_week - timedelta(weeks=weeks - 1)
+# The trends show at most this many weeks: the last ones of a longer period.
+TREND_MAX_WEEKS = 160
+TREND_DEFAULT_WEEKS = 26
+
+
+def trend_weeks(selection: Selection, *, weeks: int = TREND_DEFAULT_WEEKS) -> tuple[date, date]:
+    """The Mondays of the first and last weeks the trends show: the weeks of the selection's
+    period (the week it starts in to the week it ends in), or the last `weeks` weeks when it
+    has no start; never more than TREND_MAX_WEEKS."""
+    end = selection.until or timezone.localdate()
+    last = end - timedelta(days=end.weekday())
+    if selection.since is None:
+        first = last - timedelta(weeks=weeks - 1)
+    else:
+        first = selection.since - timedelta(days=selection.since.weekday())
+    return max(first, last - timedelta(weeks=TREND_MAX_WEEKS - 1)), last
+
+
+def weekly_trends(selection: Selection, *, weeks: int = TREND_DEFAULT_WEEKS) -> list[dict]:
+    """Complaints received and resolved per week (Monday) over the weeks of the selection's
+    period (trend_weeks). Every status counts here: a complaint resolved since is still one
+    received that week. Its category is `trend_category` when one is chosen."""
+    if selection.trend_category is not None:
+        selection = replace(selection, category=selection.trend_category, trend_category=None)
+    trend_start, this_week = trend_weeks(selection, weeks=weeks)
     every_status = replace(selection, statuses=tuple(Complaint.Status.values))
-    received = received_span(every_status)
-    if received.first_week is None or received.first_week <= trend_start:
-        received = Received(first_week=trend_start)
-    params = pyramid_params(every_status, zoom=MIN_ZOOM, bounds=None, received=received) | {
+    # Received: from the first week shown (or the period's start, within it). Resolved: in the
+    # weeks shown, of the reports of the period (received before, when it has no start).
+    shown = replace(every_status, since=max(selection.since or trend_start, trend_start))
+    params = pyramid_params(
+        every_status, zoom=MIN_ZOOM, bounds=None, received=received_span(shown)
+    ) | {
         "trend_start": trend_start,
         "this_week": this_week,
-        "resolved_from": max(
-            local_midnight(trend_start), received.edge_from or local_midnight(trend_start)
-        ),
+        "resolved_from": local_midnight(trend_start),
     }
     with replica_connection().cursor() as cursor:
         cursor.execute(WEEKLY_TRENDS_SQL, params)
@@ -217,14 +243,13 @@ def _round(value) -> float | None:
 # The figures that depend on the selection alone, by name (also the export names).
 # The selection's reports in every state (the selection's own status filter set aside: the table
 # is the breakdown by state), per category.
-CATEGORY_STATES_SQL = """
+CATEGORY_STATES_SQL = f"""
 SELECT cat.code, cat.name_fr, cat.name_ar, c.status, count(*)
 FROM issues_complaint c
 JOIN districts_category cat ON cat.id = c.category_id
 WHERE c.moderation = 'published'
   AND (%(category_id)s::bigint IS NULL OR c.category_id = %(category_id)s)
-  AND (%(arrondissement_id)s::bigint IS NULL OR c.arrondissement_id = %(arrondissement_id)s)
-  AND (%(since)s::timestamptz IS NULL OR c.created_at >= %(since)s)
+  AND {PLACE_AND_PERIOD_WHERE}
 GROUP BY cat.code, cat.name_fr, cat.name_ar, cat.position, c.status
 ORDER BY cat.position, cat.code, c.status
 """
@@ -299,8 +324,11 @@ FIGURES = {
 def figure(name: str, selection: Selection) -> list[dict]:
     """The per-arrondissement counts read from the pyramids are exact and cheap: never cached.
     Performance reads every authority's queue tallies, whatever the selection."""
-    if name == "arrondissements" and reads_pyramid(selection):
+    if name == "arrondissements" and reads_pyramid(selection) and not counted_directly(selection):
         return FIGURES[name](selection)
+    if name == "trends" and selection.trend_category is not None:
+        # Cached under the trend's category's data version.
+        selection = replace(selection, category=selection.trend_category, trend_category=None)
     return cached(
         name, selection, lambda: FIGURES[name](selection), city_wide=name == "performance"
     )

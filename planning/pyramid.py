@@ -6,7 +6,7 @@ complaints themselves."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from issues.models import Complaint
 
@@ -85,8 +85,29 @@ class Received:
         }
 
 
+# A first week no pyramid row reaches: the pyramids' part of a read is then empty and the
+# complaints from edge_from to edge_to are counted directly.
+NO_WEEK = date(9999, 12, 27)
+FAR_PAST = datetime(2000, 1, 1, tzinfo=UTC)
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def counted_directly(selection: Selection) -> bool:
+    """The pyramids count whole weeks of whole cells up to now: a period that ends before
+    today, or a box (applied to each report's public position), is counted from the
+    complaints themselves (the same statements, their pyramid part left empty)."""
+    return selection.until is not None or selection.box is not None
+
+
 def received_span(selection: Selection, week: date | None = None) -> Received:
     """One week received (the week slider), the selection's window, or all time."""
+    if counted_directly(selection):
+        start = local_midnight(selection.since) if selection.since else FAR_PAST
+        end = local_midnight(selection.until + timedelta(days=1)) if selection.until else FAR_FUTURE
+        if week is not None:
+            start = max(start, local_midnight(week))
+            end = min(end, local_midnight(week + timedelta(weeks=1)))
+        return Received(first_week=NO_WEEK, edge_from=start, edge_to=max(start, end))
     if week is not None:
         return Received(first_week=week, last_week=week)
     if selection.since is None:

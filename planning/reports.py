@@ -5,19 +5,26 @@ embedded; only the background tiles need the internet)."""
 from __future__ import annotations
 
 import json
+import mimetypes
+from urllib.parse import urlsplit
 
 import folium
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from folium.plugins import HeatMap
 
 from casa_map.folium_local import render_standalone
 from districts import selectors as district_selectors
 from districts.maps import base_map, feature_bounds
+from issues.models import Complaint
 
-from . import selectors
+from . import report_maps, selectors
 from .places import hotspot_place
 from .selection import SELECTION_WHERE, Selection
 
@@ -134,3 +141,92 @@ def _has_demo_complaints(selection: Selection) -> bool:
             selection.sql_params(),
         )
         return cursor.fetchone()[0]
+
+
+# --- The shareable report: one HTML document, on screen and as a PDF ------------------------
+
+
+def report_context(selection: Selection, *, metres: int, min_count: int, query: str) -> dict:
+    """What the report shows of a selection: its maps as SVG drawings (planning.report_maps),
+    hotspots, figures per arrondissement, categories × states and weekly trends, all read
+    through the planners' caches."""
+    figures = {
+        name: selectors.figure(name, selection)
+        for name in ("arrondissements", "categories", "trends")
+    }
+    found = selectors.cached_hotspots(selection, metres, min_count)
+    return {
+        "selection": selection,
+        "figures": figures,
+        "hotspots": [(hotspot, hotspot_place(hotspot)) for hotspot in found],
+        "choropleth": report_maps.choropleth(figures["arrondissements"]),
+        "hotspot_map": report_maps.hotspot_map(
+            found,
+            area_slug=selection.arrondissement.slug if selection.arrondissement else None,
+            box=selection.box,
+        ),
+        "status_columns": Complaint.Status.choices,
+        "metres": metres,
+        "min_count": min_count,
+        "generated": timezone.localtime(),
+        "has_demo": _has_demo_complaints(selection),
+        "period_text": period_text(selection),
+        "box_text": ", ".join(f"{value:.5f}" for value in selection.box) if selection.box else "",
+        "trend_category": selection.trend_category,
+        "query": query,
+    }
+
+
+def period_text(selection: Selection) -> str:
+    """The period received, in words: "received from 01/03/2026 to 31/03/2026"."""
+    if selection.since and selection.until:
+        return _("received from %(start)s to %(end)s") % {
+            "start": date_format(selection.since, "d/m/Y"),
+            "end": date_format(selection.until, "d/m/Y"),
+        }
+    if selection.until:
+        return _("received up to %(date)s") % {"date": date_format(selection.until, "d/m/Y")}
+    if selection.since:
+        return _("received since %(date)s") % {"date": date_format(selection.since, "d/m/Y")}
+    return _("since the beginning")
+
+
+def report_html(context: dict, request=None) -> str:
+    """The report's page (its style block allowed by the request's CSP nonce)."""
+    return render_to_string("planning/report.html", context, request=request)
+
+
+def _static_file(url: str) -> tuple[bytes, str] | None:
+    """The content and type of this site's static file at `url`, read from disk, or None."""
+    path = urlsplit(url).path
+    static_url = urlsplit(settings.STATIC_URL).path
+    if not path.startswith(static_url):
+        return None
+    name = path[len(static_url) :]
+    found = finders.find(name)
+    if not found and settings.STATIC_ROOT and staticfiles_storage.exists(name):
+        found = staticfiles_storage.path(name)
+    if not found:
+        return None
+    with open(found, "rb") as handle:
+        return handle.read(), mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def report_pdf(html: str) -> bytes:
+    """The report's HTML as an A4 PDF (WeasyPrint, with the same style sheet's print rules):
+    the maps are the same SVG drawings, vector graphics in the PDF. WeasyPrint may read this
+    site's static files from disk and nothing else: no request leaves the server."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            found = _static_file(url)
+            if found is None:
+                raise ValueError(f"the report fetches nothing but its static files: {url}")
+            body, kind = found
+            return URLFetcherResponse(url, body, headers={"Content-Type": kind})
+
+    return HTML(
+        string=html, base_url="http://report.invalid/", url_fetcher=StaticFilesOnly()
+    ).write_pdf()

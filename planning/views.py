@@ -6,15 +6,15 @@ from __future__ import annotations
 import io
 import json
 import math
+from dataclasses import replace
 
-from csp.constants import HEADER
-from csp.utils import build_policy
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,9 +23,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alerts.forms import RADIUS_CHOICES
+from casa_map import limits
 from casa_map.api_errors import invalid_parameter, invalid_parameter_body
-from casa_map.folium_local import inline_block_hashes
 from casa_map.outputs import SpreadsheetWriter
+from casa_map.views import too_many
 from districts import selectors as district_selectors
 from districts.maps import tile_attribution
 from issues import policy
@@ -41,16 +42,23 @@ from .answers import (
     HotspotAnswer,
     MapFeatureCollection,
 )
+from .caching import CACHE_SECONDS, cache_key
 from .exports import REPORTS_LIMIT, public_report_rows, spreadsheet_rows
 from .places import arrondissement_labels, hotspot_place
-from .reports import hotspot_report
+from .reports import period_text, report_context, report_html
+from .reports import report_pdf as report_pdf_bytes
 from .selection import HeatMapForm, HotspotForm, Selection, SelectionForm, last_weeks
 
 SELECTION_PARAMETERS = [
     OpenApiParameter("status", str, enum=["open", "all"], description="open (default) or all"),
     OpenApiParameter("category", str, description="category code"),
     OpenApiParameter("arrondissement", str, description="arrondissement slug"),
-    OpenApiParameter("days", str, enum=["30", "90", "365"], description="received in the last…"),
+    OpenApiParameter(
+        "days", str, enum=["28", "30", "90", "365", "year"], description="received in the last…"
+    ),
+    OpenApiParameter("since", str, description="received from this day (YYYY-MM-DD)"),
+    OpenApiParameter("until", str, description="received up to this day, included"),
+    OpenApiParameter("area", str, description="west,south,east,north (WGS 84)"),
 ]
 
 
@@ -249,6 +257,9 @@ def planning(request: HttpRequest) -> HttpResponse:
                 * math.cos(math.radians(selectors.CITY_LATITUDE))
             ),
             "query": selection.query_string() + f"&metres={metres}&min_count={min_count}",
+            "query_without_trend": replace(selection, trend_category=None).query_string()
+            + f"&metres={metres}&min_count={min_count}",
+            "period_text": period_text(selection),
             "page_config": _page_config(
                 {
                     "arrondissements": figures["arrondissements"],
@@ -258,6 +269,7 @@ def planning(request: HttpRequest) -> HttpResponse:
                     ],
                     "labels": arrondissement_labels(),
                     "trends": figures["trends"],
+                    "area": selection.box,
                     "messages": {
                         "received": _("Reports received"),
                         "resolved": _("Resolved"),
@@ -271,21 +283,57 @@ def planning(request: HttpRequest) -> HttpResponse:
     )
 
 
-def report(request: HttpRequest) -> HttpResponse:
-    """The shareable report of a selection (the page's query): the same document as
-    `manage.py hotspot_report`, with a print style sheet. Its policy allows the inline blocks
-    folium writes by their hashes, nothing else inline."""
+def _report_context(request: HttpRequest) -> dict | HttpResponse:
+    """The report's content for the query (the planners' page's), or the page with its errors."""
     form = HotspotForm(request.GET)
     if not form.is_valid():
         return render(request, "planning/planning.html", {"form": form}, status=400)
-    html = hotspot_report(
-        form.selection(),
-        metres=form.cleaned_data["metres"],
-        min_count=form.cleaned_data["min_count"],
-        inline=False,
+    selection = form.selection()
+    metres, min_count = form.cleaned_data["metres"], form.cleaned_data["min_count"]
+    return report_context(
+        selection,
+        metres=metres,
+        min_count=min_count,
+        query=selection.query_string() + f"&metres={metres}&min_count={min_count}",
     )
-    response = HttpResponse(html)
-    response[HEADER] = build_policy(update=inline_block_hashes(html))
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """The shareable report of a selection (the page's query): its maps as SVG drawings made
+    on the server, hotspots and figures; printable, and the same document as a PDF."""
+    context = _report_context(request)
+    if isinstance(context, HttpResponse):
+        return context
+    return HttpResponse(report_html(context, request))
+
+
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The report as an A4 PDF: the same HTML as `report`, laid out by WeasyPrint. A PDF is kept
+    in the cache like the figures it shows (same selection, language, day and data version);
+    making one that is not counts against the client's PLANNING_PDF_RATE_LIMIT."""
+    context = _report_context(request)
+    if isinstance(context, HttpResponse):
+        return context
+    selection = context["selection"]
+    key = cache_key(
+        "report-pdf",
+        selection,
+        context["metres"],
+        context["min_count"],
+        translation.get_language(),
+    )
+    pdf = cache.get(key)
+    if pdf is None:
+        verdict = limits.take(request, "planning_pdf")
+        if not verdict.allowed:
+            return too_many(
+                request, verdict, _("Too many reports made from this connection."), False
+            )
+        pdf = report_pdf_bytes(report_html(context, request))
+        cache.set(key, pdf, CACHE_SECONDS)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="casa-map-report-{stamp}.pdf"'
     return response
 
 
@@ -327,7 +375,8 @@ class PublicMapForm(HeatMapForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["status"], self.fields["days"], self.fields["scale"]
+        for name in ("status", "days", "scale", "since", "until", "area"):
+            del self.fields[name]
 
 
 class OpenComplaintsView(APIView):

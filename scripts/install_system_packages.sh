@@ -7,7 +7,9 @@
 # packages' system services are not started by the installation (a policy-rc.d refuses them).
 set -euo pipefail
 
-packages=(gdal-bin gettext gettext-base nginx-light pgbouncer)
+# Pango and DejaVu (Arabic glyphs included) lay out the planners' PDF report (WeasyPrint).
+packages=(gdal-bin gettext gettext-base nginx-light pgbouncer libpango-1.0-0 libpangoft2-1.0-0
+  fonts-dejavu-core)
 [[ "${1:-}" == "--with-browser" ]] && packages+=(chromium)
 
 missing=()

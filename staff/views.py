@@ -145,6 +145,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "map_config": {
                 "complaintUrl": reverse("staff-complaint", args=["REFERENCE"]),
                 "colours": {item["key"]: item["colour"] for item in queue_map.legend()},
+                # Each marker's accessible name: "ABC-123, Submitted, overdue".
+                "labels": {item["key"]: item["label"] for item in queue_map.legend()},
+                "overdue": _("overdue"),
                 "tileUrl": settings.MAP_TILE_URL,
                 "tileAttribution": tile_attribution(),
                 "pointsUrl": f"{reverse('staff-map-points')}?{request.GET.urlencode()}",

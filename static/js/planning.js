@@ -126,6 +126,7 @@
       hotspotMarkers.push(marker);
     });
     resizeHotspots();
+    if (cfg.area) showArea();
     map.on("zoomend", function () {
       resizeHotspots();
       declutter();
@@ -154,6 +155,86 @@
   measureInputs.forEach(function (input) {
     input.addEventListener("change", restyle);
   });
+
+  // The area as a box: "Use the visible map area" writes the map's view into the field
+  // (west,south,east,north) and shows the figures for it; "Whole city" empties it. The chosen
+  // box is outlined on the map.
+  var filters = document.getElementById("planning-filters");
+  var areaInput = filters && filters.elements.area;
+  var useArea = document.getElementById("use-map-area");
+  var clearArea = document.getElementById("clear-area");
+  function round(value) {
+    return Math.round(value * 100000) / 100000;
+  }
+  if (areaInput && useArea) {
+    useArea.hidden = false;
+    useArea.addEventListener("click", function () {
+      var view = map.getBounds();
+      areaInput.value = [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()].map(round).join(",");
+      filters.requestSubmit();
+    });
+  }
+  // "Draw an area on the map": while pressed, a drag on the map draws a box instead of moving
+  // the map; letting go chooses it. Escape or a second press gives the map back.
+  var drawArea = document.getElementById("draw-area");
+  if (areaInput && drawArea) {
+    var drawing = null;
+    var drawStart = null;
+    var setDrawing = function (on) {
+      drawArea.setAttribute("aria-pressed", on ? "true" : "false");
+      mapElement.classList.toggle("planning-map--drawing", on);
+      if (on) map.dragging.disable();
+      else map.dragging.enable();
+      if (!on && drawing) {
+        drawing.remove();
+        drawing = null;
+      }
+      drawStart = null;
+    };
+    drawArea.hidden = false;
+    drawArea.addEventListener("click", function () {
+      setDrawing(drawArea.getAttribute("aria-pressed") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && drawArea.getAttribute("aria-pressed") === "true") setDrawing(false);
+    });
+    map.on("mousedown", function (event) {
+      if (drawArea.getAttribute("aria-pressed") !== "true") return;
+      drawStart = event.latlng;
+      drawing = L.rectangle(L.latLngBounds(drawStart, drawStart), {
+        color: "#1d4e89", weight: 2, dashArray: "6 4", fillOpacity: 0.05, interactive: false,
+      }).addTo(map);
+    });
+    map.on("mousemove", function (event) {
+      if (drawStart && drawing) drawing.setBounds(L.latLngBounds(drawStart, event.latlng));
+    });
+    map.on("mouseup", function (event) {
+      if (!drawStart) return;
+      var box = L.latLngBounds(drawStart, event.latlng);
+      drawStart = null;
+      if (box.getEast() - box.getWest() < 1e-5 || box.getNorth() - box.getSouth() < 1e-5) {
+        setDrawing(false);
+        return;
+      }
+      areaInput.value = [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()].map(round).join(",");
+      filters.requestSubmit();
+    });
+  }
+  if (areaInput && clearArea) {
+    clearArea.hidden = false;
+    clearArea.addEventListener("click", function () {
+      areaInput.value = "";
+      filters.requestSubmit();
+    });
+  }
+  function showArea() {
+    var area = cfg.area;
+    var box = L.rectangle([[area[1], area[0]], [area[3], area[2]]], {
+      color: "#1d4e89", weight: 2, dashArray: "6 4", fill: false, interactive: false,
+    }).addTo(map);
+    map.fitBounds(box.getBounds(), { animate: false });
+    mapElement.dataset.area = area.join(",");
+  }
 
   var canvas = document.getElementById("trends-chart");
   if (canvas && window.Chart) {

@@ -35,9 +35,24 @@
           marker.on("click", function () {
             window.location.href = cfg.complaintUrl.replace("REFERENCE", encodeURIComponent(reference));
           });
+          // Keyboard: each marker is a link in the tab order, named by its reference, status
+          // and lateness; Enter (or Space) opens the complaint, focus shows its tooltip.
+          var name = reference + ", " + (cfg.labels[status] || status) + (overdue ? ", " + cfg.overdue : "");
           marker.on("add", function () {
             var path = marker.getElement();
-            if (path) path.setAttribute("data-reference", reference);
+            if (!path) return;
+            path.setAttribute("data-reference", reference);
+            path.setAttribute("tabindex", "0");
+            path.setAttribute("role", "link");
+            path.setAttribute("aria-label", name);
+            path.addEventListener("keydown", function (event) {
+              if (event.key === "Enter" || event.key === " ") {
+                event.preventDefault();
+                marker.fire("click");
+              }
+            });
+            path.addEventListener("focus", function () { marker.openTooltip(); });
+            path.addEventListener("blur", function () { marker.closeTooltip(); });
           });
           return marker;
         });

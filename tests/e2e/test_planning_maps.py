@@ -4,6 +4,7 @@ week player steps through the weeks."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -183,23 +184,124 @@ def test_the_heat_maps_legend_says_which_scale_week_by_week(live_city, reports, 
     page.screenshot(path=f"{SHOTS}/heat-week-{page.language}.png")
 
 
-def test_the_report_page_opens_from_the_planning_page_and_draws_its_map(
+def test_the_report_page_opens_from_the_planning_page_and_draws_its_maps(
     live_city, reports, desk_page
 ):
     page = desk_page
     page.goto(live_city.url + "/planning/?metres=50&min_count=3")
-    page.locator("#report-link a").click()
+    page.locator("#report-link a").first.click()
     page.wait_for_url("**/planning/report/**")
-    page.wait_for_selector(".folium-map .leaflet-overlay-pane path")
 
     assert "metres=50" in page.url and "min_count=3" in page.url
     assert page.locator("html").get_attribute("dir") == ("rtl" if page.language == "ar" else "ltr")
-    assert page.locator(".report table").count() == 2
-    assert page.locator(".report--tables tbody tr").count() == 2 + 16  # hotspots, arrondissements
+    # The maps are images drawn by the server: no tiles, no script.
+    assert page.locator("#choropleth-svg path").count() == 16
+    assert page.locator("#hotspot-svg circle").count() == 2
+    labels = page.locator("#choropleth-figure .map-label")
+    assert labels.count() == 16
+    anfa = Authority.objects.get(slug="anfa")
+    expected = "أنفا" if page.language == "ar" else anfa.name_fr
+    assert expected in labels.all_text_contents()
+    # Each label sits over its area: Anfa's in Anfa's shape.
+    inside = page.evaluate(
+        """name => {
+            const label = [...document.querySelectorAll('#choropleth-figure .map-label')]
+                .find(l => l.textContent === name).getBoundingClientRect();
+            const area = document.querySelector('#choropleth-svg path[data-slug=anfa]')
+                .getBoundingClientRect();
+            const x = label.left + label.width / 2, y = label.top + label.height / 2;
+            return x > area.left && x < area.right && y > area.top && y < area.bottom;
+        }""",
+        expected,
+    )
+    assert inside
+    assert page.locator(".report--tables tbody tr").count() == 2  # the hotspots
+    assert page.locator("#report-arrondissement-table tbody tr").count() == 16
     page.screenshot(path=f"{SHOTS}/report-{page.language}.png", full_page=True)
     page.emulate_media(media="print")
     page.screenshot(path=f"{SHOTS}/report-print-{page.language}.png", full_page=True)
-    assert not page.locator(".leaflet-control-zoom").is_visible()
+    assert not page.locator(".report__actions").is_visible()
+
+
+def test_the_pdf_links_download_the_report_as_a_pdf(live_city, reports, desk_page):
+    page = desk_page
+    page.goto(live_city.url + "/planning/?metres=50&min_count=3&arrondissement=anfa")
+    with page.expect_download() as from_planning:
+        page.locator("#report-link #pdf-link").click()
+    pdf = Path(from_planning.value.path()).read_bytes()
+
+    assert pdf.startswith(b"%PDF-") and from_planning.value.suggested_filename.endswith(".pdf")
+    page.goto(live_city.url + "/planning/report/?metres=50&min_count=3&arrondissement=anfa")
+    with page.expect_download() as from_report:
+        page.locator("#pdf-link").click()
+    assert Path(from_report.value.path()).read_bytes() == pdf  # the same report, cached
+
+
+def test_the_dashboards_period_trend_and_area_flow_into_its_exports_and_report(
+    live_city, reports, desk_page
+):
+    page = desk_page
+    page.goto(live_city.url + "/planning/?metres=50&min_count=3")
+    page.select_option("select[name=days]", "28")
+    page.select_option("select[name=trend]", "roads-potholes")
+    page.locator("#planning-filters button[type=submit]").click()
+    page.wait_for_url("**trend=roads-potholes**")
+
+    potholes = Category.objects.get(code="roads-potholes")
+    name = potholes.name_ar if page.language == "ar" else potholes.name_fr
+    assert name in page.locator("#trends-title").inner_text()
+    trends = page.locator("a[href*='/planning/export/trends.csv']").get_attribute("href")
+    assert "days=28" in trends and "trend=roads-potholes" in trends
+    exported = page.request.get(live_city.url + trends)
+    assert (
+        exported.ok
+        and sum(int(line.split(",")[1]) for line in exported.text().splitlines()[1:]) == 5
+    )  # the five potholes, not Maârif's noise
+    page.screenshot(path=f"{SHOTS}/planning-trend-{page.language}.png", full_page=True)
+
+    # The area: the map's view, chosen with the keyboard.
+    page.locator("#planning-map .leaflet-control-zoom-in").click()
+    page.locator("#use-map-area").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**area=**")
+    page.wait_for_function("() => document.getElementById('planning-map').dataset.area")
+    assert page.locator("#id_area").input_value().count(",") == 3
+    for name in ("arrondissements", "hotspots", "reports", "categories"):
+        href = page.locator(f"a[href*='/planning/export/{name}.csv']").first.get_attribute("href")
+        assert "area=" in href and "days=28" in href and page.request.get(live_city.url + href).ok
+    report = page.locator("#report-link a").first.get_attribute("href")
+    assert "area=" in report and "trend=roads-potholes" in report
+    pdf = page.locator("#report-link #pdf-link").get_attribute("href")
+    assert page.request.get(live_city.url + pdf).body().startswith(b"%PDF-")
+    page.goto(live_city.url + report)
+    assert page.locator("#hotspot-svg #report-box").count() == 1
+    page.screenshot(path=f"{SHOTS}/report-area-{page.language}.png", full_page=True)
+
+
+def test_an_area_drawn_on_the_map_becomes_the_selections_box(live_city, reports, desk_page):
+    page = desk_page
+    page.goto(live_city.url + "/planning/?metres=50&min_count=3")
+    page.wait_for_function("() => document.getElementById('planning-map').dataset.zoom")
+    page.locator("#draw-area").click()
+    page.locator("#planning-map").scroll_into_view_if_needed()
+    frame = page.locator("#planning-map").bounding_box()
+    start = (frame["x"] + frame["width"] * 0.3, frame["y"] + frame["height"] * 0.3)
+    end = (frame["x"] + frame["width"] * 0.6, frame["y"] + frame["height"] * 0.7)
+
+    assert page.locator("#draw-area").get_attribute("aria-pressed") == "true"
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(*end, steps=5)
+    page.mouse.up()
+    page.wait_for_url("**area=**")
+
+    west, south, east, north = map(float, page.locator("#id_area").input_value().split(","))
+    assert west < east and south < north
+    page.wait_for_function("() => document.getElementById('planning-map').dataset.area")
+    assert page.locator("#clear-area").is_visible()
+    page.locator("#clear-area").click()
+    page.wait_for_url(lambda url: "area=&" in url or url.endswith("area="))
+    assert page.locator("#id_area").input_value() == ""
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "ar"])

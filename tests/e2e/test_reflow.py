@@ -67,7 +67,13 @@ def phone(browser):
 @pytest.mark.parametrize("locale", ["fr-FR", "ar-MA"])
 def test_public_pages_fit_a_phone(live_city, phone, complaint_with_history, locale, width):
     reference = complaint_with_history.reference
-    paths = [*PUBLIC_PAGES, f"/track/{reference}/", f"/report/{reference}/sent/"]
+    paths = [
+        *PUBLIC_PAGES,
+        f"/track/{reference}/",
+        f"/report/{reference}/sent/",
+        "/planning/report/",
+        "/planning/?days=year&trend=roads-potholes&area=-7.7,33.5,-7.5,33.6",
+    ]
 
     assert overflowing(phone(locale, width), live_city.url, paths) == {}
 

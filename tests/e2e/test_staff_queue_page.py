@@ -109,3 +109,48 @@ def test_agent_filters_selects_all_acts_and_opens_a_report_from_the_map(
     marker.click()
     page.wait_for_url(f"**/staff/complaints/{reference}/")
     context.close()
+
+
+def test_the_queue_maps_markers_are_reached_with_tab_and_opened_with_enter(
+    live_city, browser, point_in
+):
+    StaffMembershipFactory(
+        user__username="agent.anfa@example.org", authority=Authority.objects.get(slug="anfa")
+    )
+    for east in (0, 0.003):
+        create_complaint(
+            category=Category.objects.get(code="roads-potholes"),
+            location=point_in("anfa").__class__(
+                point_in("anfa").x + east, point_in("anfa").y, srid=4326
+            ),
+            title="Nid-de-poule",
+            description="Profond.",
+        )
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1440, "height": 900})
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    sign_in(page, live_city.url, "agent.anfa@example.org")
+    page.wait_for_url("**/")
+    page.goto(live_city.url + "/staff/")
+    page.locator(".queue-map-panel summary").click()
+    page.locator(".queue-map-panel[data-points='2']").wait_for(state="attached")
+
+    markers = page.locator("#queue-map path.queue-marker")
+    for index in range(2):
+        marker = markers.nth(index)
+        assert marker.get_attribute("tabindex") == "0" and marker.get_attribute("role") == "link"
+        name = marker.get_attribute("aria-label")
+        assert name.startswith(marker.get_attribute("data-reference") + ", Déposée")
+    # Tab from the panel's summary reaches the markers (after the map itself).
+    page.locator(".queue-map-panel summary").focus()
+    reached = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("() => document.activeElement.getAttribute('data-reference')"))
+    first = markers.first.get_attribute("data-reference")
+    assert first in reached
+    page.locator(f"#queue-map path[data-reference='{first}']").focus()
+    assert page.locator(".leaflet-tooltip").filter(has_text=first).is_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/staff/complaints/{first}/")
+    context.close()
