@@ -30,7 +30,7 @@ class ComplaintFeed(Feed):
         return f"{complaint.reference} — {complaint.shown_title}"
 
     def item_description(self, complaint: Complaint) -> str:
-        demo = f" ({_('Demo (generated)')})" if complaint.is_demo else ""
+        demo = " ({})".format(_("Demo (generated)")) if complaint.is_demo else ""
         return (
             f"{complaint.category.name} · {complaint.arrondissement.name} · "
             f"{complaint.get_status_display()}{demo}\n\n{complaint.shown_description}"

@@ -71,8 +71,10 @@ def api_description() -> str:
     for language in ("fr", "ar"):
         with translation.override(language):
             facts = notice()
+            # Outside the f-string: xgettext (makemessages) does not read calls inside one.
+            heading, full = _("Personal data (law 09-08)"), _("Full notice")
             parts.append(
-                f"**{_('Personal data (law 09-08)')}** — {short_text(facts)} "
-                f"{_('Full notice')}: {settings.SITE_URL}{reverse('privacy')}"
+                f"**{heading}** — {short_text(facts)} "
+                f"{full}: {settings.SITE_URL}{reverse('privacy')}"
             )
     return "\n\n".join(parts)
