@@ -135,6 +135,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="casa-map-slow-") as scratch:
             stack = Stack(options.port, Path(scratch))
             stack.env["PROXY"] = proxy
+            # Every emulated client shares 127.0.0.1: the proxy's per-address connection cap
+            # (32) would refuse them as one client, as the rate limits would (raised likewise).
+            stack.env["CASA_CONNECTIONS_PER_CLIENT"] = "1000"
             base = stack.url
             requests = {
                 name: value
