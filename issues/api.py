@@ -260,40 +260,54 @@ class ComplaintsView(GenericAPIView):
         verdict = limits.take_anonymous(request, "report")
         if not verdict.allowed:
             return too_many(request, verdict, _("Too many reports from this connection."), True)
-        data = object_body(request).copy()
-        data.setdefault("kind", Complaint.Kind.COMPLAINT)
-        if "Idempotency-Key" in request.headers:
-            data["submission_key"] = request.headers["Idempotency-Key"]
-        form = ReportForm(data, request.FILES)
-        if not form.is_valid():
-            return form_errors(form)
-        created = status.HTTP_201_CREATED
-        try:
-            complaint = services.create_complaint(
+        return filing_answer(
+            request,
+            ReportForm,
+            file=lambda form: services.create_complaint(
                 **form.complaint_fields(),
                 reporter=request.user,
                 submitter=policy.requester_identity(request),
                 language=get_language() or "fr",
                 channel=Complaint.Channel.API,
-            )
-        except AlreadyFiled as filed:
-            if not policy.is_same_submitter(request, filed.complaint):
-                return domain_error(
-                    _("This Idempotency-Key was already used for another report."),
-                    "already_used",
-                    status.HTTP_409_CONFLICT,
-                )
-            complaint, created = filed.complaint, status.HTTP_200_OK
-        except OutsideServiceArea as outside:
-            return domain_error(outside.message, outside.code)
-        except InvalidComplaint as refused:
+            ),
+            may_see_filed=lambda complaint: policy.is_same_submitter(request, complaint),
+            answer_serializer=FiledComplaintSerializer,
+        )
+
+
+def filing_answer(request: Request, form_class, *, file, may_see_filed, answer_serializer):
+    """The filing endpoints' one path from a request to its answer (the public API, staff
+    intake): the body and its Idempotency-Key read into `form_class`, `file(form)` called, and
+    each refusal answered in the error shape. A key already used answers its report (200) to
+    whoever `may_see_filed` it, 409 to anyone else."""
+    data = object_body(request).copy()
+    data.setdefault("kind", Complaint.Kind.COMPLAINT)
+    if "Idempotency-Key" in request.headers:
+        data["submission_key"] = request.headers["Idempotency-Key"]
+    form = form_class(data, request.FILES)
+    if not form.is_valid():
+        return form_errors(form)
+    created = status.HTTP_201_CREATED
+    try:
+        complaint = file(form)
+    except AlreadyFiled as filed:
+        if not may_see_filed(filed.complaint):
             return domain_error(
-                next(iter(refused.errors.values())),
-                refused.code,
-                fields={name: [str(message)] for name, message in refused.errors.items()},
+                _("This Idempotency-Key was already used for another report."),
+                "already_used",
+                status.HTTP_409_CONFLICT,
             )
-        answer = FiledComplaintSerializer(complaint, context={"request": request}).data
-        return Response(answer, status=created, headers={"Location": answer["tracking_url"]})
+        complaint, created = filed.complaint, status.HTTP_200_OK
+    except OutsideServiceArea as outside:
+        return domain_error(outside.message, outside.code)
+    except InvalidComplaint as refused:
+        return domain_error(
+            next(iter(refused.errors.values())),
+            refused.code,
+            fields={name: [str(message)] for name, message in refused.errors.items()},
+        )
+    answer = answer_serializer(complaint, context={"request": request}).data
+    return Response(answer, status=created, headers={"Location": answer["tracking_url"]})
 
 
 def public_complaint_or_404(reference: str) -> Complaint:

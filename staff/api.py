@@ -24,11 +24,10 @@ from casa_map.api_errors import (
     object_body,
     refused_fields_body,
 )
-from districts.errors import OutsideServiceArea
 from issues import policy
-from issues.api import ComplaintPagination
+from issues.api import ComplaintPagination, filing_answer
 from issues.attachments import AttachmentRejected
-from issues.errors import AlreadyFiled, InvalidComplaint, InvalidTransition
+from issues.errors import InvalidTransition
 from issues.models import Complaint
 from issues.selectors import public_complaint
 from issues.serializers import (
@@ -176,34 +175,13 @@ class StaffQueueView(GenericAPIView):
     def post(self, request: Request) -> Response:
         if not policy.may_file_on_behalf(request.user):
             raise PermissionDenied(_("This workspace is for the staff of an authority."))
-        data = object_body(request).copy()
-        data.setdefault("kind", Complaint.Kind.COMPLAINT)
-        if "Idempotency-Key" in request.headers:
-            data["submission_key"] = request.headers["Idempotency-Key"]
-        form = IntakeForm(data, request.FILES)
-        if not form.is_valid():
-            return form_errors(form)
-        created = status.HTTP_201_CREATED
-        try:
-            complaint = file_on_behalf(form, request)
-        except AlreadyFiled as filed:
-            if not policy.may_see_intake(request.user, filed.complaint):
-                return domain_error(
-                    _("This Idempotency-Key was already used for another report."),
-                    "already_used",
-                    status.HTTP_409_CONFLICT,
-                )
-            complaint, created = filed.complaint, status.HTTP_200_OK
-        except OutsideServiceArea as outside:
-            return domain_error(outside.message, outside.code)
-        except InvalidComplaint as refused:
-            return domain_error(
-                next(iter(refused.errors.values())),
-                refused.code,
-                fields={name: [str(message)] for name, message in refused.errors.items()},
-            )
-        answer = IntakeAnswerSerializer(complaint, context={"request": request}).data
-        return Response(answer, status=created, headers={"Location": answer["tracking_url"]})
+        return filing_answer(
+            request,
+            IntakeForm,
+            file=lambda form: file_on_behalf(form, request),
+            may_see_filed=lambda complaint: policy.may_see_intake(request.user, complaint),
+            answer_serializer=IntakeAnswerSerializer,
+        )
 
 
 class StaffComplaintView(APIView):
