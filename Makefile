@@ -19,11 +19,12 @@ else
 ENSURE_DB := true
 endif
 
-.PHONY: help run serve worker beat backup restore test setup system system-browser db messages migrate seed lint audit format bench bench-data bench-mobile bench-alerts bench-blur mutate vendor clean
+.PHONY: help run serve replica worker beat backup restore test setup system system-browser db messages migrate seed lint audit format bench bench-data bench-mobile bench-alerts bench-blur mutate vendor clean
 
 help:
 	@echo "make run    install what is missing, set up and seed the database, serve on http://$(HOST):$(PORT)"
-	@echo "make serve  the production stack locally: gunicorn (DEBUG=false), Redis cache and broker, worker, beat"
+	@echo "make serve  the production stack locally: nginx, gunicorn (DEBUG=false), PgBouncer, Redis, worker, beat"
+	@echo "make replica  a streaming replica of the local PostgreSQL (port 5433), used by make serve"
 	@echo "make backup / make restore FILE=backups/<stamp>  database (pg_dump) and media archive"
 	@echo "make worker a Celery worker on CELERY_BROKER_URL (default: the local Redis) for make run"
 	@echo "make test   install what is missing (Chromium too) and run the whole test suite on PostGIS"
@@ -67,6 +68,11 @@ run: setup
 
 serve: setup
 	scripts/serve.sh
+
+# A streaming replica of the local PostgreSQL (a second cluster on port 5433, pg_basebackup -R);
+# `make serve` reads from it when it runs. `scripts/replica.sh stop|drop|status` manage it.
+replica: db
+	scripts/replica.sh start
 
 BACKUP_DIR ?= backups
 backup: $(VENV)/.installed .env db

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 
+from . import replica
 from .celery import app as celery_app
 
 TIMEOUT_SECONDS = 1.0
@@ -27,6 +28,17 @@ def database_pooler() -> str:
     """What stands between the site and PostgreSQL (DATABASE_POOLER): "pgbouncer", or "none"
     when the site connects directly. The database check above goes through it."""
     return settings.DATABASE_POOLER or "none"
+
+
+def database_replica() -> str:
+    """ "none" without a replica; else "ok (lag …)" while lagging reads go there, or "skipped
+    (why)" while they go to the primary: the site still answers, so this never reads "down"."""
+    if not replica.configured():
+        return "none"
+    state = replica.replica_state()
+    if state.usable:
+        return f"ok (lag {state.lag_seconds:.1f} s)"
+    return f"skipped ({state.problem})"
 
 
 def cache_answers() -> str:
@@ -55,6 +67,7 @@ def broker() -> str:
 CHECKS = {
     "database": database,
     "database_pooler": database_pooler,
+    "database_replica": database_replica,
     "cache": cache_answers,
     "broker": broker,
 }

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With a replica: which reads may lag, and each client's reads after their own writes.
+    "casa_map.replica.ReadYourWritesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it answers a locked-out login attempt.
@@ -115,17 +117,24 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
 if DATABASE_POOLER == "pgbouncer":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-# Optional read replica (PostgreSQL streaming replication): the planners' aggregates and the
-# public map read from it (casa_map/routers.py). In tests it mirrors the test database.
+# Optional streaming replica (`make replica`): the public maps, figures, feeds and lists read
+# from it, each client's own reads after a write from the primary (casa_map/replica.py). A replica
+# lagging more than REPLICA_MAX_LAG_SECONDS, or down, is skipped (checked every
+# REPLICA_CHECK_SECONDS per process; a connection attempt gives up after one second).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1.0)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL) | {
         "ENGINE": "django.contrib.gis.db.backends.postgis",
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": 1},
+        # In the main test run the replica is a second connection to the test database; the
+        # tests of a real replica start one (tests/deploy/test_replica.py).
         "TEST": {"MIRROR": "default"},
     }
-DATABASE_ROUTERS = ["casa_map.routers.ReplicaRouter"]
+DATABASE_ROUTERS = ["casa_map.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Debian 12 ships GDAL 3.6, which cannot block file/network access while resolving a spatial
 # reference. No untrusted input reaches GDAL: uploaded GeoJSON is parsed by shapely/GEOS and every

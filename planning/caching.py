@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.utils import timezone
 
+from casa_map import replica
 from issues import data_version
 
 from .selection import Selection
@@ -43,8 +44,14 @@ def cached(
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+        cache.set(key, value, keep_seconds())
     return value
+
+
+def keep_seconds() -> int:
+    """How long a computed figure is kept: an hour, or, where it may have been read from a
+    lagging replica, no longer than that lag (a newer data version may already be filed)."""
+    return replica.cache_seconds(CACHE_SECONDS)
 
 
 def version_scope(selection: Selection) -> str:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Sum
 from django.utils import timezone, translation
 
-from casa_map.routers import replica_connection
+from casa_map.replica import replica_connection
 from districts.models import Authority
 from issues.models import Complaint, QueueTally
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.conf import settings
 
-from casa_map.routers import replica_connection
+from casa_map.replica import replica_connection
 from issues.public_view import sensitive_category_ids
 
 from .grid import (

@@ -13,7 +13,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from psycopg2.errors import QueryCanceled
 
-from casa_map.routers import replica_alias, replica_connection
+from casa_map.replica import replica_alias, replica_connection
 from districts.models import Category
 
 from . import grid_clusters

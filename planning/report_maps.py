@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import translation
 
-from casa_map.routers import replica_connection
+from casa_map.replica import replica_connection
 
 from .grid import EARTH_RADIUS
 

@@ -42,7 +42,7 @@ from .answers import (
     HotspotAnswer,
     MapFeatureCollection,
 )
-from .caching import CACHE_SECONDS, cache_key
+from .caching import cache_key, keep_seconds
 from .exports import REPORTS_LIMIT, public_report_rows, spreadsheet_rows
 from .places import arrondissement_labels, hotspot_place
 from .reports import period_text, report_context, report_html
@@ -330,7 +330,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
                 request, verdict, _("Too many reports made from this connection."), False
             )
         pdf = report_pdf_bytes(report_html(context, request))
-        cache.set(key, pdf, CACHE_SECONDS)
+        cache.set(key, pdf, keep_seconds())
     response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="casa-map-report-{stamp}.pdf"'

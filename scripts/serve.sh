@@ -5,10 +5,13 @@
 #           → gunicorn (sync workers)                                  on 127.0.0.1:GUNICORN_PORT
 #           → PgBouncer (transaction pooling)                          on 127.0.0.1:POOLER_PORT
 #           → PostgreSQL/PostGIS (DATABASE_URL)
+#   and, when `make replica` made one, a streaming replica for the reads that may lag
+#   (casa_map/replica.py), reached directly (DATABASE_REPLICA_URL).
 #   with one Celery worker and beat beside it, also through PgBouncer, and Redis as cache/broker.
 #
-# PROXY=off serves gunicorn directly on HOST:PORT and POOLER=off connects straight to PostgreSQL
-# (the benchmarks' contrast runs). Migrations run directly on PostgreSQL, before anything starts.
+# PROXY=off serves gunicorn directly on HOST:PORT, POOLER=off connects straight to PostgreSQL and
+# REPLICA=off leaves a running replica unused (the benchmarks' contrast runs). Migrations run
+# directly on PostgreSQL, before anything starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG=false
@@ -16,7 +19,7 @@ export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/2}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/3}"
 export STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage
 export PORT="${PORT:-8000}" HOST="${HOST:-127.0.0.1}"
-PROXY="${PROXY:-on}" POOLER="${POOLER:-on}"
+PROXY="${PROXY:-on}" POOLER="${POOLER:-on}" REPLICA="${REPLICA:-auto}"
 GUNICORN_PORT="${GUNICORN_PORT:-$((PORT + 1))}"
 POOLER_PORT="${POOLER_PORT:-$((PORT + 2))}"
 RUN_DIR="${RUN_DIR:-$PWD/.run/$PORT}"
@@ -25,6 +28,12 @@ export PATH="$PWD/$VENV_BIN:$PATH"
 
 python manage.py collectstatic --no-input -v 0
 scripts/migrate_and_seed.sh
+
+if [[ $REPLICA != off && -z "${DATABASE_REPLICA_URL:-}" ]]; then
+  DATABASE_REPLICA_URL="$(scripts/replica.sh url 2>/dev/null || true)"
+  [[ -n "$DATABASE_REPLICA_URL" ]] && export DATABASE_REPLICA_URL
+fi
+[[ $REPLICA == off ]] && unset DATABASE_REPLICA_URL
 
 children=()
 trap 'kill "${children[@]}" 2>/dev/null; wait' EXIT
@@ -61,7 +70,7 @@ if [[ $PROXY == on ]]; then
   CASA_LISTEN="$HOST:$PORT" CASA_UPSTREAM="127.0.0.1:$GUNICORN_PORT" CASA_RUN_DIR="$RUN_DIR/nginx" \
     scripts/proxy.sh run &
   children+=($!)
-  echo "Casa Map (production settings) on http://$HOST:$PORT — nginx → gunicorn :$GUNICORN_PORT → ${DATABASE_POOLER:-PostgreSQL}"
+  echo "Casa Map (production settings) on http://$HOST:$PORT — nginx → gunicorn :$GUNICORN_PORT → ${DATABASE_POOLER:-PostgreSQL}${DATABASE_REPLICA_URL:+ (+ replica)}"
   HOST=127.0.0.1 PORT=$GUNICORN_PORT FORWARDED_ALLOW_IPS=127.0.0.1 \
     gunicorn casa_map.wsgi --config gunicorn.conf.py &
 else

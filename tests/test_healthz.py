@@ -24,6 +24,7 @@ def test_all_up_with_tasks_run_in_process(client):
         "checks": {
             "database": "ok",
             "database_pooler": "none",
+            "database_replica": "none",
             "cache": "ok",
             "broker": "in-process",
         },
@@ -52,6 +53,7 @@ def test_all_up_with_a_real_redis_cache_and_broker(client, settings):
     assert response.json()["checks"] == {
         "database": "ok",
         "database_pooler": "none",
+        "database_replica": "none",
         "cache": "ok",
         "broker": "ok",
     }

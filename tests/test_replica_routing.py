@@ -10,7 +10,7 @@ import sys
 
 from django.conf import settings
 
-from casa_map.routers import ReplicaRouter, replica_alias
+from casa_map.replica import ReplicaRouter, replica_alias
 from planning.models import HeatCell
 from tests.conftest import database_url
 
