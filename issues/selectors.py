@@ -12,7 +12,7 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
-from casa_map.routers import replica_alias
+from casa_map.replica import replica_alias
 from districts.models import Authority, Category
 
 from . import public_view
@@ -142,7 +142,7 @@ def public_map_complaints(
     if recently_fixed:
         since = (now or timezone.now()) - timedelta(days=RECENTLY_FIXED_DAYS)
         shown |= Q(status__in=FIXED_STATUSES, resolved_at__gte=since)
-    # Read from the replica where there is one, as the map's clusters are (casa_map.routers).
+    # Read from the replica where there is one, as the map's clusters are (casa_map.replica).
     complaints = public_complaints().using(replica_alias()).filter(shown)
     if category is not None:
         complaints = complaints.filter(category=category)
