@@ -19,7 +19,7 @@ else
 ENSURE_DB := true
 endif
 
-.PHONY: help run serve replica worker beat backup restore test setup system system-browser db messages migrate seed lint audit format bench bench-data bench-mobile bench-alerts bench-blur mutate vendor clean
+.PHONY: help run serve replica worker beat backup restore test setup system system-browser db messages migrate seed lint audit format bench bench-replica bench-data bench-mobile bench-alerts bench-blur mutate vendor clean
 
 help:
 	@echo "make run    install what is missing, set up and seed the database, serve on http://$(HOST):$(PORT)"
@@ -113,6 +113,13 @@ bench: system $(VENV)/.installed .env messages
 	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.load
 	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.faults
 	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.fuzz
+
+# The streaming replica under a filing load (issue #26; BENCHMARKS.md › Replica): read-your-writes
+# with the replay paused, public reads from the replica vs the primary, a replica stopped.
+bench-replica: system $(VENV)/.installed .env messages
+	$(call bench_database,$(LOAD_DB))
+	scripts/replica.sh start
+	DATABASE_URL=postgis:///$(LOAD_DB) $(PY) -m bench.replica
 
 # Data-volume benchmarks (BENCHMARKS.md): routing, place search, the staff queue, the maps and the
 # open API on a million complaints (loading them takes a quarter of an hour the first time).
