@@ -56,6 +56,7 @@ from yarl import URL  # noqa: E402
 
 from bench import cpu  # noqa: E402
 from bench.complaints import top_up_open  # noqa: E402
+from bench.durable_floor import ensure_table as ensure_durable_floor_table  # noqa: E402
 from districts.models import Authority, StaffMembership  # noqa: E402
 from districts.selectors import random_points_in_city  # noqa: E402
 from issues.models import Attachment, Complaint  # noqa: E402
@@ -157,6 +158,7 @@ class Stack:
             "API_AUTHENTICATED_WRITE_RATE": UNLIMITED_PER_SECOND,
             "SEED_DEMO_COMPLAINTS": "false",
             "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "5"),
+            "BENCH_DURABLE_FLOOR": "true",
         }
         self.process: subprocess.Popen | None = None
 
@@ -237,6 +239,11 @@ def scenarios(base: str, references: list[str], points: list, photo: bytes) -> d
             await answer.read()
             return answer.status
 
+    async def durable_floor(session):
+        async with session.post(f"{base}/_bench/durable-floor", json=report_fields()) as answer:
+            await answer.read()
+            return answer.status
+
     async def file_with_photo(session):
         form = aiohttp.FormData(report_fields())
         form.add_field("attachments", photo, filename="photo.jpg", content_type="image/jpeg")
@@ -254,6 +261,8 @@ def scenarios(base: str, references: list[str], points: list, photo: bytes) -> d
 
     return {
         "floor: /livez (bare Django JSON view)": (getter(lambda: "/livez"), False),
+        # What a report cannot do without: route one point, insert one row, commit.
+        "durable floor: route + insert + commit (bare Django view)": (durable_floor, False),
         "file a report (API, JSON)": (file, False),
         "tracking page": (getter(lambda: f"/track/{rng.choice(references)}/"), False),
         "public map, city zoom 13": (getter(lambda: "/api/v1/map/complaints/?zoom=13"), False),
@@ -312,10 +321,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--levels", default="1,4,16,64,256")
     parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument(
+        "--only", default="", help="run only the scenarios whose names contain one of these words"
+    )
     options = parser.parse_args()
     levels = [int(level) for level in options.levels.split(",")]
 
     references, points = prepare_database(options.open)
+    ensure_durable_floor_table()
     started_at = timezone.now()
     photo = two_megabyte_photo()
     print(
@@ -328,9 +341,13 @@ def main() -> None:
         stack.start()
         try:
             floor: dict[int, float] = {}
+            durable_floor: dict[int, float] = {}
+            wanted = [word for word in options.only.split(",") if word]
             for name, (request, signed_in) in scenarios(
                 stack.url, references, points, photo
             ).items():
+                if wanted and not any(word in name for word in wanted):
+                    continue
                 print(name)
                 asyncio.run(run_level(stack.url, request, signed_in, 1, 1))  # warm-up, unshown
                 for concurrency in levels:
@@ -349,9 +366,13 @@ def main() -> None:
                         )
                     if name.startswith("floor"):
                         floor[concurrency] = level.throughput
+                    elif name.startswith("durable floor"):
+                        durable_floor[concurrency] = level.throughput
                     elif name.startswith("file"):
-                        share = level.throughput / floor[concurrency] if floor[concurrency] else 0
-                        print(f"         {share:6.1%} of the floor's throughput at c={concurrency}")
+                        for label, floors in (("floor", floor), ("durable floor", durable_floor)):
+                            base_rate = floors[concurrency]
+                            share = level.throughput / base_rate if base_rate else 0
+                            print(f"         {share:6.1%} of the {label}'s at c={concurrency}")
         finally:
             public_copies_backlog(since=started_at)
             stack.stop()

@@ -134,6 +134,8 @@ if DATABASE_REPLICA_URL:
         # tests of a real replica start one (tests/deploy/test_replica.py).
         "TEST": {"MIRROR": "default"},
     }
+# bench/load.py's stack only: mounts the durable floor of filing (bench/durable_floor.py).
+BENCH_DURABLE_FLOOR = env.bool("BENCH_DURABLE_FLOOR", default=False)
 DATABASE_ROUTERS = ["casa_map.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Debian 12 ships GDAL 3.6, which cannot block file/network access while resolving a spatial

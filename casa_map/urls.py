@@ -199,3 +199,8 @@ urlpatterns += [
     path("planning/report/", planning_views.report, name="planning-report"),
     path("planning/report.pdf", planning_views.report_pdf, name="planning-report-pdf"),
 ]
+
+if settings.BENCH_DURABLE_FLOOR:  # bench/load.py's stack only, never in production
+    from bench.durable_floor import durable_floor
+
+    urlpatterns += [path("_bench/durable-floor", durable_floor, name="bench-durable-floor")]
