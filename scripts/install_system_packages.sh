@@ -31,3 +31,8 @@ if [[ ! -e $policy ]]; then
 fi
 "${as_root[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Debian enables redis-sentinel's own service (port 26379, watching the machine's Redis): not
+# ours (scripts/redis_ha.sh runs the sentinels), so it does not start at the next boot either.
+if [[ " ${missing[*]} " == *" redis-sentinel "* && -d /run/systemd/system ]]; then
+  "${as_root[@]}" systemctl disable --now redis-sentinel >/dev/null 2>&1 || true
+fi

@@ -6,8 +6,9 @@
 #   scripts/redis_ha.sh render      writes the five configurations under $CASA_RUN_DIR
 #   scripts/redis_ha.sh run         renders, starts the five, waits; stops them all when stopped
 #   scripts/redis_ha.sh sentinels   prints the REDIS_SENTINELS value for these settings
-# Settings (environment): CASA_REDIS_HOST (127.0.0.1), CASA_REDIS_MASTER_PORT (6380),
-# CASA_REDIS_REPLICA_PORT (6381), CASA_SENTINEL_PORTS ("26379 26380 26381"),
+# Settings (environment): CASA_REDIS_HOST (127.0.0.1), CASA_REDIS_MASTER_PORT (6390),
+# CASA_REDIS_REPLICA_PORT (6391), CASA_SENTINEL_PORTS ("26390 26391 26392": not
+# Redis's and Debian's 6379 and 26379),
 # CASA_REDIS_MASTER_NAME (casa-map), CASA_SENTINEL_QUORUM (2), CASA_SENTINEL_DOWN_AFTER_MS (1000),
 # CASA_SENTINEL_FAILOVER_TIMEOUT_MS (5000), CASA_RUN_DIR (.run/redis).
 #
@@ -17,14 +18,14 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 export CASA_REDIS_HOST="${CASA_REDIS_HOST:-127.0.0.1}"
-export CASA_REDIS_MASTER_PORT="${CASA_REDIS_MASTER_PORT:-6380}"
-export CASA_REDIS_REPLICA_PORT="${CASA_REDIS_REPLICA_PORT:-6381}"
+export CASA_REDIS_MASTER_PORT="${CASA_REDIS_MASTER_PORT:-6390}"
+export CASA_REDIS_REPLICA_PORT="${CASA_REDIS_REPLICA_PORT:-6391}"
 export CASA_REDIS_MASTER_NAME="${CASA_REDIS_MASTER_NAME:-casa-map}"
 export CASA_SENTINEL_QUORUM="${CASA_SENTINEL_QUORUM:-2}"
 export CASA_SENTINEL_DOWN_AFTER_MS="${CASA_SENTINEL_DOWN_AFTER_MS:-1000}"
 export CASA_SENTINEL_FAILOVER_TIMEOUT_MS="${CASA_SENTINEL_FAILOVER_TIMEOUT_MS:-5000}"
 export CASA_RUN_DIR="${CASA_RUN_DIR:-$root/.run/redis}"
-read -r -a sentinel_ports <<< "${CASA_SENTINEL_PORTS:-26379 26380 26381}"
+read -r -a sentinel_ports <<< "${CASA_SENTINEL_PORTS:-26390 26391 26392}"
 
 render_server() {  # name port replicaof-line
   export CASA_REDIS_DIR="$CASA_RUN_DIR/$1" CASA_REDIS_PORT="$2" CASA_REDIS_REPLICAOF="$3"
