@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
+from casa_map import redis_connections
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -151,6 +153,17 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://casa-map")}
+# Redis as a replicated set watched by Sentinel (scripts/redis_ha.sh): with REDIS_SENTINELS set,
+# the cache and Celery's broker find the master through the sentinels (casa_map.redis_connections)
+# and follow a failover; CACHE_URL and CELERY_BROKER_URL are then not used.
+REDIS_SENTINELS = redis_connections.parse_sentinels(env.list("REDIS_SENTINELS", default=[]))
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="casa-map")
+if REDIS_SENTINELS:
+    CACHES = {
+        "default": redis_connections.cache_through_sentinels(
+            REDIS_SENTINELS, REDIS_SENTINEL_MASTER, db=env.int("REDIS_CACHE_DB", default=0)
+        )
+    }
 # Sessions live in the database only: with Redis down, a session saved after a report's commit
 # must not fail the response (cached_db would, and the citizen would be told "not received").
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -459,6 +472,10 @@ HOTSPOT_TIMEOUT_MS = env.int("HOTSPOT_TIMEOUT_MS", default=1_500)
 # that queued them (runserver, tests, a one-process install). A broker: workers run them, a
 # task is acknowledged only once done (a killed worker's task is delivered again), one at a time.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+if REDIS_SENTINELS:
+    CELERY_BROKER_URL = redis_connections.broker_through_sentinels(
+        REDIS_SENTINELS, db=env.int("REDIS_BROKER_DB", default=1)
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
@@ -469,6 +486,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hold a citizen's request when Redis is down: three quick tries, then the
 # owed e-mail waits for the sweeper (issues.tasks.send_owed_emails).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+if REDIS_SENTINELS:
+    CELERY_BROKER_TRANSPORT_OPTIONS |= redis_connections.broker_options_through_sentinels(
+        REDIS_SENTINEL_MASTER
+    )
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

@@ -15,6 +15,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG=false
+# Redis without a single point of failure (scripts/redis_ha.sh, deploy/redis): a master, its
+# replica and three sentinels on PORT+10…PORT+14; the cache and the broker find the master through
+# the sentinels (REDIS_SENTINELS). Off (REDIS_HA=off), or when CACHE_URL/CELERY_BROKER_URL are
+# given (the benchmarks'), the machine's Redis on 6379 is used directly.
+REDIS_HA="${REDIS_HA:-$([[ -n "${CACHE_URL:-}${CELERY_BROKER_URL:-}" ]] && echo off || echo on)}"
+if [[ $REDIS_HA == on ]]; then
+  export CASA_REDIS_MASTER_PORT=$((${PORT:-8000} + 10)) CASA_REDIS_REPLICA_PORT=$((${PORT:-8000} + 11))
+  export CASA_SENTINEL_PORTS="$((${PORT:-8000} + 12)) $((${PORT:-8000} + 13)) $((${PORT:-8000} + 14))"
+  REDIS_SENTINELS="$(scripts/redis_ha.sh sentinels)" && export REDIS_SENTINELS
+fi
 export CACHE_URL="${CACHE_URL:-redis://127.0.0.1:6379/2}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/3}"
 export STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage
@@ -37,6 +47,13 @@ fi
 
 children=()
 trap 'kill "${children[@]}" 2>/dev/null; wait' EXIT
+
+if [[ $REDIS_HA == on ]]; then
+  CASA_RUN_DIR="$RUN_DIR/redis" scripts/redis_ha.sh run &
+  children+=($!)
+  last_sentinel="${CASA_SENTINEL_PORTS##* }"
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$last_sentinel") 2>/dev/null && break; sleep 0.1; done
+fi
 
 if [[ $POOLER == on ]]; then
   # The same database, reached through PgBouncer on TCP.

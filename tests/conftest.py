@@ -50,13 +50,16 @@ def commune_features() -> dict[str, dict]:
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (rate limits, cached counts), as the database does,
-    and with no rate limit counted in process (casa_map.limits' fallback when Redis is down)."""
+    with no rate limit counted in process (casa_map.limits' fallback when Redis is down) and no
+    data-version bump deferred by an earlier test's outage (issues.data_version)."""
     from django.core.cache import cache
 
     from casa_map import limits
+    from issues import data_version
 
     cache.clear()
     limits._LOCAL_COUNTS.clear()
+    data_version._deferred.clear()
 
 
 @pytest.fixture(autouse=True)

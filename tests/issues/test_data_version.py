@@ -51,3 +51,20 @@ def test_a_number_the_cache_lost_comes_back_from_the_clock_not_from_one(fresh_ca
     data_version.bump(CATEGORY)
 
     assert data_version.current(CATEGORY) > lost
+
+
+def test_a_bump_while_redis_does_not_answer_is_made_once_it_answers_again(fresh_cache):
+    """Redis stopped or failing over: the bump does not fail the change that asked for it; the
+    number moves on this process's next use of it."""
+    before = data_version.current(CATEGORY)
+    city_before = data_version.current(data_version.CITY)
+    unreachable = {"BACKEND": REDIS_CACHE["BACKEND"], "LOCATION": "redis://127.0.0.1:1/0"}
+
+    try:
+        with override_settings(CACHES={"default": unreachable}):
+            data_version.bump(CATEGORY)  # does not raise
+
+        assert data_version.current(CATEGORY) > before
+        assert data_version.current(data_version.CITY) > city_before
+    finally:
+        data_version._deferred.clear()
