@@ -86,7 +86,7 @@ restore: $(VENV)/.installed .env db
 # beside it: CELERY_BROKER_URL=redis://127.0.0.1:6379/1 make run  +  make worker  (+ make beat).
 BROKER ?= $(or $(CELERY_BROKER_URL),redis://127.0.0.1:6379/1)
 worker: $(VENV)/.installed .env db
-	CELERY_BROKER_URL=$(BROKER) $(VENV)/bin/celery -A casa_map worker --concurrency 2 --loglevel INFO
+	CELERY_BROKER_URL=$(BROKER) $(VENV)/bin/celery -A casa_map worker -Q celery,heavy --concurrency 2 --loglevel INFO
 
 beat: $(VENV)/.installed .env db
 	CELERY_BROKER_URL=$(BROKER) $(VENV)/bin/celery -A casa_map beat --loglevel INFO \

@@ -490,6 +490,19 @@ if REDIS_SENTINELS:
     CELERY_BROKER_TRANSPORT_OPTIONS |= redis_connections.broker_options_through_sentinels(
         REDIS_SENTINEL_MASTER
     )
+# Two queues, so that a citizen's e-mail or SMS never waits behind heavy work: "celery" (e-mails,
+# SMS, alerts, digests, retention) and "heavy" (photos' blurred copies, the planners' figures).
+# `make serve` runs one worker on both; compose runs a worker per queue (SCALING.md › 6).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_HEAVY_QUEUE = "heavy"
+CELERY_TASK_ROUTES = {
+    task: {"queue": CELERY_HEAVY_QUEUE}
+    for task in (
+        "issues.tasks.make_public_copy",
+        "issues.tasks.make_missing_public_copies",
+        "planning.tasks.warm_planning_figures",
+    )
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

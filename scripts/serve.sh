@@ -76,7 +76,7 @@ PY
   for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$POOLER_PORT") 2>/dev/null && break; sleep 0.1; done
 fi
 
-celery -A casa_map worker --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel WARNING &
+celery -A casa_map worker -Q celery,heavy --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel WARNING &
 children+=($!)
 celery -A casa_map beat --loglevel WARNING --schedule .venv/celerybeat-schedule &
 children+=($!)
