@@ -761,3 +761,37 @@ class CitizenUpdate(models.Model):
     def shown_text(self) -> str:
         """The text as the public sees it (personal data masked)."""
         return self.public_text or self.text
+
+
+class AnswerEstimate(models.Model):
+    """How long an authority usually takes to answer a category's reports (category empty: all
+    its categories), from the city's history (issues.answer_times: Kaplan–Meier, reports still
+    open counted as censored). Recomputed daily by Celery beat and `manage.py
+    recompute_answer_estimates` (issues.services.recompute_answer_estimates); pages, the API and
+    Open311 read it through issues.selectors.answer_estimate."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    quantile = models.FloatField(help_text=_("Share of reports answered within `days`."))
+    # Empty when the group has too few reports, or too many still open for the curve to reach
+    # the quantile: nothing is shown then.
+    days = models.PositiveSmallIntegerField(null=True, blank=True)
+    reports = models.PositiveIntegerField(help_text=_("Reports the estimate was computed from."))
+    answered = models.PositiveIntegerField(help_text=_("Of which answered (the others: open)."))
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "category"],
+                nulls_distinct=False,
+                name="answer_estimate_once_per_group",
+            ),
+        ]
+        verbose_name = _("answer time estimate")
+        verbose_name_plural = _("answer time estimates")
+
+    def __str__(self) -> str:
+        return f"{self.authority_id}/{self.category_id}: {self.days}"

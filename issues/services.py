@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,7 +20,7 @@ from casa_map import inputs
 from districts.models import Authority, Category
 from districts.routing import route
 
-from . import data_version, handover, notifications, personal_data, policy, selectors
+from . import answer_times, data_version, handover, notifications, personal_data, policy, selectors
 from .attachments import PreparedAttachment
 from .errors import (
     AlreadyFiled,
@@ -30,7 +30,7 @@ from .errors import (
     SupportRefused,
     UpdateRefused,
 )
-from .models import Attachment, CitizenUpdate, Complaint, Event, QueueTally, Support
+from .models import AnswerEstimate, Attachment, CitizenUpdate, Complaint, Event, QueueTally, Support
 
 MAX_TITLE_LENGTH = 140
 MAX_DESCRIPTION_LENGTH = 5000
@@ -807,3 +807,34 @@ def rebuild_queue_tallies() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT issues_rebuild_queue_tallies()")
     return QueueTally.objects.count()
+
+
+def recompute_answer_estimates(*, now: datetime | None = None) -> list[AnswerEstimate]:
+    """Recomputes every authority × category's "usually answered within N days" from the reports
+    received in the last ANSWER_ESTIMATE_HISTORY_DAYS (issues.answer_times), and replaces the
+    stored estimates with them in one transaction: a page reads the old set or the new one."""
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.ANSWER_ESTIMATE_HISTORY_DAYS)
+    history = answer_times.History.from_rows(selectors.answer_history(since=since, until=now))
+    quantile = settings.ANSWER_ESTIMATE_QUANTILE
+    groups = answer_times.estimate_groups(
+        history,
+        now=now.timestamp(),
+        quantile=quantile,
+        min_reports=settings.ANSWER_ESTIMATE_MIN_REPORTS,
+    )
+    estimates = [
+        AnswerEstimate(
+            authority_id=group.authority_id,
+            category_id=group.category_id,
+            quantile=quantile,
+            days=group.days,
+            reports=group.reports,
+            answered=group.answered,
+            computed_at=now,
+        )
+        for group in groups
+    ]
+    with transaction.atomic():
+        AnswerEstimate.objects.all().delete()
+        return AnswerEstimate.objects.bulk_create(estimates)
