@@ -409,6 +409,12 @@ ANSWER_ESTIMATE_QUANTILE = env.float("ANSWER_ESTIMATE_QUANTILE", default=0.8)
 ANSWER_ESTIMATE_MIN_REPORTS = env.int("ANSWER_ESTIMATE_MIN_REPORTS", default=30)
 ANSWER_ESTIMATE_HISTORY_DAYS = env.int("ANSWER_ESTIMATE_HISTORY_DAYS", default=365)
 
+# Recurring problems (issue #27): a new report of a category within RECURRENCE_RADIUS_METRES of a
+# report of the same category fixed (resolved) in the last RECURRENCE_WITHIN_WEEKS is flagged
+# recurring and linked to it, and the earlier reporter is told.
+RECURRENCE_WITHIN_WEEKS = env.int("RECURRENCE_WITHIN_WEEKS", default=8)
+RECURRENCE_RADIUS_METRES = env.int("RECURRENCE_RADIUS_METRES", default=50)
+
 # Morocco's law 09-08 on personal data (authority: the CNDP). The information notice on every
 # form that collects personal data, the /privacy/ page and the API documentation read these
 # (casa_map.privacy). The defaults are placeholders, marked as such, to be set by the city

@@ -247,6 +247,18 @@ class Complaint(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
+    # Recurring (issue #27): a report of the same category filed within RECURRENCE_RADIUS_METRES
+    # of one fixed in the last RECURRENCE_WITHIN_WEEKS (issues.services.create_complaint) points
+    # to that earlier report; its reporter is told. Indexed where set only (the few recurring).
+    recurrence_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recurrences",
+        db_index=False,
+        verbose_name=_("recurrence of"),
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
@@ -312,6 +324,13 @@ class Complaint(models.Model):
                 ),
                 name="complaint_public_open_aggr",
             ),
+            # The recurring reports (staff queue's filter, planners' layer and counts), and the
+            # earlier report's recurrences.
+            models.Index(
+                fields=["recurrence_of"],
+                condition=Q(recurrence_of__isnull=False),
+                name="complaint_recurring",
+            ),
             # The public map's reports fixed in the last 30 days (issues.selectors).
             models.Index(
                 fields=["resolved_at"],
@@ -371,6 +390,10 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.recurrence_of_id is not None
 
     @property
     def wants_email(self) -> bool:

@@ -315,3 +315,27 @@ def answer_estimates(authority_ids: Sequence[int] | None = None) -> AnswerEstima
 def answer_expectation(complaint: Complaint) -> AnswerExpectation | None:
     """When `complaint` is usually answered, or None (nothing known, or already answered)."""
     return answer_estimates([complaint.authority_id]).expectation(complaint)
+
+
+def recently_fixed_near(
+    *, category: Category, point: Point, since: datetime, metres: float
+) -> Complaint | None:
+    """The report of `category` fixed (resolved, or closed after) since `since` nearest to
+    `point` within `metres` of its real position (a report of a sensitive category too: this
+    is for the handling staff and its own reporter, not the public), the latest fixed first on a
+    tie; published and not demo. The box lets the GiST index narrow the candidates."""
+    return (
+        public_view.within_metres(
+            Complaint.objects.filter(
+                category=category,
+                status__in=[Complaint.Status.RESOLVED, Complaint.Status.CLOSED],
+                resolved_at__gte=since,
+                moderation=Complaint.Moderation.PUBLISHED,
+                is_demo=False,
+            ),
+            point,
+            metres,
+        )
+        .order_by("distance", "-resolved_at", "-id")
+        .first()
+    )

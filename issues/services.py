@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +112,7 @@ def create_complaint(
     try:
         with transaction.atomic():
             routing = route(location, category, on=today)
+            earlier = None if is_demo else recently_fixed_here(category, location, now)
             complaint = Complaint(
                 kind=kind,
                 category=category,
@@ -139,6 +140,7 @@ def create_complaint(
                 if premoderated or category.is_premoderated
                 else Complaint.Moderation.PUBLISHED,
                 created_at=now,
+                recurrence_of=earlier,
             )
             complaint.promise_acknowledgement(category.acknowledge_promise, today)
             complaint.promise_answer(category.answer_promise, today)
@@ -165,6 +167,8 @@ def create_complaint(
                 created_at=now,
             )
             notifications.owe_acknowledgement(complaint)
+            if earlier is not None:
+                _record_recurrence(complaint, earlier, now)
     except BaseException as failure:
         for stored in stored_files:
             stored.delete(save=False)
@@ -174,6 +178,46 @@ def create_complaint(
         raise
     bump_data_version_after_commit(complaint)
     return complaint
+
+
+def recently_fixed_here(category: Category, location: Point, now: datetime) -> Complaint | None:
+    """The report a new one of `category` at `location` would recur: one of the same category
+    fixed within RECURRENCE_RADIUS_METRES in the last RECURRENCE_WITHIN_WEEKS."""
+    return selectors.recently_fixed_near(
+        category=category,
+        point=location,
+        since=now - timedelta(weeks=settings.RECURRENCE_WITHIN_WEEKS),
+        metres=settings.RECURRENCE_RADIUS_METRES,
+    )
+
+
+def _record_recurrence(complaint: Complaint, earlier: Complaint, now: datetime) -> None:
+    """The staff read on the new report which fixed one it recurs (internal note), and the
+    earlier report's reporter is told, by the means they chose, through a public message on
+    their report (the new one named only when it is public)."""
+    fixed_on = timezone.localdate(earlier.resolved_at)
+    Event.objects.create(
+        complaint=complaint,
+        kind=Event.Kind.MESSAGE,
+        is_public=False,
+        internal_note=str(
+            _("Recurring: %(reference)s, of the same category and place, was fixed on %(date)s.")
+            % {"reference": earlier.reference, "date": fixed_on.isoformat()}
+        ),
+        created_at=now,
+    )
+    with translation.override(earlier.language):
+        if complaint.is_public:
+            message = _(
+                "The problem was reported again at the same place (report %(reference)s): it may "
+                "not be fixed for good. The service handling it has been told."
+            ) % {"reference": complaint.reference}
+        else:
+            message = _(
+                "The problem was reported again at the same place: it may not be fixed for good. "
+                "The service handling it has been told."
+            )
+        _record(earlier, kind=Event.Kind.MESSAGE, actor=None, public_message=str(message))
 
 
 def _filed_on_behalf_note(filed_by: AbstractBaseUser | None, complaint: Complaint) -> str:
