@@ -318,9 +318,10 @@ def answer_expectation(complaint: Complaint) -> AnswerExpectation | None:
 
 
 def recently_fixed_near(
-    *, category: Category, point: Point, since: datetime, metres: float
+    *, category: Category, point: Point, since: datetime, until: datetime, metres: float
 ) -> Complaint | None:
-    """The report of `category` fixed (resolved, or closed after) since `since` nearest to
+    """The report of `category` fixed (resolved, or closed after) between `since` and `until`
+    nearest to
     `point` within `metres` of its real position (a report of a sensitive category too: this
     is for the handling staff and its own reporter, not the public), the latest fixed first on a
     tie; published and not demo. The box lets the GiST index narrow the candidates."""
@@ -330,6 +331,7 @@ def recently_fixed_near(
                 category=category,
                 status__in=[Complaint.Status.RESOLVED, Complaint.Status.CLOSED],
                 resolved_at__gte=since,
+                resolved_at__lte=until,
                 moderation=Complaint.Moderation.PUBLISHED,
                 is_demo=False,
             ),

@@ -187,6 +187,7 @@ def recently_fixed_here(category: Category, location: Point, now: datetime) -> C
         category=category,
         point=location,
         since=now - timedelta(weeks=settings.RECURRENCE_WITHIN_WEEKS),
+        until=now,
         metres=settings.RECURRENCE_RADIUS_METRES,
     )
 

@@ -126,6 +126,20 @@
       hotspotMarkers.push(marker);
     });
     resizeHotspots();
+    // Recurring reports (issue #27): reported again where the same problem had been fixed.
+    (cfg.recurring || []).forEach(function (report) {
+      L.circleMarker([report.lat, report.lon], {
+        radius: 5,
+        color: "#b45309",
+        weight: 2,
+        fillColor: "#f59e0b",
+        fillOpacity: 0.8,
+        className: "recurring-marker",
+      })
+        .bindTooltip(text.recurring + " — " + report.category_name + " · " + report.reference + " · " + report.received)
+        .addTo(map);
+    });
+    mapElement.dataset.recurring = (cfg.recurring || []).length;
     if (cfg.area) showArea();
     map.on("zoomend", function () {
       resizeHotspots();
