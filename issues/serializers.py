@@ -213,10 +213,13 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
     channel = serializers.CharField(read_only=True)
     reported_media_url = serializers.CharField(read_only=True)
     allowed_statuses = serializers.SerializerMethodField()
+    # Recurring (issue #27): the tracking code of the fixed report this one recurs, or null.
+    recurrence_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
 
     class Meta(StaffComplaintFeatureSerializer.Meta):
         fields = [
             *StaffComplaintFeatureSerializer.Meta.fields,
+            "recurrence_of",
             "contact_name",
             "contact_email",
             "contact_phone",

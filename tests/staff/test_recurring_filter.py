@@ -35,3 +35,22 @@ def test_staff_filter_the_queue_to_the_recurring_reports(anfa_agent, file_at, se
     assert references_in(page) == {again.reference}
     assert [feature["properties"]["reference"] for feature in api["features"]] == [again.reference]
     assert {again.reference, unrelated.reference, earlier.reference} <= everything
+
+
+def test_the_staff_page_and_api_link_a_recurring_report_to_the_fixed_one(
+    anfa_agent, file_at, settings
+):
+    with time_machine.travel(FIXED_AT - timedelta(days=5), tick=False):
+        earlier = file_at("anfa")
+        transition(complaint=earlier, to_status=S.ACKNOWLEDGED, actor=anfa_agent.user)
+    with time_machine.travel(FIXED_AT, tick=False):
+        transition(complaint=earlier, to_status=S.RESOLVED, actor=anfa_agent.user)
+    with time_machine.travel(FIXED_AT + timedelta(days=10), tick=False):
+        again = file_at("anfa", east_m=10)
+
+    html = signed_in(anfa_agent).get(f"/staff/complaints/{again.reference}/").content.decode()
+    detail = token_client(anfa_agent).get(f"/api/v1/staff/complaints/{again.reference}/").json()
+
+    recurrence = html.split('data-testid="recurrence">')[1].split("</dd>")[0]
+    assert f'href="/staff/complaints/{earlier.reference}/"' in recurrence
+    assert detail["properties"]["recurrence_of"] == earlier.reference
