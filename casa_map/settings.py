@@ -423,6 +423,22 @@ ACKNOWLEDGE_WITHIN_DAYS = env.int("ACKNOWLEDGE_WITHIN_DAYS", default=15)
 ANSWER_WITHIN_DAYS = env.int("ANSWER_WITHIN_DAYS", default=60)
 REOPEN_WITHIN_DAYS = env.int("REOPEN_WITHIN_DAYS", default=30)
 
+# "Usually answered within N days" (issue #27, issues.answer_times): N is the wait by which this
+# share of an authority's reports of a category got their first answer. "Usually" reads as most
+# of the time, more than a coin toss: 0.8, so four citizens in five are answered by the date
+# shown. Computed from reports received in the last ANSWER_ESTIMATE_HISTORY_DAYS, and shown only
+# when the group has at least ANSWER_ESTIMATE_MIN_REPORTS of them (else the authority's figure
+# over all categories, else nothing).
+ANSWER_ESTIMATE_QUANTILE = env.float("ANSWER_ESTIMATE_QUANTILE", default=0.8)
+ANSWER_ESTIMATE_MIN_REPORTS = env.int("ANSWER_ESTIMATE_MIN_REPORTS", default=30)
+ANSWER_ESTIMATE_HISTORY_DAYS = env.int("ANSWER_ESTIMATE_HISTORY_DAYS", default=365)
+
+# Recurring problems (issue #27): a new report of a category within RECURRENCE_RADIUS_METRES of a
+# report of the same category fixed (resolved) in the last RECURRENCE_WITHIN_WEEKS is flagged
+# recurring and linked to it, and the earlier reporter is told.
+RECURRENCE_WITHIN_WEEKS = env.int("RECURRENCE_WITHIN_WEEKS", default=8)
+RECURRENCE_RADIUS_METRES = env.int("RECURRENCE_RADIUS_METRES", default=50)
+
 # Morocco's law 09-08 on personal data (authority: the CNDP). The information notice on every
 # form that collects personal data, the /privacy/ page and the API documentation read these
 # (casa_map.privacy). The defaults are placeholders, marked as such, to be set by the city
@@ -520,6 +536,10 @@ CELERY_BEAT_SCHEDULE = {
     "apply-retention": {
         "task": "issues.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "recompute-answer-estimates": {
+        "task": "issues.tasks.recompute_answer_estimates",
+        "schedule": crontab(hour=4, minute=0),
     },
 }
 

@@ -5,7 +5,7 @@ workspace, so that every change is routed, checked against the workflow and reco
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from .models import Attachment, Complaint, Event, OwedSms, SmsOptOut
+from .models import AnswerEstimate, Attachment, Complaint, Event, OwedSms, SmsOptOut
 
 
 class AttachmentInline(admin.TabularInline):
@@ -124,4 +124,21 @@ class OwedSmsAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in OwedSms._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AnswerEstimate)
+class AnswerEstimateAdmin(admin.ModelAdmin):
+    """What 'usually answered within N days' says per authority and category, and from how many
+    reports (issues.answer_times): recomputed daily, read only. An empty number of days: too
+    few reports, or too many still open for the history to say."""
+
+    list_display = ["authority", "category", "days", "quantile", "reports", "answered"]
+    list_filter = ["authority"]
+    readonly_fields = [field.name for field in AnswerEstimate._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -247,6 +247,18 @@ class Complaint(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
+    # Recurring (issue #27): a report of the same category filed within RECURRENCE_RADIUS_METRES
+    # of one fixed in the last RECURRENCE_WITHIN_WEEKS (issues.services.create_complaint) points
+    # to that earlier report; its reporter is told. Indexed where set only (the few recurring).
+    recurrence_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recurrences",
+        db_index=False,
+        verbose_name=_("recurrence of"),
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
@@ -312,6 +324,13 @@ class Complaint(models.Model):
                 ),
                 name="complaint_public_open_aggr",
             ),
+            # The recurring reports (staff queue's filter, planners' layer and counts), and the
+            # earlier report's recurrences.
+            models.Index(
+                fields=["recurrence_of"],
+                condition=Q(recurrence_of__isnull=False),
+                name="complaint_recurring",
+            ),
             # The public map's reports fixed in the last 30 days (issues.selectors).
             models.Index(
                 fields=["resolved_at"],
@@ -371,6 +390,10 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.recurrence_of_id is not None
 
     @property
     def wants_email(self) -> bool:
@@ -761,3 +784,37 @@ class CitizenUpdate(models.Model):
     def shown_text(self) -> str:
         """The text as the public sees it (personal data masked)."""
         return self.public_text or self.text
+
+
+class AnswerEstimate(models.Model):
+    """How long an authority usually takes to answer a category's reports (category empty: all
+    its categories), from the city's history (issues.answer_times: Kaplan–Meier, reports still
+    open counted as censored). Recomputed daily by Celery beat and `manage.py
+    recompute_answer_estimates` (issues.services.recompute_answer_estimates); pages, the API and
+    Open311 read it through issues.selectors.answer_estimate."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    quantile = models.FloatField(help_text=_("Share of reports answered within `days`."))
+    # Empty when the group has too few reports, or too many still open for the curve to reach
+    # the quantile: nothing is shown then.
+    days = models.PositiveSmallIntegerField(null=True, blank=True)
+    reports = models.PositiveIntegerField(help_text=_("Reports the estimate was computed from."))
+    answered = models.PositiveIntegerField(help_text=_("Of which answered (the others: open)."))
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "category"],
+                nulls_distinct=False,
+                name="answer_estimate_once_per_group",
+            ),
+        ]
+        verbose_name = _("answer time estimate")
+        verbose_name_plural = _("answer time estimates")
+
+    def __str__(self) -> str:
+        return f"{self.authority_id}/{self.category_id}: {self.days}"

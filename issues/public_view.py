@@ -130,14 +130,28 @@ def inside(
     )
 
 
+def _around(point: Point, metres: float) -> Polygon:
+    dlat = metres / METRES_PER_DEGREE_LATITUDE
+    dlon = metres / (METRES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(point.y)), 0.01))
+    return _widened_box((point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat))
+
+
+def within_metres(
+    complaints: QuerySet[Complaint], point: Point, metres: float
+) -> QuerySet[Complaint]:
+    """Complaints whose *real* position is within `metres` of `point`, annotated with `distance`:
+    for the staff's and the reporter's own purposes only (`near` is the public one)."""
+    return complaints.filter(
+        location__intersects=_around(point, metres),
+        location__distance_lte=(point, D(m=metres)),
+    ).annotate(distance=Distance("location", point))
+
+
 def near(complaints: QuerySet[Complaint], point: Point, metres: float) -> QuerySet[Complaint]:
     """Complaints whose public position is within `metres` of `point` (on the sphere),
     annotated with `distance` to it. The box `metres` around the point, widened by a cell, only
     lets the GiST index narrow the candidates; the distance is measured in metres."""
-    dlat = metres / METRES_PER_DEGREE_LATITUDE
-    dlon = metres / (METRES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(point.y)), 0.01))
-    around = (point.x - dlon, point.y - dlat, point.x + dlon, point.y + dlat)
     return complaints.filter(
-        location__intersects=_widened_box(around),
+        location__intersects=_around(point, metres),
         public_location__distance_lte=(point, D(m=metres)),
     ).annotate(distance=Distance("public_location", point))

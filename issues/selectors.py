@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -15,8 +17,8 @@ from django.utils import timezone
 from casa_map.replica import replica_alias
 from districts.models import Authority, Category
 
-from . import public_view
-from .models import Attachment, Complaint, Event, QueueTally
+from . import answer_times, public_view
+from .models import OPEN_STATUSES, AnswerEstimate, Attachment, Complaint, Event, QueueTally
 
 # At street zoom the public map shows single pins, at most this many (the newest) in the view.
 PUBLIC_MAP_PIN_LIMIT = 2000
@@ -230,3 +232,112 @@ def count_public(*, statuses: Sequence[str] | None = None, authority_id=None) ->
     if authority_id is not None:
         unpublished = unpublished.filter(authority_id=authority_id)
     return count_from_tallies(statuses=statuses, authority_id=authority_id) - unpublished.count()
+
+
+def answer_history(
+    *, since: datetime, until: datetime
+) -> list[tuple[int, int, float, float | None]]:
+    """The city's reports received between `since` and `until` (demo reports left out: they
+    are not the city's history), as (authority, category, received, first answered) with times
+    in seconds since the epoch; first answered is None while the report is open
+    (issues.answer_times says why and how it is counted). A report that is closed with no
+    record of when (imported so, never through issues.services.transition) is left out: its
+    wait is not known."""
+    first_answer = (
+        Event.objects.filter(
+            complaint=OuterRef("pk"),
+            kind=Event.Kind.STATUS_CHANGED,
+            to_status__in=[
+                status for status in Complaint.Status.values if status not in OPEN_STATUSES
+            ],
+        )
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    rows = (
+        Complaint.objects.filter(is_demo=False, created_at__gte=since, created_at__lte=until)
+        .annotate(first_answer=Subquery(first_answer))
+        .exclude(Q(first_answer__isnull=True) & ~Q(status__in=OPEN_STATUSES))
+        .order_by("id")
+        .values_list("authority_id", "category_id", "created_at", "first_answer")
+    )
+    return [
+        (authority, category, received.timestamp(), answered and answered.timestamp())
+        for authority, category, received, answered in rows.iterator(chunk_size=5000)
+    ]
+
+
+@dataclass(frozen=True)
+class AnswerExpectation:
+    """ "Usually answered within `days` days": what pages, the API and Open311 say of a report."""
+
+    days: int
+    quantile: float
+    by: datetime  # the report's arrival plus `days`
+    of_category: bool  # False: the authority's figure over all its categories
+
+
+class AnswerEstimates:
+    """The stored estimates (issues.models.AnswerEstimate) of some authorities, read once, and
+    the one rule that picks a report's (issues.answer_times.choose): open reports only — an
+    answered one needs no forecast."""
+
+    def __init__(self, estimates):
+        self._by_group = {(row.authority_id, row.category_id): row for row in estimates}
+
+    def expectation(self, complaint: Complaint) -> AnswerExpectation | None:
+        if not complaint.is_open:
+            return None
+        chosen = answer_times.choose(
+            self._by_group.get((complaint.authority_id, complaint.category_id)),
+            self._by_group.get((complaint.authority_id, None)),
+            min_reports=settings.ANSWER_ESTIMATE_MIN_REPORTS,
+        )
+        if chosen is None:
+            return None
+        return AnswerExpectation(
+            days=chosen.days,
+            quantile=chosen.quantile,
+            by=complaint.created_at + timedelta(days=chosen.days),
+            of_category=chosen.category_id is not None,
+        )
+
+
+def answer_estimates(authority_ids: Sequence[int] | None = None) -> AnswerEstimates:
+    """Every authority's estimates (a few hundred rows: Open311's pages read them once), or
+    those of `authority_ids`."""
+    rows = AnswerEstimate.objects.all()
+    if authority_ids is not None:
+        rows = rows.filter(authority_id__in=authority_ids)
+    return AnswerEstimates(rows)
+
+
+def answer_expectation(complaint: Complaint) -> AnswerExpectation | None:
+    """When `complaint` is usually answered, or None (nothing known, or already answered)."""
+    return answer_estimates([complaint.authority_id]).expectation(complaint)
+
+
+def recently_fixed_near(
+    *, category: Category, point: Point, since: datetime, until: datetime, metres: float
+) -> Complaint | None:
+    """The report of `category` fixed (resolved, or closed after) between `since` and `until`
+    nearest to
+    `point` within `metres` of its real position (a report of a sensitive category too: this
+    is for the handling staff and its own reporter, not the public), the latest fixed first on a
+    tie; published and not demo. The box lets the GiST index narrow the candidates."""
+    return (
+        public_view.within_metres(
+            Complaint.objects.filter(
+                category=category,
+                status__in=[Complaint.Status.RESOLVED, Complaint.Status.CLOSED],
+                resolved_at__gte=since,
+                resolved_at__lte=until,
+                moderation=Complaint.Moderation.PUBLISHED,
+                is_demo=False,
+            ),
+            point,
+            metres,
+        )
+        .order_by("distance", "-resolved_at", "-id")
+        .first()
+    )

@@ -11,7 +11,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from casa_map import inputs
 
-from . import policy, public_view
+from . import policy, public_view, selectors
 from .models import Attachment, CitizenUpdate, Complaint, Event
 
 
@@ -165,15 +165,20 @@ class PublicComplaintDetailSerializer(PublicComplaintFeatureSerializer):
     citizen_updates = PublicCitizenUpdateSerializer(
         source="published_updates", many=True, read_only=True
     )
+    usually_answered_within_days = serializers.SerializerMethodField()
 
     class Meta(PublicComplaintFeatureSerializer.Meta):
         fields = [
             *PublicComplaintFeatureSerializer.Meta.fields,
+            "usually_answered_within_days",
             "timeline",
             "attachments",
             "citizen_updates",
         ]
         read_only_fields = fields
+
+    def get_usually_answered_within_days(self, complaint: Complaint) -> int | None:
+        return usually_answered_within_days(complaint)
 
 
 class StaffComplaintFeatureSerializer(PublicComplaintFeatureSerializer):
@@ -208,10 +213,13 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
     channel = serializers.CharField(read_only=True)
     reported_media_url = serializers.CharField(read_only=True)
     allowed_statuses = serializers.SerializerMethodField()
+    # Recurring (issue #27): the tracking code of the fixed report this one recurs, or null.
+    recurrence_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
 
     class Meta(StaffComplaintFeatureSerializer.Meta):
         fields = [
             *StaffComplaintFeatureSerializer.Meta.fields,
+            "recurrence_of",
             "contact_name",
             "contact_email",
             "contact_phone",
@@ -258,7 +266,11 @@ class FiledComplaintSerializer(serializers.Serializer):
     authority_name = serializers.CharField(source="authority.name")
     acknowledge_by = serializers.DateField()
     answer_by = serializers.DateField()
+    usually_answered_within_days = serializers.SerializerMethodField()
     tracking_url = serializers.SerializerMethodField()
+
+    def get_usually_answered_within_days(self, complaint: Complaint) -> int | None:
+        return usually_answered_within_days(complaint)
 
     def get_tracking_url(self, complaint: Complaint) -> str:
         return absolute(self.context.get("request"), complaint.get_absolute_url())
@@ -304,3 +316,10 @@ class ReportRequestSerializer(serializers.Serializer):
         help_text="messages about the report: email, sms (Moroccan mobile numbers only), both or "
         "none; when absent: sms for a mobile number, email for an address, both for both",
     )
+
+
+def usually_answered_within_days(complaint: Complaint) -> int | None:
+    """ "Usually answered within N days" (issues.selectors.answer_expectation): null when
+    nothing is known, or the report is answered."""
+    expectation = selectors.answer_expectation(complaint)
+    return expectation.days if expectation else None

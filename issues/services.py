@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,7 @@ from casa_map import inputs
 from districts.models import Authority, Category
 from districts.routing import route
 
-from . import data_version, handover, notifications, personal_data, policy, selectors
+from . import answer_times, data_version, handover, notifications, personal_data, policy, selectors
 from .attachments import PreparedAttachment
 from .errors import (
     AlreadyFiled,
@@ -30,7 +30,7 @@ from .errors import (
     SupportRefused,
     UpdateRefused,
 )
-from .models import Attachment, CitizenUpdate, Complaint, Event, QueueTally, Support
+from .models import AnswerEstimate, Attachment, CitizenUpdate, Complaint, Event, QueueTally, Support
 
 MAX_TITLE_LENGTH = 140
 MAX_DESCRIPTION_LENGTH = 5000
@@ -112,6 +112,7 @@ def create_complaint(
     try:
         with transaction.atomic():
             routing = route(location, category, on=today)
+            earlier = None if is_demo else recently_fixed_here(category, location, now)
             complaint = Complaint(
                 kind=kind,
                 category=category,
@@ -139,6 +140,7 @@ def create_complaint(
                 if premoderated or category.is_premoderated
                 else Complaint.Moderation.PUBLISHED,
                 created_at=now,
+                recurrence_of=earlier,
             )
             complaint.promise_acknowledgement(category.acknowledge_promise, today)
             complaint.promise_answer(category.answer_promise, today)
@@ -165,6 +167,8 @@ def create_complaint(
                 created_at=now,
             )
             notifications.owe_acknowledgement(complaint)
+            if earlier is not None:
+                _record_recurrence(complaint, earlier, now)
     except BaseException as failure:
         for stored in stored_files:
             stored.delete(save=False)
@@ -174,6 +178,47 @@ def create_complaint(
         raise
     bump_data_version_after_commit(complaint)
     return complaint
+
+
+def recently_fixed_here(category: Category, location: Point, now: datetime) -> Complaint | None:
+    """The report a new one of `category` at `location` would recur: one of the same category
+    fixed within RECURRENCE_RADIUS_METRES in the last RECURRENCE_WITHIN_WEEKS."""
+    return selectors.recently_fixed_near(
+        category=category,
+        point=location,
+        since=now - timedelta(weeks=settings.RECURRENCE_WITHIN_WEEKS),
+        until=now,
+        metres=settings.RECURRENCE_RADIUS_METRES,
+    )
+
+
+def _record_recurrence(complaint: Complaint, earlier: Complaint, now: datetime) -> None:
+    """The staff read on the new report which fixed one it recurs (internal note), and the
+    earlier report's reporter is told, by the means they chose, through a public message on
+    their report (the new one named only when it is public)."""
+    fixed_on = timezone.localdate(earlier.resolved_at)
+    Event.objects.create(
+        complaint=complaint,
+        kind=Event.Kind.MESSAGE,
+        is_public=False,
+        internal_note=str(
+            _("Recurring: %(reference)s, of the same category and place, was fixed on %(date)s.")
+            % {"reference": earlier.reference, "date": fixed_on.isoformat()}
+        ),
+        created_at=now,
+    )
+    with translation.override(earlier.language):
+        if complaint.is_public:
+            message = _(
+                "The problem was reported again at the same place (report %(reference)s): it may "
+                "not be fixed for good. The service handling it has been told."
+            ) % {"reference": complaint.reference}
+        else:
+            message = _(
+                "The problem was reported again at the same place: it may not be fixed for good. "
+                "The service handling it has been told."
+            )
+        _record(earlier, kind=Event.Kind.MESSAGE, actor=None, public_message=str(message))
 
 
 def _filed_on_behalf_note(filed_by: AbstractBaseUser | None, complaint: Complaint) -> str:
@@ -807,3 +852,34 @@ def rebuild_queue_tallies() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT issues_rebuild_queue_tallies()")
     return QueueTally.objects.count()
+
+
+def recompute_answer_estimates(*, now: datetime | None = None) -> list[AnswerEstimate]:
+    """Recomputes every authority × category's "usually answered within N days" from the reports
+    received in the last ANSWER_ESTIMATE_HISTORY_DAYS (issues.answer_times), and replaces the
+    stored estimates with them in one transaction: a page reads the old set or the new one."""
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.ANSWER_ESTIMATE_HISTORY_DAYS)
+    history = answer_times.History.from_rows(selectors.answer_history(since=since, until=now))
+    quantile = settings.ANSWER_ESTIMATE_QUANTILE
+    groups = answer_times.estimate_groups(
+        history,
+        now=now.timestamp(),
+        quantile=quantile,
+        min_reports=settings.ANSWER_ESTIMATE_MIN_REPORTS,
+    )
+    estimates = [
+        AnswerEstimate(
+            authority_id=group.authority_id,
+            category_id=group.category_id,
+            quantile=quantile,
+            days=group.days,
+            reports=group.reports,
+            answered=group.answered,
+            computed_at=now,
+        )
+        for group in groups
+    ]
+    with transaction.atomic():
+        AnswerEstimate.objects.all().delete()
+        return AnswerEstimate.objects.bulk_create(estimates)

@@ -75,3 +75,11 @@ def apply_retention() -> dict:
     from . import retention
 
     return retention.apply_retention().as_dict()
+
+
+@shared_task(**RETRY)
+def recompute_answer_estimates() -> int:
+    """Daily (Celery beat): "usually answered within N days" from the city's history."""
+    from . import services
+
+    return len(services.recompute_answer_estimates())

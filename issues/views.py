@@ -244,6 +244,7 @@ def report_sent(request: HttpRequest, reference: str) -> HttpResponse:
         "writes_to_reporter": writes_to_reporter,
         "texts_reporter": texts_reporter,
         "cannot_text": cannot_text,
+        "answer_expectation": selectors.answer_expectation(complaint),
     }
     return render(request, "issues/report_sent.html", context)
 
@@ -287,6 +288,7 @@ def _track_context(
         "is_owner": is_owner,
         "can_reopen": is_owner and services.can_reopen(complaint),
         "timeline": _timeline(complaint),
+        "answer_expectation": selectors.answer_expectation(complaint),
         "map_point": {"lat": public_point.y, "lon": public_point.x},
         "nearest_place": nearest_place(public_point),
         "may_support": may_support,

@@ -9,11 +9,17 @@ from datetime import datetime, time
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from districts.models import Category
 from issues import public_view
 from issues.models import Attachment, Complaint, Event
-from issues.selectors import public_complaints
+from issues.selectors import (
+    AnswerEstimates,
+    AnswerExpectation,
+    answer_estimates,
+    public_complaints,
+)
 
 OPEN = "open"
 CLOSED = "closed"
@@ -83,21 +89,44 @@ def w3c(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-def service_notice(complaint: Complaint) -> str:
-    return _(
+def service_notice(complaint: Complaint, expectation: AnswerExpectation | None = None) -> str:
+    notice = _(
         "Sent to %(authority)s. To be acknowledged by %(acknowledge)s and answered by %(answer)s."
     ) % {
         "authority": complaint.authority.name,
         "acknowledge": complaint.acknowledge_by.isoformat(),
         "answer": complaint.answer_by.isoformat(),
     }
+    if expectation is None:
+        return notice
+    usually = ngettext(
+        "usually answered within %(days)s day",
+        "usually answered within %(days)s days",
+        expectation.days,
+    ) % {"days": expectation.days}
+    return f"{notice} ({usually})"
 
 
-def request_payload(complaint: Complaint, *, media_base: str) -> dict:
+def expected_datetime(complaint: Complaint, expectation: AnswerExpectation | None) -> datetime:
+    """When the request can be expected to be answered: the date most reports of its authority
+    and category are answered by (issues.selectors.answer_expectation), else the legal answer
+    deadline's last second, the service level the spec allows this field to be based on."""
+    if expectation is not None:
+        return expectation.by
+    return timezone.make_aware(datetime.combine(complaint.answer_by, time(23, 59, 59)))
+
+
+def request_payload(
+    complaint: Complaint, *, media_base: str, estimates: AnswerEstimates | None = None
+) -> dict:
     """One service request in the spec's field order. `media_base` turns a stored file name
-    into an absolute URL of the cleaned copy."""
+    into an absolute URL of the cleaned copy; `estimates`, read once for a page of requests
+    (issues.selectors.answer_estimates), gives its expected answer."""
     is_open = complaint.status in Complaint.OPEN_STATUSES
-    expected = timezone.make_aware(datetime.combine(complaint.answer_by, time(23, 59, 59)))
+    if estimates is None:
+        estimates = answer_estimates([complaint.authority_id])
+    expectation = estimates.expectation(complaint)
+    expected = expected_datetime(complaint, expectation)
     photo = getattr(complaint, "first_photo", None)
     return {
         "service_request_id": complaint.reference,
@@ -107,7 +136,7 @@ def request_payload(complaint: Complaint, *, media_base: str) -> dict:
         "service_code": complaint.category.code,
         "description": complaint.shown_description,
         "agency_responsible": complaint.authority.name,
-        "service_notice": service_notice(complaint),
+        "service_notice": service_notice(complaint, expectation),
         "requested_datetime": w3c(complaint.created_at),
         "updated_datetime": w3c(complaint.updated_at),
         "expected_datetime": w3c(expected) if is_open else None,

@@ -27,6 +27,7 @@ from districts.models import Category
 from issues import services
 from issues.errors import InvalidComplaint
 from issues.models import Complaint
+from issues.selectors import answer_estimates, answer_expectation
 
 from . import selectors
 from .formats import FORMATS, document, errors
@@ -153,9 +154,13 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         start = (page - 1) * page_size
         found = found[start : start + page_size]
     media_base = request.build_absolute_uri(settings.MEDIA_URL)
+    estimates = answer_estimates()
     return document(
         "service_requests",
-        [selectors.request_payload(complaint, media_base=media_base) for complaint in found],
+        [
+            selectors.request_payload(complaint, media_base=media_base, estimates=estimates)
+            for complaint in found
+        ],
         fmt,
     )
 
@@ -328,7 +333,9 @@ def file_service_request(request: HttpRequest, fmt: str) -> HttpResponse:
         [
             {
                 "service_request_id": complaint.reference,
-                "service_notice": selectors.service_notice(complaint),
+                "service_notice": selectors.service_notice(
+                    complaint, answer_expectation(complaint)
+                ),
                 "account_id": None,
             }
         ],

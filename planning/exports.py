@@ -52,6 +52,31 @@ def public_reports(selection: Selection) -> QuerySet[Complaint]:
     """The selection's published reports as the public may see them, newest first, at most
     REPORTS_LIMIT. Sensitive categories (noise) are left out, as the public map never shows one
     of them alone."""
+    return selected_public_reports(selection)[:REPORTS_LIMIT]
+
+
+def recurring_points(selection: Selection) -> list[dict]:
+    """The planners' map layer of recurring reports (issue #27) in the selection, at their
+    public position, sensitive categories left out as in public_reports; newest first, at most
+    REPORTS_LIMIT."""
+    found = (
+        selected_public_reports(selection)
+        .filter(recurrence_of__isnull=False)
+        .select_related("category")[:REPORTS_LIMIT]
+    )
+    return [
+        {
+            "reference": complaint.reference,
+            "category_name": str(complaint.category.name),
+            "received": timezone.localdate(complaint.created_at).isoformat(),
+            "lat": round(complaint.public_location.y, 6),
+            "lon": round(complaint.public_location.x, 6),
+        }
+        for complaint in found
+    ]
+
+
+def selected_public_reports(selection: Selection) -> QuerySet[Complaint]:
     complaints = published().filter(status__in=selection.statuses)
     if selection.category:
         complaints = complaints.filter(category=selection.category)
@@ -67,7 +92,7 @@ def public_reports(selection: Selection) -> QuerySet[Complaint]:
         complaints = inside(complaints, selection.box)
     return complaints.exclude(category_id__in=sensitive_category_ids()).order_by(
         "-created_at", "-id"
-    )[:REPORTS_LIMIT]
+    )
 
 
 def public_report_rows(selection: Selection) -> list[dict]:

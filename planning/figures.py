@@ -312,12 +312,39 @@ def _channel_names(value: str) -> dict[str, str]:
     return names
 
 
+RECURRING_SQL = f"""
+SELECT a.slug, a.name_fr, a.name_ar, coalesce(counted.recurring, 0)
+FROM districts_authority a
+LEFT JOIN (
+    SELECT c.arrondissement_id, count(*) AS recurring
+    FROM issues_complaint c
+    WHERE c.recurrence_of_id IS NOT NULL AND {SELECTION_WHERE}
+    GROUP BY 1
+) AS counted ON counted.arrondissement_id = a.id
+WHERE a.kind = 'arrondissement'
+ORDER BY a.name_fr
+"""
+
+
+def recurring_counts(selection: Selection) -> list[dict]:
+    """Recurring reports per arrondissement (issue #27: filed where a report of the same
+    category had been fixed a few weeks before, Complaint.recurrence_of), in the selection."""
+    with replica_connection().cursor() as cursor:
+        cursor.execute(RECURRING_SQL, selection.sql_params())
+        rows = cursor.fetchall()
+    return [
+        {"slug": slug, "name_fr": name_fr, "name_ar": name_ar, "recurring": recurring}
+        for slug, name_fr, name_ar, recurring in rows
+    ]
+
+
 FIGURES = {
     "arrondissements": arrondissement_figures,
     "trends": weekly_trends,
     "performance": authority_performance,
     "categories": category_states,
     "channels": channel_counts,
+    "recurring": recurring_counts,
 }
 
 

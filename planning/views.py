@@ -43,7 +43,7 @@ from .answers import (
     MapFeatureCollection,
 )
 from .caching import cache_key, keep_seconds
-from .exports import REPORTS_LIMIT, public_report_rows, spreadsheet_rows
+from .exports import REPORTS_LIMIT, public_report_rows, recurring_points, spreadsheet_rows
 from .places import arrondissement_labels, hotspot_place
 from .reports import period_text, report_context, report_html
 from .reports import report_pdf as report_pdf_bytes
@@ -251,6 +251,7 @@ def planning(request: HttpRequest) -> HttpResponse:
             "hotspot_rows": list(zip(figures["hotspots"], places, strict=True)),
             "status_columns": Complaint.Status.choices,
             "reports_limit": REPORTS_LIMIT,
+            "recurrence_weeks": settings.RECURRENCE_WITHIN_WEEKS,
             "is_staff_member": is_staff_member,
             "grid_metres": round(
                 selectors.cell_metres(selectors.grid_level(metres))
@@ -270,12 +271,14 @@ def planning(request: HttpRequest) -> HttpResponse:
                     "labels": arrondissement_labels(),
                     "trends": figures["trends"],
                     "area": selection.box,
+                    "recurring": recurring_points(selection),
                     "messages": {
                         "received": _("Reports received"),
                         "resolved": _("Resolved"),
                         "perCapita": _("per 10,000 inhabitants"),
                         "complaints": _("reports"),
                         "hotspot": _("Hotspot"),
+                        "recurring": _("Reported again after a fix"),
                     },
                 }
             ),

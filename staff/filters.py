@@ -46,6 +46,11 @@ class QueueFilter(django_filters.FilterSet):
         widget=LabelledDateRangeWidget(),
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue")
+    recurring = django_filters.BooleanFilter(
+        label=_("Recurring only"),
+        method="filter_recurring",
+        help_text=_("Reported again where the same problem was fixed a few weeks before."),
+    )
     assigned = django_filters.ChoiceFilter(
         label=_("Assigned"),
         choices=[("me", _("to me")), ("nobody", _("to nobody"))],
@@ -79,6 +84,9 @@ class QueueFilter(django_filters.FilterSet):
             if value
             else queryset
         )
+
+    def filter_recurring(self, queryset, name, value):
+        return queryset.filter(recurrence_of__isnull=False) if value else queryset
 
     def filter_assigned(self, queryset, name, value):
         if value == "me":

@@ -30,6 +30,7 @@ from districts.maps import tile_attribution
 from issues import notifications, policy, services
 from issues.errors import AlreadyFiled, InvalidComplaint
 from issues.models import Complaint
+from issues.selectors import answer_expectation
 
 from .forms import IntakeForm
 
@@ -120,6 +121,7 @@ def intake_filed(request: HttpRequest, reference: str) -> HttpResponse:
             "private_url": private_link(request, complaint),
             "acknowledged_to": notifications.recipient(complaint),
             "in_scope": policy.in_scope(request.user, complaint),
+            "answer_expectation": answer_expectation(complaint),
         },
     )
 

@@ -180,6 +180,16 @@ def complaint(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "staff/complaint.html", _complaint_context(request, item))
 
 
+def _recurrence_url(user, item: Complaint) -> str:
+    """The fixed report `item` recurs (issue #27): its staff page when in the user's scope, its
+    public tracking page otherwise."""
+    earlier = item.recurrence_of
+    if earlier is None:
+        return ""
+    in_scope = policy.scoped_complaints(user).filter(pk=earlier.pk).exists()
+    return reverse("staff-complaint" if in_scope else "track", args=[earlier.reference])
+
+
 def _complaint_context(request, item: Complaint, **forms) -> dict:
     where = selectors.location_facts(item)
     replies = selectors.response_templates_for(item)
@@ -199,6 +209,7 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
             "boundary": where["boundary"],
         },
         "queue_map_url": f"{reverse('staff-queue')}?{urlencode({'q': item.reference})}",
+        "recurrence_url": _recurrence_url(request.user, item),
         "reply_templates": replies,
         "reply_texts": {str(pk): text for pk, _title, text in replies},
         "events": item.events.select_related("actor", "authority"),

@@ -126,6 +126,23 @@
       hotspotMarkers.push(marker);
     });
     resizeHotspots();
+    // Recurring reports (issue #27): reported again where the same problem had been fixed; in a
+    // pane above the arrondissements' names, which would otherwise hide a ring.
+    map.createPane("recurring").style.zIndex = 660;
+    (cfg.recurring || []).forEach(function (report) {
+      L.circleMarker([report.lat, report.lon], {
+        radius: 6,
+        color: "#0f766e",
+        weight: 3,
+        fillColor: "#ffffff",
+        fillOpacity: 1,
+        className: "recurring-marker",
+        pane: "recurring",
+      })
+        .bindTooltip(text.recurring + " — " + report.category_name + " · " + report.reference + " · " + report.received)
+        .addTo(map);
+    });
+    mapElement.dataset.recurring = (cfg.recurring || []).length;
     if (cfg.area) showArea();
     map.on("zoomend", function () {
       resizeHotspots();
