@@ -517,6 +517,7 @@ CELERY_TASK_ROUTES = {
         "issues.tasks.make_public_copy",
         "issues.tasks.make_missing_public_copies",
         "planning.tasks.warm_planning_figures",
+        "issues.tasks.recompute_answer_estimates",
     )
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}

@@ -18,6 +18,7 @@ def queue_of(task: str) -> str:
         "issues.tasks.make_public_copy",
         "issues.tasks.make_missing_public_copies",
         "planning.tasks.warm_planning_figures",
+        "issues.tasks.recompute_answer_estimates",
     ],
 )
 def test_heavy_work_goes_to_the_heavy_queue(task):
