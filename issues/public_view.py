@@ -147,6 +147,14 @@ def within_metres(
     ).annotate(distance=Distance("location", point))
 
 
+def within_metres_sql(point: Point, metres: float) -> tuple[str, list, str, list]:
+    """`within_metres` as SQL on the complaints table, for a query asked on every filing: the
+    condition and its parameters, then the distance (metres) and its parameters."""
+    distance = "ST_Distance(location::geography, ST_GeomFromEWKT(%s)::geography, false)"
+    condition = f"location && ST_GeomFromEWKT(%s) AND {distance} <= %s"
+    return condition, [_around(point, metres).ewkt, point.ewkt, metres], distance, [point.ewkt]
+
+
 def near(complaints: QuerySet[Complaint], point: Point, metres: float) -> QuerySet[Complaint]:
     """Complaints whose public position is within `metres` of `point` (on the sphere),
     annotated with `distance` to it. The box `metres` around the point, widened by a cell, only

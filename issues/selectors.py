@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
+from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
@@ -321,23 +322,32 @@ def recently_fixed_near(
     *, category: Category, point: Point, since: datetime, until: datetime, metres: float
 ) -> Complaint | None:
     """The report of `category` fixed (resolved, or closed after) between `since` and `until`
-    nearest to
-    `point` within `metres` of its real position (a report of a sensitive category too: this
-    is for the handling staff and its own reporter, not the public), the latest fixed first on a
-    tie; published and not demo. The box lets the GiST index narrow the candidates."""
-    return (
-        public_view.within_metres(
-            Complaint.objects.filter(
-                category=category,
-                status__in=[Complaint.Status.RESOLVED, Complaint.Status.CLOSED],
-                resolved_at__gte=since,
-                resolved_at__lte=until,
-                moderation=Complaint.Moderation.PUBLISHED,
-                is_demo=False,
-            ),
-            point,
-            metres,
-        )
-        .order_by("distance", "-resolved_at", "-id")
-        .first()
-    )
+    nearest to `point` within `metres` of its real position (a report of a sensitive category
+    too: this is for the handling staff and its own reporter, not the public), the latest fixed
+    first on a tie; published and not demo. The box lets the GiST index narrow the candidates.
+
+    Asked on every report's filing, where the ORM's compiling of this query cost more than a
+    quarter of the request's CPU: written as SQL (the distance rule still public_view's), only
+    the id selected, the report loaded when one is found (most reports recur nothing)."""
+    near, near_params, distance, distance_params = public_view.within_metres_sql(point, metres)
+    sql = f"""
+        SELECT id FROM {Complaint._meta.db_table}
+        WHERE category_id = %s AND status IN (%s, %s) AND resolved_at BETWEEN %s AND %s
+          AND moderation = %s AND NOT is_demo AND {near}
+        ORDER BY {distance}, resolved_at DESC, id DESC
+        LIMIT 1
+    """
+    params = [
+        category.pk,
+        Complaint.Status.RESOLVED,
+        Complaint.Status.CLOSED,
+        since,
+        until,
+        Complaint.Moderation.PUBLISHED,
+        *near_params,
+        *distance_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return Complaint.objects.get(pk=row[0]) if row else None
