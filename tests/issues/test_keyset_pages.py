@@ -101,4 +101,5 @@ def test_a_forged_cursor_is_refused(client, report_in):
 
     answer = client.get("/api/v1/complaints/", {"cursor": "not-a-cursor"})
 
-    assert answer.status_code == 404
+    assert answer.status_code == 400
+    assert answer.json()["parameter"] == "cursor"
