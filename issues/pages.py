@@ -15,6 +15,8 @@ count of the whole list.
 
 from __future__ import annotations
 
+import binascii
+from base64 import b64decode
 from functools import partial
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -76,10 +78,12 @@ class ComplaintCursorPagination(CursorPagination):
 
     def decode_cursor(self, request):
         """DRF's cursor, whose position must also be a value of the order's first field; a
-        cursor not written here is a 400 (DRF answers 404, or lets a forged value reach SQL)."""
+        cursor not written here is a 400 (DRF answers 404, skips the characters base64 does
+        not have, or lets a forged value reach SQL)."""
         try:
+            b64decode(request.query_params.get(self.cursor_query_param) or "", validate=True)
             cursor = super().decode_cursor(request)
-        except NotFound as forged:
+        except (NotFound, binascii.Error, ValueError) as forged:
             raise invalid_cursor() from forged
         if cursor is not None and cursor.position is not None:
             try:
