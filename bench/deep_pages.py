@@ -1,0 +1,166 @@
+"""Deep pages (issue #26): the public REST list's page 20 of open potholes, by page number and by
+keyset (`cursor`), and Open311 requests with the spec's default 1,000 rows (JSON and XML), over N
+complaints (default 1,000,000), through the real views in process (Django's test client: server
+time, serialisation included) while a writer files reports through create_complaint. Next to
+each, the floor: the bare SQL of the same rows and of the count, in the same run, and the ratio.
+
+Prints figures; asserts nothing about time. Use a scratch database:
+
+    DATABASE_URL=postgis:///casa_map_bench .venv/bin/python -m bench.deep_pages [--complaints N]
+
+Complaints are generated bench data (bench/complaints.py), loaded once by COPY.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casa_map.settings")
+os.environ["DEBUG"] = "false"  # measure production settings, whatever the local .env says
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench.complaints import Writer, top_up  # noqa: E402
+from bench.measure import bare, timed  # noqa: E402
+from districts.models import Category  # noqa: E402
+from issues.filters import PublicComplaintFilter  # noqa: E402
+from issues.models import Complaint  # noqa: E402
+from issues.selectors import public_complaints  # noqa: E402
+from open311.selectors import RequestQuery, request_rows, service_requests  # noqa: E402
+
+PAGE = 20
+PAGE_SIZE = 100
+OPEN_POTHOLES = {"status": "open", "category": "roads-potholes"}
+COUNT_OPEN_POTHOLES = (
+    "SELECT count(*) FROM issues_complaint "
+    "WHERE moderation = 'published' AND status = ANY(%s) AND category_id = %s"
+)
+
+
+def bare_queryset(queryset):
+    """The exact SQL the view's ORM query sends, run bare (no serialisation, no HTTP)."""
+    sql, params = queryset.query.sql_with_params()
+    return bare(sql, params)
+
+
+def both(*floors):
+    def run():
+        for floor in floors:
+            floor()
+
+    return run
+
+
+def open_potholes():
+    return PublicComplaintFilter(OPEN_POTHOLES, queryset=public_complaints()).qs.order_by(
+        "-created_at", "-id"
+    )
+
+
+def cursor_of_page(client: Client, page: int) -> tuple[str, datetime]:
+    """The address of keyset page `page` (following `next` from the first) and the moment the
+    page before it ended at (where the keyset query starts)."""
+    url = f"/api/v1/complaints/?cursor=&page_size={PAGE_SIZE}&status=open&category=roads-potholes"
+    for _ in range(page - 1):
+        answer = client.get(url).json()
+        url = answer["next"]
+        ended_at = datetime.fromisoformat(answer["features"][-1]["properties"]["created_at"])
+    return url, ended_at
+
+
+def summary(samples: list[float]) -> tuple[float, float]:
+    return statistics.median(samples), statistics.quantiles(samples, n=20)[18]
+
+
+def figures(p50: float, p95: float) -> str:
+    return f"p50 {p50:7.2f} ms   p95 {p95:7.2f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--complaints", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=40)
+    parser.add_argument("--writes-per-second", type=float, default=2.0)
+    parser.add_argument("--seed", type=int, default=7)
+    options = parser.parse_args()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+    print(f"complaints: {top_up(options.complaints, seed=options.seed):,}")
+    client = Client()
+    potholes = Category.objects.get(code="roads-potholes").pk
+    open_statuses = list(Complaint.OPEN_STATUSES)
+    count_floor = bare(COUNT_OPEN_POTHOLES, [open_statuses, potholes])
+    print(f"open potholes: {open_potholes().count():,}")
+    start = (PAGE - 1) * PAGE_SIZE
+    cursor_url, page_starts_after = cursor_of_page(client, PAGE)
+    now = timezone.now()
+    last_90_days = request_rows(service_requests(RequestQuery(start=now - timedelta(90), end=now)))
+
+    cases = [
+        (
+            f"REST list, open potholes, page {PAGE} by number",
+            f"/api/v1/complaints/?page_size={PAGE_SIZE}&page={PAGE}&status=open"
+            "&category=roads-potholes",
+            both(bare_queryset(open_potholes()[start : start + PAGE_SIZE]), count_floor),
+            "the view's rows (OFFSET) + count(*)",
+        ),
+        (
+            f"REST list, open potholes, page {PAGE} by cursor",
+            cursor_url,
+            both(
+                bare_queryset(
+                    open_potholes().filter(created_at__lt=page_starts_after)[: PAGE_SIZE + 1]
+                ),
+                count_floor,
+            ),
+            "the view's rows (keyset) + count(*)",
+        ),
+        (
+            "Open311 requests.json, 1,000 rows (the spec's default)",
+            "/open311/v2/requests.json",
+            bare_queryset(last_90_days[:1000]),
+            "the view's rows",
+        ),
+        (
+            "Open311 requests.xml, 1,000 rows",
+            "/open311/v2/requests.xml",
+            bare_queryset(last_90_days[:1000]),
+            "the view's rows",
+        ),
+    ]
+    writer = Writer(options.writes_per_second)
+    writer.start()
+    try:
+        for name, url, floor, floor_label in cases:
+            print(name)
+            floor_p50, floor_p95 = summary(timed(floor, options.repeats))
+            response = client.get(url)
+            assert response.status_code == 200, response.content[:300]
+            view_p50, view_p95 = summary(timed(lambda url=url: client.get(url), options.repeats))
+            size = len(response.content) / 1024
+            print(f"  floor  bare SQL: {floor_label:38} {figures(floor_p50, floor_p95)}")
+            print(f"  view   {url[:48]:48} {figures(view_p50, view_p95)}  {size:.0f} KB")
+            print(
+                f"  ratio  p50 {view_p50 / floor_p50:.1f}×   p95 {view_p95 / floor_p95:.1f}× "
+                "(view against floor)"
+            )
+    finally:
+        writer.stopped.set()
+        writer.join()
+    print(f"writer filed {writer.filed} reports through create_complaint during the measurements")
+
+
+if __name__ == "__main__":
+    main()
