@@ -16,14 +16,16 @@ count of the whole list.
 from __future__ import annotations
 
 import binascii
+import json
 from base64 import b64decode
 from functools import partial
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
 from rest_framework_gis.pagination import GeoJsonPagination
 
@@ -45,18 +47,21 @@ def invalid_cursor():
 
 
 class ComplaintCursorPagination(CursorPagination):
-    """Keyset pages (DRF's cursor pagination) in the list's own order: the queryset's ORDER BY
-    (the ordering filter's fields then id for the public list, the `sort` of the staff queue,
-    newest first for Open311), so page 2,000 is a range scan from where page 1,999 ended.
+    """Keyset pages in the list's own order: the queryset's ORDER BY (the ordering filter's
+    fields for the public list, the `sort` of the staff queue, newest first for Open311), with
+    id last so that every row has its own position. A cursor holds the values of all those
+    fields for the last row seen, and the next page is the rows after it in that order (a row
+    comparison field by field), so page 2,000 is a range scan from where page 1,999 ended, and
+    a sort with many ties (supports, deadlines) never steps over them by OFFSET.
 
-    DRF keys the position on the first field of the order and steps over the rows that share
-    its value (few, for a moment of filing)."""
+    DRF's CursorPagination does the rest (page size, links, previous pages); it keys its own
+    position on the first field only, which is what is replaced here."""
 
     page_size = 100
     max_page_size = 500
     page_size_query_param = "page_size"
     cursor_query_param = CURSOR
-    ordering = "-created_at"
+    ordering = ("-created_at", "-id")
 
     def __init__(self, *, page_size: int | None = None, max_page_size: int | None = None):
         if page_size is not None:
@@ -65,32 +70,85 @@ class ComplaintCursorPagination(CursorPagination):
             self.max_page_size = max_page_size
 
     def paginate_queryset(self, queryset, request, view=None):
+        """DRF's pages, given the rows after the cursor's position (filtered here on every
+        field of the order) and told no position of its own; its links are then mended."""
         self.model = queryset.model
-        return super().paginate_queryset(queryset, request, view)
+        self.ordering = self.get_ordering(request, queryset, view)
+        cursor = self.decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            queryset = queryset.filter(self.rows_after(cursor))
+        self.position_hidden = True
+        try:
+            page = super().paginate_queryset(queryset, request, view)
+        finally:
+            self.position_hidden = False
+        self.cursor = cursor
+        if cursor is not None and cursor.position is not None:
+            if cursor.reverse:
+                self.has_next, self.next_position = True, cursor.position
+            else:
+                self.has_previous, self.previous_position = True, cursor.position
+        return page
 
     def get_ordering(self, request, queryset, view):
         """The queryset's own ORDER BY when it is made of plain field names (a view's filters
-        have set it); the ordering filter's or the class's otherwise."""
+        have set it), else the ordering filter's or the class's; then id, if not there."""
         own = tuple(queryset.query.order_by)
         if own and all(isinstance(field, str) and "__" not in field for field in own):
-            return own
-        return super().get_ordering(request, queryset, view)
+            ordering = own
+        else:
+            ordering = super().get_ordering(request, queryset, view)
+        if not {"id", "-id", "pk", "-pk"} & set(ordering):
+            ordering = (*ordering, "-id" if ordering[0].startswith("-") else "id")
+        return tuple(ordering)
+
+    def _get_position_from_instance(self, instance, ordering):
+        values = []
+        for field in ordering:
+            name = "id" if field.lstrip("-") == "pk" else field.lstrip("-")
+            value = instance[name] if isinstance(instance, dict) else getattr(instance, name)
+            values.append(value.isoformat() if hasattr(value, "isoformat") else str(value))
+        return json.dumps(values, separators=(",", ":"))
+
+    def position_values(self, position: str) -> list:
+        """The cursor's values, one per field of the order, as those fields read them; a
+        position not written here (`invalid_cursor`) otherwise."""
+        try:
+            values = json.loads(position)
+            if not isinstance(values, list) or len(values) != len(self.ordering):
+                raise ValueError(position)
+            return [
+                self.model._meta.get_field(field.lstrip("-")).to_python(value)
+                for field, value in zip(self.ordering, values, strict=True)
+            ]
+        except (FieldDoesNotExist, ValidationError, TypeError, ValueError) as forged:
+            raise invalid_cursor() from forged
+
+    def rows_after(self, cursor) -> Q:
+        """The rows after the position in the order (before it, for a `previous` cursor):
+        (a, b, id) after (a0, b0, id0) is a beyond a0, or a = a0 and b beyond b0, or …"""
+        values = self.position_values(cursor.position)
+        after, equal = Q(pk__in=[]), Q()
+        for field, value in zip(self.ordering, values, strict=True):
+            name = field.lstrip("-")
+            descending = field.startswith("-") != cursor.reverse
+            after |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+            equal &= Q(**{name: value})
+        return after
 
     def decode_cursor(self, request):
-        """DRF's cursor, whose position must also be a value of the order's first field; a
-        cursor not written here is a 400 (DRF answers 404, skips the characters base64 does
-        not have, or lets a forged value reach SQL)."""
+        """DRF's cursor, checked: a cursor not written here is a 400 (DRF answers 404, skips
+        the characters base64 does not have). Inside DRF's own pages, without its position
+        (the rows are already those after it)."""
         try:
             b64decode(request.query_params.get(self.cursor_query_param) or "", validate=True)
             cursor = super().decode_cursor(request)
         except (NotFound, binascii.Error, ValueError) as forged:
             raise invalid_cursor() from forged
+        if cursor is not None and getattr(self, "position_hidden", False):
+            return Cursor(offset=cursor.offset, reverse=cursor.reverse, position=None)
         if cursor is not None and cursor.position is not None:
-            try:
-                field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
-                field.to_python(cursor.position)
-            except (FieldDoesNotExist, ValidationError, TypeError, ValueError) as forged:
-                raise invalid_cursor() from forged
+            self.position_values(cursor.position)
         return cursor
 
 

@@ -111,6 +111,7 @@ def _notice(text: str, authority: str, acknowledge_by: date, answer_by: date) ->
 # building those cost 5 times the SQL on a page of 1,000). The public position comes from the
 # public view's annotation, as numbers.
 REQUEST_FIELDS = (
+    "id",  # for keyset pages (issues.pages)
     "reference",
     "status",
     "latest_public_note",

@@ -203,3 +203,30 @@ def test_a_cursor_with_a_forged_position_is_a_400_not_a_server_error(client, rep
     assert answer.status_code == 400
     assert answer.json()["code"] == "invalid_parameter"
     assert answer.json()["error"].startswith("cursor: ")
+
+
+def test_a_sort_with_ties_is_walked_whole_by_every_field_of_the_order(client, report_in):
+    filed = filed_an_hour_apart(report_in, 6)
+    supports = [2, 0, 2, 0, 0, 1]
+    for reference, count in zip(filed, supports, strict=True):
+        Complaint.objects.filter(reference=reference).update(support_count=count)
+    params = {"cursor": "", "page_size": 1, "ordering": "-support_count,created_at"}
+
+    seen, pages = walk(client, "/api/v1/complaints/", params)
+
+    expected = Complaint.objects.order_by("-support_count", "created_at", "-id")
+    assert seen == [c.reference for c in expected]
+    assert len(pages) == 6
+
+
+def test_previous_links_walk_back_the_same_pages(client, report_in):
+    filed_an_hour_apart(report_in, 5, same_time_pairs=True)
+    forward, pages = walk(client, "/api/v1/complaints/", {"cursor": "", "page_size": 2})
+
+    backward = []
+    answer = pages[-1]
+    while answer["previous"] is not None:
+        answer = client.get(answer["previous"]).json()
+        backward = references_of(answer) + backward
+
+    assert backward + references_of(pages[-1]) == forward
