@@ -163,7 +163,7 @@ def _payload(row: dict, *, notice: str, language: str, zone, media_base: str) ->
         row["arrondissement__name_fr"], row["arrondissement__name_ar"], language
     )
     category = name_in_language(row["category__name_fr"], row["category__name_ar"], language)
-    expected = timezone.make_aware(datetime.combine(row["answer_by"], END_OF_DAY), zone)
+    expected = datetime.combine(row["answer_by"], END_OF_DAY, tzinfo=zone)
     photo = row["first_photo"]
     return {
         "service_request_id": row["reference"],

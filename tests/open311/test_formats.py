@@ -1,0 +1,72 @@
+"""open311.formats writes XML directly, for speed: the bytes must be those ElementTree writes for
+the same document (escaped text, `<name />` for nulls and empty lists, `true`/`false`), and its
+JSON must read back as the same document."""
+
+from __future__ import annotations
+
+import json
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+import pytest
+
+from casa_map.outputs import xml_text
+from open311.formats import LIST_ITEMS, document
+
+
+def element_tree_xml(root: str, content) -> bytes:
+    """The document as ElementTree builds and writes it (what the module did before)."""
+
+    def fill(element: Element, value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                fill(SubElement(element, key), item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                fill(SubElement(element, LIST_ITEMS[element.tag]), item)
+        elif isinstance(value, bool):
+            element.text = "true" if value else "false"
+        elif value is not None:
+            element.text = xml_text(str(value))
+
+    element = Element(root)
+    fill(element, content)
+    declaration = b'<?xml version="1.0" encoding="utf-8"?>\n'
+    return declaration + tostring(element, encoding="unicode").encode("utf-8")
+
+
+REQUESTS = [
+    {
+        "service_request_id": "CM-2026-ABC123",
+        "status": "open",
+        "status_notes": None,
+        "service_name": "Nids-de-poule & chaussée <dégradée>",
+        "description": "Trou > 30 cm, « danger » \u0007 ici\nligne 2",
+        "agency_responsible": "مقاطعة أنفا",
+        "address_id": None,
+        "zipcode": "",
+        "lat": 33.5731234,
+        "long": -7.6298,
+        "media_url": "http://example.org/media/a.jpg?x=1&y=2",
+    },
+    {"service_request_id": "CM-2026-ABC124", "status": "closed", "lat": 0.0},
+]
+DISCOVERY = {
+    "changeset": "2026-12-01T00:00:00Z",
+    "endpoints": [{"formats": ["application/json", "text/xml"], "type": "production"}],
+    "metadata": False,
+    "attributes": [],
+}
+
+
+@pytest.mark.parametrize(
+    "root, content",
+    [
+        ("service_requests", REQUESTS),
+        ("service_requests", []),
+        ("discovery", DISCOVERY),
+        ("errors", [{"code": 400, "description": "page: <1>"}]),
+    ],
+)
+def test_xml_is_what_element_tree_writes_and_json_reads_back(root, content):
+    assert document(root, content, "xml").content == element_tree_xml(root, content)
+    assert json.loads(document(root, content, "json").content) == content
