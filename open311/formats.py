@@ -3,14 +3,17 @@ element, one child element per list item, `true`/`false` booleans, empty element
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 import orjson
 from django.http import HttpResponse
 
-from casa_map.outputs import xml_text
+from casa_map.outputs import NOT_XML, xml_text
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+
+NOTHING_XML_CAN_CARRY = re.compile(f"{NOT_XML.pattern}+")
 
 # A list named like the key holds elements named like the value.
 LIST_ITEMS = {
@@ -30,7 +33,8 @@ def document(root: str, content, fmt: str, status: int = 200) -> HttpResponse:
     if fmt == "xml":
         parts = ['<?xml version="1.0" encoding="utf-8"?>\n']
         _write(parts, root, content)
-        body = "".join(parts).encode("utf-8")
+        # What XML cannot carry is dropped in one pass over the whole text (no tag has any).
+        body = xml_text("".join(parts)).encode("utf-8")
     else:
         body = orjson.dumps(content)  # UTF-8; 10 times faster than json on 1,000 requests
     return HttpResponse(body, content_type=FORMATS[fmt], status=status)
@@ -65,10 +69,10 @@ def _leaf(name: str, value) -> str:
         return f"<{name} />"
     if isinstance(value, bool):
         text = "true" if value else "false"
-    elif isinstance(value, str):
-        text = escape(xml_text(value))
     else:
-        text = escape(xml_text(str(value)))
+        text = escape(value if isinstance(value, str) else str(value))
+    if NOTHING_XML_CAN_CARRY.fullmatch(text):  # fails at the first ordinary character
+        text = ""  # an empty element, as ElementTree writes it
     return f"<{name}>{text}</{name}>" if text else f"<{name} />"
 
 

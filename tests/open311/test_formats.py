@@ -44,6 +44,7 @@ REQUESTS = [
         "agency_responsible": "مقاطعة أنفا",
         "address_id": None,
         "zipcode": "",
+        "address": "\u0001\u0002",  # nothing XML can carry: an empty element
         "lat": 33.5731234,
         "long": -7.6298,
         "media_url": "http://example.org/media/a.jpg?x=1&y=2",
