@@ -17,8 +17,10 @@ import argparse
 import os
 import statistics
 import sys
-from datetime import datetime, timedelta
+from base64 import b64decode
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casa_map.settings")
@@ -31,12 +33,14 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from rest_framework.pagination import Cursor  # noqa: E402
 
 from bench.complaints import Writer, top_up  # noqa: E402
 from bench.measure import bare, timed  # noqa: E402
 from districts.models import Category  # noqa: E402
 from issues.filters import PublicComplaintFilter  # noqa: E402
 from issues.models import Complaint  # noqa: E402
+from issues.pages import ComplaintCursorPagination  # noqa: E402
 from issues.selectors import public_complaints  # noqa: E402
 from open311.selectors import RequestQuery, request_rows, service_requests  # noqa: E402
 
@@ -69,15 +73,17 @@ def open_potholes():
     )
 
 
-def cursor_of_page(client: Client, page: int) -> tuple[str, datetime]:
-    """The address of keyset page `page` (following `next` from the first) and the moment the
-    page before it ended at (where the keyset query starts)."""
+def cursor_of_page(client: Client, page: int) -> tuple[str, object]:
+    """The address of keyset page `page` (following `next` from the first), and the filter the
+    view applies for it (issues.pages: the rows after the cursor's position)."""
     url = f"/api/v1/complaints/?cursor=&page_size={PAGE_SIZE}&status=open&category=roads-potholes"
     for _ in range(page - 1):
-        answer = client.get(url).json()
-        url = answer["next"]
-        ended_at = datetime.fromisoformat(answer["features"][-1]["properties"]["created_at"])
-    return url, ended_at
+        url = client.get(url).json()["next"]
+    encoded = parse_qs(urlsplit(url).query)["cursor"][0]
+    position = parse_qs(b64decode(encoded).decode())["p"][0]
+    pages = ComplaintCursorPagination()
+    pages.model, pages.ordering = Complaint, ("-created_at", "-id")
+    return url, pages.rows_after(Cursor(offset=0, reverse=False, position=position))
 
 
 def summary(samples: list[float]) -> tuple[float, float]:
@@ -91,7 +97,7 @@ def figures(p50: float, p95: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--complaints", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=40)
+    parser.add_argument("--repeats", type=int, default=60)
     parser.add_argument("--writes-per-second", type=float, default=2.0)
     parser.add_argument("--seed", type=int, default=7)
     options = parser.parse_args()
@@ -104,7 +110,7 @@ def main() -> None:
     count_floor = bare(COUNT_OPEN_POTHOLES, [open_statuses, potholes])
     print(f"open potholes: {open_potholes().count():,}")
     start = (PAGE - 1) * PAGE_SIZE
-    cursor_url, page_starts_after = cursor_of_page(client, PAGE)
+    cursor_url, after_position = cursor_of_page(client, PAGE)
     now = timezone.now()
     last_90_days = request_rows(service_requests(RequestQuery(start=now - timedelta(90), end=now)))
 
@@ -120,9 +126,7 @@ def main() -> None:
             f"REST list, open potholes, page {PAGE} by cursor",
             cursor_url,
             both(
-                bare_queryset(
-                    open_potholes().filter(created_at__lt=page_starts_after)[: PAGE_SIZE + 1]
-                ),
+                bare_queryset(open_potholes().filter(after_position)[: PAGE_SIZE + 1]),
                 count_floor,
             ),
             "the view's rows (keyset) + count(*)",

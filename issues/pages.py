@@ -126,7 +126,9 @@ class ComplaintCursorPagination(CursorPagination):
 
     def rows_after(self, cursor) -> Q:
         """The rows after the position in the order (before it, for a `previous` cursor):
-        (a, b, id) after (a0, b0, id0) is a beyond a0, or a = a0 and b beyond b0, or …"""
+        (a, b, id) after (a0, b0, id0) is a beyond a0, or a = a0 and b beyond b0, or … And a
+        not before a0, said apart: the bound an index on the order starts its range scan from
+        (PostgreSQL draws none from the alternatives)."""
         values = self.position_values(cursor.position)
         after, equal = Q(pk__in=[]), Q()
         for field, value in zip(self.ordering, values, strict=True):
@@ -134,7 +136,10 @@ class ComplaintCursorPagination(CursorPagination):
             descending = field.startswith("-") != cursor.reverse
             after |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
             equal &= Q(**{name: value})
-        return after
+        first, first_value = self.ordering[0], values[0]
+        descending = first.startswith("-") != cursor.reverse
+        bound = Q(**{f"{first.lstrip('-')}__{'lte' if descending else 'gte'}": first_value})
+        return bound & after
 
     def decode_cursor(self, request):
         """DRF's cursor, checked: a cursor not written here is a 400 (DRF answers 404, skips
