@@ -1,16 +1,19 @@
 """open311.formats writes XML directly, for speed: the bytes must be those ElementTree writes for
 the same document (escaped text, `<name />` for nulls and empty lists, `true`/`false`), and its
-JSON must read back as the same document."""
+JSON must read back as the same document; dates are written with their offset by a shortcut."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from xml.etree.ElementTree import Element, SubElement, tostring
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from casa_map.outputs import xml_text
 from open311.formats import LIST_ITEMS, document
+from open311.selectors import w3c
 
 
 def element_tree_xml(root: str, content) -> bytes:
@@ -71,3 +74,15 @@ DISCOVERY = {
 def test_xml_is_what_element_tree_writes_and_json_reads_back(root, content):
     assert document(root, content, "xml").content == element_tree_xml(root, content)
     assert json.loads(document(root, content, "json").content) == content
+
+
+def test_dates_are_written_with_their_own_offset_all_year_round():
+    """Casablanca is at +01:00 but during Ramadan (+00:00): the offsets written once each."""
+    zone = ZoneInfo("Africa/Casablanca")
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    moments = [start + timedelta(hours=5 * step, seconds=step) for step in range(1800)]
+
+    written = [w3c(moment, zone) for moment in moments]
+
+    assert written == [m.astimezone(zone).isoformat(timespec="seconds") for m in moments]
+    assert {text[-6:] for text in written} == {"+01:00", "+00:00"}
