@@ -217,5 +217,11 @@ def top_up(target: int, *, seed: int) -> int:
     present = Complaint.objects.count()
     if present < target:
         print(f"loading {target - present:,} complaints…")
-        load(target - present, seed=seed, status_weights=MIXED_WEIGHTS)
+        # Numbered past those already there, so a database can be topped up again.
+        load(
+            target - present,
+            seed=seed,
+            status_weights=MIXED_WEIGHTS,
+            first_number=present and present + 100_000_000,
+        )
     return Complaint.objects.count()

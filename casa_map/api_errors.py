@@ -54,6 +54,13 @@ class InvalidParameter(exceptions.APIException):
         super().__init__(body["error"])
 
 
+def parameter_error(parameter: str, message) -> InvalidParameter:
+    """A refused query parameter that has no form behind it (a box, a cursor), to raise."""
+    return InvalidParameter(
+        {"error": f"{parameter}: {message}", "code": "invalid_parameter", "parameter": parameter}
+    )
+
+
 def api_exception_handler(exc, context) -> Response | None:
     """Every API error in one JSON shape: `error` (a sentence in the caller's language), `code`
     (stable, for programs) and, for refused fields, `fields` ({name: [messages]})."""

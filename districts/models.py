@@ -15,14 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from .working_days import DayKind, MovableHoliday, Promise, forget_announced_days
 
 
+def name_in_language(name_fr: str, name_ar: str, language: str | None = None) -> str:
+    """The Arabic name on Arabic pages (or in `language`) when there is one, the French name
+    otherwise (also for names read as plain values, without their model)."""
+    if name_ar and (language or get_language() or "fr").startswith("ar"):
+        return name_ar
+    return name_fr
+
+
 class BilingualNameMixin:
     """Picks the Arabic or French name according to the active language."""
 
     @property
     def name(self) -> str:
-        if (get_language() or "fr").startswith("ar") and self.name_ar:
-            return self.name_ar
-        return self.name_fr
+        return name_in_language(self.name_fr, self.name_ar)
 
 
 class Prefecture(BilingualNameMixin, models.Model):

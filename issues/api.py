@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.core.paginator import Paginator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_gis.pagination import GeoJsonPagination
 
 from casa_map import limits
 from casa_map.api_errors import (
@@ -44,6 +39,7 @@ from .filters import (
 )
 from .forms import ReportForm
 from .models import Complaint
+from .pages import PAGE_PARAMETERS, ComplaintPagination
 from .serializers import (
     FiledComplaintSerializer,
     PublicComplaintDetailSerializer,
@@ -118,84 +114,14 @@ COMPLAINT_FILTER_PARAMETERS = [
         str,
         description="keyset pagination: give it empty for the first page, then follow `next`; "
         "deep pages cost what the first does, and a report filed meanwhile never shifts them "
-        "(`page` is then ignored)",
+        "(`page` is then ignored). `count` is then exact where the tallies hold it, else null "
+        "with `count_estimate` (an estimate). A cursor not taken from `next`/`previous` is a 400",
     ),
     OpenApiParameter("page_size", int, description="1–500 (default 100)"),
 ]
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="a refused parameter or field"),
 }
-
-
-class ComplaintPagination(GeoJsonPagination):
-    page_size = 100
-    max_page_size = 500
-
-    def get_paginated_response_schema(self, schema: dict) -> dict:
-        """A FeatureCollection with count, next and previous (drf-gis describes a page with
-        `results`, which its own response does not have)."""
-        page = {
-            "type": "object",
-            "required": ["count"],
-            "properties": {
-                "count": {
-                    "type": "integer",
-                    "nullable": True,
-                    "description": "exact; with `cursor`, null where counting would cost what "
-                    "the keyset avoids (a filtered selection the tallies do not hold)",
-                },
-                "next": {"type": "string", "format": "uri", "nullable": True},
-                "previous": {"type": "string", "format": "uri", "nullable": True},
-            },
-        }
-        return {"allOf": [schema, page]}
-
-    def paginate_queryset(self, queryset, request, view=None):
-        """Takes the count from the view's `known_count(request)` when it has one. With a
-        `cursor` parameter, pages by keyset instead (ComplaintCursorPagination)."""
-        known = view.known_count(request) if hasattr(view, "known_count") else None
-        self.keyset = None
-        if ComplaintCursorPagination.cursor_query_param in request.query_params:
-            self.keyset = ComplaintCursorPagination()
-            self.known_count = known
-            return self.keyset.paginate_queryset(queryset, request, view)
-        self.django_paginator_class = partial(KnownCountPaginator, known_count=known)
-        return super().paginate_queryset(queryset, request, view)
-
-    def get_paginated_response(self, data):
-        if self.keyset is None:
-            return super().get_paginated_response(data)
-        # The count only where the tallies give it exactly at no cost; null otherwise (counting
-        # a deep filtered selection is what keyset pages avoid).
-        return Response(
-            {
-                "type": "FeatureCollection",
-                "count": self.known_count,
-                "next": self.keyset.get_next_link(),
-                "previous": self.keyset.get_previous_link(),
-                "features": data["features"],
-            }
-        )
-
-
-class ComplaintCursorPagination(CursorPagination):
-    """Keyset pages (DRF's cursor pagination) in the list's own order: the ordering filter's
-    fields then id (issues.filters.StrictOrderingFilter), so page 2,000 is a range scan from
-    where page 1,999 ended, not an OFFSET past 200,000 rows."""
-
-    page_size = ComplaintPagination.page_size
-    max_page_size = ComplaintPagination.max_page_size
-    page_size_query_param = "page_size"
-    ordering = "-created_at"
-
-
-class KnownCountPaginator(Paginator):
-    """Django's paginator, told the count when it is known without counting rows."""
-
-    def __init__(self, object_list, per_page, *args, known_count: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, *args, **kwargs)
-        if known_count is not None:
-            self.count = known_count  # fills the cached_property: no COUNT(*) is run
 
 
 class ComplaintsView(GenericAPIView):
@@ -214,9 +140,8 @@ class ComplaintsView(GenericAPIView):
 
     def known_count(self, request: Request) -> int | None:
         """The count when the filter can read it from the tallies (issues.filters)."""
-        unfiltered = {"page", "page_size", "ordering"}
         params = request.query_params.copy()
-        for name in unfiltered:
+        for name in {*PAGE_PARAMETERS, "ordering"}:
             params.pop(name, None)
         if any(
             value and name not in self.filterset_class.base_filters

@@ -15,8 +15,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
 from casa_map import inputs
-from casa_map.api_errors import InvalidParameter, invalid_parameter_body
+from casa_map.api_errors import InvalidParameter, invalid_parameter_body, parameter_error
 from districts.models import Authority, Category
+from planning.pyramid import published_count
 
 from . import public_view, selectors
 from .models import OPEN_STATUSES, Complaint
@@ -60,29 +61,39 @@ class PublicComplaintFilter(django_filters.FilterSet):
             return queryset.closed()
         return queryset.filter(status=value)
 
-    # Filters the public count can be read for from the tallies, without counting rows.
-    COUNTED_WITHOUT_ROWS = {"status", "authority"}
+    # Filters the public count can be read for without counting rows: from the queue tallies
+    # (status, authority) or from the heat map's pyramid of published complaints (category,
+    # arrondissement, open or closed).
+    COUNTED_FROM_QUEUE_TALLIES = {"status", "authority"}
+    COUNTED_FROM_PYRAMID = {"status", "category", "arrondissement"}
 
     def count_without_rows(self) -> int | None:
-        """The number of public complaints this filter keeps, when only status and authority
-        are given (from the queue tallies, issues.selectors.count_public); None otherwise, or
-        when the filter is not valid."""
+        """The number of public complaints this filter keeps when the tallies hold it (both
+        respect moderation: issues.selectors.count_public, planning.pyramid.published_count);
+        None otherwise, or when the filter is not valid."""
         if not self.is_valid():
             return None
-        given = {name for name, value in self.form.cleaned_data.items() if value}
-        if not given <= self.COUNTED_WITHOUT_ROWS:
-            return None
-        status = self.form.cleaned_data.get("status")
-        statuses = {
-            "": None,
-            None: None,
-            "open": OPEN_STATUSES,
-            "closed": tuple(s for s in Complaint.Status.values if s not in OPEN_STATUSES),
-        }.get(status, (status,))
-        authority = self.form.cleaned_data.get("authority")
-        return selectors.count_public(
-            statuses=statuses, authority_id=authority.pk if authority else None
-        )
+        cleaned = self.form.cleaned_data
+        given = {name for name, value in cleaned.items() if value}
+        status = cleaned.get("status") or None
+        if given <= self.COUNTED_FROM_QUEUE_TALLIES:
+            statuses = {
+                None: None,
+                "open": OPEN_STATUSES,
+                "closed": tuple(s for s in Complaint.Status.values if s not in OPEN_STATUSES),
+            }.get(status, (status,))
+            authority = cleaned.get("authority")
+            return selectors.count_public(
+                statuses=statuses, authority_id=authority.pk if authority else None
+            )
+        if given <= self.COUNTED_FROM_PYRAMID and status in (None, "open", "closed"):
+            category, arrondissement = cleaned.get("category"), cleaned.get("arrondissement")
+            return published_count(
+                category_id=category.pk if category else None,
+                arrondissement_id=arrondissement.pk if arrondissement else None,
+                is_open=None if status is None else status == "open",
+            )
+        return None
 
     def filter_received_after(self, queryset, name, value):
         """Received on or after that day (Casablanca time)."""
@@ -131,12 +142,6 @@ class StrictOrderingFilter(OrderingFilter):
                     }
                 )
         return [*fields, "-id"]
-
-
-def parameter_error(parameter: str, message) -> InvalidParameter:
-    return InvalidParameter(
-        {"error": f"{parameter}: {message}", "code": "invalid_parameter", "parameter": parameter}
-    )
 
 
 def parse_numbers(text: str, count: int, parameter: str, message) -> list[float]:

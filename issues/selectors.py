@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,7 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
@@ -287,11 +288,22 @@ class AnswerEstimates:
         self._by_group = {(row.authority_id, row.category_id): row for row in estimates}
 
     def expectation(self, complaint: Complaint) -> AnswerExpectation | None:
-        if not complaint.is_open:
+        return self.expectation_of(
+            authority_id=complaint.authority_id,
+            category_id=complaint.category_id,
+            status=complaint.status,
+            created_at=complaint.created_at,
+        )
+
+    def expectation_of(
+        self, *, authority_id: int, category_id: int, status: str, created_at: datetime
+    ) -> AnswerExpectation | None:
+        """`expectation` of a report read as values (Open311's pages)."""
+        if status not in OPEN_STATUSES:
             return None
         chosen = answer_times.choose(
-            self._by_group.get((complaint.authority_id, complaint.category_id)),
-            self._by_group.get((complaint.authority_id, None)),
+            self._by_group.get((authority_id, category_id)),
+            self._by_group.get((authority_id, None)),
             min_reports=settings.ANSWER_ESTIMATE_MIN_REPORTS,
         )
         if chosen is None:
@@ -299,7 +311,7 @@ class AnswerEstimates:
         return AnswerExpectation(
             days=chosen.days,
             quantile=chosen.quantile,
-            by=complaint.created_at + timedelta(days=chosen.days),
+            by=created_at + timedelta(days=chosen.days),
             of_category=chosen.category_id is not None,
         )
 
@@ -351,3 +363,16 @@ def recently_fixed_near(
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return Complaint.objects.get(pk=row[0]) if row else None
+
+
+def estimated_count(complaints: QuerySet) -> int:
+    """The planner's estimate of how many rows `complaints` holds (EXPLAIN, no row read): for a
+    list whose exact count would cost what its keyset pages avoid. Labelled as an estimate
+    wherever it is shown; it can be off by a wide margin for narrow or correlated filters."""
+    sql, params = complaints.order_by().values("pk").query.sql_with_params()
+    with connections[complaints.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])

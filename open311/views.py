@@ -17,9 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.request import Request
 from rest_framework_api_key.models import APIKey
 
 from casa_map import inputs
+from casa_map.api_errors import InvalidParameter
 from districts import selectors as district_selectors
 from districts.errors import OutsideServiceArea
 from districts.geocoding import GeocoderUnavailable, get_geocoder
@@ -27,7 +29,8 @@ from districts.models import Category
 from issues import services
 from issues.errors import InvalidComplaint
 from issues.models import Complaint
-from issues.selectors import answer_estimates, answer_expectation
+from issues.pages import CURSOR, ComplaintCursorPagination
+from issues.selectors import answer_expectation
 
 from . import selectors
 from .formats import FORMATS, document, errors
@@ -35,6 +38,7 @@ from .throttles import take_filing
 
 MAX_SPAN = timedelta(days=90)
 DEFAULT_PAGE_SIZE = 1000
+MAX_PAGE_SIZE = 1000
 MAX_DESCRIPTION = 4000
 TITLE_LENGTH = 80
 
@@ -149,36 +153,50 @@ def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return file_service_request(request, fmt)
     query, page, page_size = parse_request_query(request)
-    found = selectors.service_requests(query)
-    if not query.references:
+    found = selectors.request_rows(selectors.service_requests(query))
+    links = {}
+    if query.references:
+        pass  # the spec: service_request_id overrides every other argument
+    elif CURSOR in request.GET:
+        found, links = keyset_page(request, found, page_size)
+    else:
         start = (page - 1) * page_size
         found = found[start : start + page_size]
     media_base = request.build_absolute_uri(settings.MEDIA_URL)
-    estimates = answer_estimates()
-    return document(
-        "service_requests",
-        [
-            selectors.request_payload(complaint, media_base=media_base, estimates=estimates)
-            for complaint in found
-        ],
-        fmt,
+    response = document(
+        "service_requests", selectors.request_payloads(found, media_base=media_base), fmt
     )
+    if links:
+        response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+    return response
+
+
+def keyset_page(request: HttpRequest, found, page_size: int) -> tuple[list, dict[str, str]]:
+    """This server's continuation beyond the spec (README): `cursor`, empty for the first page,
+    then the `Link: <…>; rel="next"` header's address, pages by keyset (issues.pages), newest
+    first; the links to the next and previous pages, when there are some."""
+    pages = ComplaintCursorPagination(page_size=page_size, max_page_size=MAX_PAGE_SIZE)
+    try:
+        rows = pages.paginate_queryset(found, Request(request))
+    except InvalidParameter as refused:
+        raise Refused(400, refused.body["error"]) from refused
+    links = {"next": pages.get_next_link(), "prev": pages.get_previous_link()}
+    return rows, {rel: url for rel, url in links.items() if url}
 
 
 @require_GET
 @open311_view
 def service_request(request: HttpRequest, service_request_id: str, fmt: str) -> HttpResponse:
-    found = list(
+    found = selectors.request_rows(
         selectors.service_requests(
             selectors.RequestQuery(references=(service_request_id.strip().upper(),))
         )
-    )
-    if not found:
-        raise Refused(404, _("service_request_id %(id)s not found.") % {"id": service_request_id})
+    )[:1]
     media_base = request.build_absolute_uri(settings.MEDIA_URL)
-    return document(
-        "service_requests", [selectors.request_payload(found[0], media_base=media_base)], fmt
-    )
+    payloads = selectors.request_payloads(found, media_base=media_base)
+    if not payloads:
+        raise Refused(404, _("service_request_id %(id)s not found.") % {"id": service_request_id})
+    return document("service_requests", payloads, fmt)
 
 
 @require_GET
@@ -234,7 +252,9 @@ def parse_request_query(request: HttpRequest) -> tuple[selectors.RequestQuery, i
         problems.append(_("start_date and end_date must be in order and at most 90 days apart."))
     near = _near_parameters(params, problems)
     page = _integer_parameter(params, "page", 1, 1, 100_000, problems)
-    page_size = _integer_parameter(params, "page_size", DEFAULT_PAGE_SIZE, 1, 1000, problems)
+    page_size = _integer_parameter(
+        params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE, problems
+    )
     if problems:
         raise Refused(400, *problems)
     query = selectors.RequestQuery(

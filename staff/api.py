@@ -25,10 +25,11 @@ from casa_map.api_errors import (
     refused_fields_body,
 )
 from issues import policy
-from issues.api import ComplaintPagination, filing_answer
+from issues.api import filing_answer
 from issues.attachments import AttachmentRejected
 from issues.errors import InvalidTransition
 from issues.models import Complaint
+from issues.pages import PAGE_PARAMETERS, ComplaintPagination
 from issues.selectors import public_complaint
 from issues.serializers import (
     FiledComplaintSerializer,
@@ -42,6 +43,7 @@ from .actions import STAFF_ACTIONS, apply_bulk, bound_bulk_form
 from .filters import QueueFilter
 from .forms import IntakeForm
 from .intake import file_on_behalf, private_link
+from .selectors import queue_count
 
 STAFF_ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="not signed in / no token"),
@@ -135,9 +137,22 @@ class StaffQueueView(GenericAPIView):
                 "supports; minus sign for descending",
             ),
             OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
+            OpenApiParameter(
+                "cursor",
+                str,
+                description="keyset pagination, in the `sort` order: give it empty for the "
+                "first page, then follow `next` (`page` is then ignored). `count` is exact "
+                "when only `status` filters (from the queue tallies), else null with "
+                "`count_estimate` (an estimate). A cursor not taken from `next`/`previous` "
+                "is a 400",
+            ),
+            OpenApiParameter("page_size", int, description="1–500 (default 100)"),
         ],
-        responses={200: StaffComplaintFeatureSerializer(many=True), **STAFF_ERRORS},
+        responses={
+            200: StaffComplaintFeatureSerializer(many=True),
+            400: OpenApiResponse(ErrorSerializer, description="a refused parameter"),
+            **STAFF_ERRORS,
+        },
     )
     def get(self, request: Request) -> Response:
         scope = policy.scoped_complaints(request.user).order_by("-created_at", "-id")
@@ -146,6 +161,19 @@ class StaffQueueView(GenericAPIView):
             raise InvalidParameter(invalid_parameter_body(queue.form))
         page = self.paginate_queryset(queue.qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def known_count(self, request: Request) -> int | None:
+        """The queue's count when only statuses filter it (from the queue tallies); None
+        otherwise (ComplaintPagination counts the rows, or estimates them for keyset pages)."""
+        filters = {
+            name
+            for name, value in request.query_params.lists()
+            if name not in {*PAGE_PARAMETERS, "sort"} and any(value)
+        }
+        if not filters <= {"status"}:
+            return None
+        statuses = [s for s in request.query_params.getlist("status") if s]
+        return queue_count(request.user, statuses or None)
 
     @extend_schema(
         operation_id="staff_complaints_file_for_citizen",

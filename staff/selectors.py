@@ -18,6 +18,7 @@ from districts.routing import route_excluding
 from districts.selectors import as_wgs84, authority_boundary_geojson
 from issues import policy
 from issues.models import CitizenUpdate, Complaint, Flag, QueueTally
+from issues.selectors import count_from_tallies
 
 from .models import ResponseTemplate
 
@@ -82,6 +83,16 @@ def queue_counts(user: AbstractBaseUser, *, today: date) -> dict[str, int]:
         counts["overdue"] += overdue or 0
         counts["total"] += held
     return counts
+
+
+def queue_count(user: AbstractBaseUser, statuses=None) -> int:
+    """How many complaints of the user's queue have these statuses (None: any), from the queue
+    tallies (exact, every moderation state: staff see them all), without counting complaints."""
+    membership = policy.membership_of(user)
+    return count_from_tallies(
+        statuses=statuses,
+        authority_id=None if membership.is_supervisor else membership.authority_id,
+    )
 
 
 def agents_of(authority: Authority) -> QuerySet:

@@ -3,6 +3,7 @@ list's order, and a report filed while a client walks the pages never shifts the
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,7 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from districts.models import Authority
 from issues.models import Complaint
+from issues.moderation import moderate
+from issues.services import transition
+from tests.factories import StaffMembershipFactory
 from tests.issues.test_public_api import references
 
 pytestmark = pytest.mark.usefixtures("casablanca")
@@ -101,4 +106,127 @@ def test_a_forged_cursor_is_refused(client, report_in):
 
     answer = client.get("/api/v1/complaints/", {"cursor": "not-a-cursor"})
 
-    assert answer.status_code == 404
+    assert answer.status_code == 400
+    assert answer.json()["parameter"] == "cursor"
+
+
+def test_reports_filed_between_every_page_never_make_one_seen_twice_or_missed(client, report_in):
+    filed = filed_an_hour_apart(report_in, 6, same_time_pairs=True)
+    seen = []
+    answer = client.get("/api/v1/complaints/", {"cursor": "", "page_size": 2}).json()
+    for day in range(1, 10):
+        seen += references_of(answer)
+        if answer["next"] is None:
+            break
+        with time_machine.travel(START + timedelta(days=day), tick=False):
+            report_in("maarif")  # newer than every page: never among the rest of the walk
+        answer = client.get(answer["next"]).json()
+
+    assert seen == [
+        c.reference
+        for c in Complaint.objects.filter(reference__in=filed).order_by("-created_at", "-id")
+    ]
+
+
+@pytest.fixture
+def hidden_and_pending(report_in):
+    """A report hidden by a moderator and one awaiting pre-moderation, both open potholes in
+    Anfa, like the published ones around them."""
+    moderator = StaffMembershipFactory(
+        role="moderator", authority=Authority.objects.get(slug="anfa")
+    ).user
+    hidden = report_in("anfa")
+    moderate(complaint=hidden, actor=moderator, decision="hide", reason="Insulte")
+    pending = report_in("anfa", premoderated=True)
+    return {hidden.reference, pending.reference}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"status": "open"},
+        {"status": "open", "category": "roads-potholes"},  # the heat pyramid's count
+        {"category": "roads-potholes", "arrondissement": "anfa"},
+        {"authority": "anfa", "status": "submitted"},  # the queue tallies' count
+    ],
+)
+def test_unpublished_reports_are_never_listed_nor_counted(
+    client, report_in, hidden_and_pending, filters
+):
+    published = set(filed_an_hour_apart(report_in, 3))
+    report_in("maarif", "noise")  # not potholes: counted only without a category filter
+
+    seen, pages = walk(client, "/api/v1/complaints/", {**filters, "cursor": "", "page_size": 2})
+    by_number = client.get("/api/v1/complaints/", {**filters, "page_size": 2}).json()
+
+    assert not set(seen) & hidden_and_pending
+    assert published <= set(seen)
+    assert pages[0]["count"] == by_number["count"] == len(seen)
+
+
+def test_the_pyramid_counts_open_potholes_without_counting_complaints(client, report_in):
+    filed_an_hour_apart(report_in, 3)
+    refused = report_in("anfa")  # a closed pothole: not counted
+    supervisor = StaffMembershipFactory(authority=None, role="supervisor").user
+    for status in (Complaint.Status.ACKNOWLEDGED, Complaint.Status.REJECTED):
+        transition(complaint=refused, to_status=status, actor=supervisor, public_message="Vu.")
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get(
+            "/api/v1/complaints/", {"status": "open", "category": "roads-potholes", "page": 1}
+        ).json()
+
+    assert answer["count"] == 3
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not any("issues_complaint" in sql for sql in counts)
+
+
+def test_a_count_the_tallies_do_not_hold_is_an_estimate_labelled_as_such(client, report_in):
+    filed_an_hour_apart(report_in, 3)
+
+    answer = client.get(
+        "/api/v1/complaints/", {"cursor": "", "received_after": "2026-01-01"}
+    ).json()
+
+    assert answer["count"] is None
+    assert isinstance(answer["count_estimate"], int) and answer["count_estimate"] >= 0
+    assert len(answer["features"]) == 3
+
+
+def test_a_cursor_with_a_forged_position_is_a_400_not_a_server_error(client, report_in):
+    report_in("anfa")
+    forged = base64.b64encode(b"p=not-a-moment").decode()
+
+    answer = client.get("/api/v1/complaints/", {"cursor": forged})
+
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid_parameter"
+    assert answer.json()["error"].startswith("cursor: ")
+
+
+def test_a_sort_with_ties_is_walked_whole_by_every_field_of_the_order(client, report_in):
+    filed = filed_an_hour_apart(report_in, 6)
+    supports = [2, 0, 2, 0, 0, 1]
+    for reference, count in zip(filed, supports, strict=True):
+        Complaint.objects.filter(reference=reference).update(support_count=count)
+    params = {"cursor": "", "page_size": 1, "ordering": "-support_count,created_at"}
+
+    seen, pages = walk(client, "/api/v1/complaints/", params)
+
+    expected = Complaint.objects.order_by("-support_count", "created_at", "-id")
+    assert seen == [c.reference for c in expected]
+    assert len(pages) == 6
+
+
+def test_previous_links_walk_back_the_same_pages(client, report_in):
+    filed_an_hour_apart(report_in, 5, same_time_pairs=True)
+    forward, pages = walk(client, "/api/v1/complaints/", {"cursor": "", "page_size": 2})
+
+    backward = []
+    answer = pages[-1]
+    while answer["previous"] is not None:
+        answer = client.get(answer["previous"]).json()
+        backward = references_of(answer) + backward
+
+    assert backward + references_of(pages[-1]) == forward
