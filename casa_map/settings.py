@@ -393,6 +393,11 @@ UPDATE_RATE_LIMIT = env.str("UPDATE_RATE_LIMIT", default="10/h")
 PLANNING_PDF_RATE_LIMIT = env.str("PLANNING_PDF_RATE_LIMIT", default="20/h")
 # Nearby open complaints of the same category offered for support instead of a new report.
 DUPLICATE_RADIUS_METRES = env.int("DUPLICATE_RADIUS_METRES", default=50)
+# Category suggestion (issues.category_suggestion): the report forms preselect the best category
+# only when its score (a probability, 0 to 1) reaches this; the citizen may always change it.
+CATEGORY_SUGGESTION_THRESHOLD = env.float("CATEGORY_SUGGESTION_THRESHOLD", default=0.4)
+# The newest reports the nightly training reads besides the seed corpus.
+CATEGORY_SUGGESTION_MAX_REPORTS = env.int("CATEGORY_SUGGESTION_MAX_REPORTS", default=100_000)
 
 # Which complaint dates fall in which contract is decided by routing; SLA promises as Chikaya.ma.
 ACKNOWLEDGE_WITHIN_DAYS = env.int("ACKNOWLEDGE_WITHIN_DAYS", default=15)
@@ -475,6 +480,10 @@ CELERY_BEAT_SCHEDULE = {
     "apply-retention": {
         "task": "issues.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "train-category-model": {
+        "task": "issues.tasks.train_category_model",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

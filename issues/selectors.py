@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from casa_map.routers import replica_alias
 from districts.models import Authority, Category
 
 from . import public_view
-from .models import Attachment, Complaint, Event, QueueTally
+from .models import Attachment, Complaint, Event, Flag, QueueTally
 
 # At street zoom the public map shows single pins, at most this many (the newest) in the view.
 PUBLIC_MAP_PIN_LIMIT = 2000
@@ -230,3 +230,21 @@ def count_public(*, statuses: Sequence[str] | None = None, authority_id=None) ->
     if authority_id is not None:
         unpublished = unpublished.filter(authority_id=authority_id)
     return count_from_tallies(statuses=statuses, authority_id=authority_id) - unpublished.count()
+
+
+def training_reports(*, limit: int) -> list[tuple[str, str, str]]:
+    """(title, description, category code) of the newest `limit` reports the category
+    suggestion learns from, labelled with the category each report is in now — the one it ended
+    in after any re-categorisation by the staff. Left out: reports hidden by a moderator or not
+    yet published (spam and abuse wait or end there), rejected ones, those with a spam flag no
+    moderator has reviewed, and generated demonstration data."""
+    unreviewed_spam = Flag.objects.filter(
+        complaint=OuterRef("pk"), reason=Flag.Reason.SPAM, reviewed_at__isnull=True
+    )
+    return list(
+        Complaint.objects.filter(moderation=Complaint.Moderation.PUBLISHED, is_demo=False)
+        .exclude(status=Complaint.Status.REJECTED)
+        .exclude(Exists(unreviewed_spam))
+        .order_by("-created_at", "-id")
+        .values_list("title", "description", "category__code")[:limit]
+    )

@@ -75,3 +75,12 @@ def apply_retention() -> dict:
     from . import retention
 
     return retention.apply_retention().as_dict()
+
+
+@shared_task(**RETRY)
+def train_category_model() -> int:
+    """Nightly (Celery beat): the category suggestion retrained on the seed corpus and the
+    city's reports (issues.category_suggestion); returns the new model's version."""
+    from . import category_suggestion
+
+    return category_suggestion.train().pk
