@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import pickle
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,41 +168,58 @@ def store(pipeline: Pipeline, *, examples: dict, metrics: dict) -> CategorySugge
     buffer = io.BytesIO()
     pickle.dump(pipeline, buffer, protocol=pickle.HIGHEST_PROTOCOL)
     with transaction.atomic():
-        return CategorySuggestionModel.objects.create(
+        stored = CategorySuggestionModel.objects.create(
             payload=buffer.getvalue(),
             sklearn_version=sklearn.__version__,
             examples=examples,
             metrics=metrics,
         )
+    forget_loaded_model()  # this process uses it at once; the others within the check interval
+    return stored
 
 
-# This process's copy of the newest model: (version, pipeline). Pipelines are read-only once
-# fitted, so threads share it.
+# This process's copy of the newest model: (version, pipeline), and when the database was last
+# asked for the newest version. Pipelines are read-only once fitted, so threads share them.
 _loaded: tuple[int, Pipeline] | None = None
-_loading = threading.Lock()
+_checked_at = -math.inf
+_loading = threading.RLock()  # re-entered: a first training stores, which forgets
+# A model trained elsewhere (the nightly task, another node's command) is picked up this long
+# after at most; in between a suggestion costs no query for it.
+VERSION_CHECK_SECONDS = 30.0
+
+
+def forget_loaded_model() -> None:
+    """The next suggestion asks the database for the newest version (tests; after `store`)."""
+    global _loaded, _checked_at
+    with _loading:
+        _loaded, _checked_at = None, -math.inf
+
+
+def _newest_version() -> int | None:
+    return CategorySuggestionModel.objects.order_by("-id").values_list("id", flat=True).first()
 
 
 def current_model() -> Pipeline:
-    """The newest stored model, loaded once per process per version. With none stored yet (a
-    new city), one is trained from the seed corpus and stored first."""
-    global _loaded
-    newest = CategorySuggestionModel.objects.order_by("-id").values_list("id", flat=True).first()
+    """The newest stored model, loaded once per process per version; the version is checked at
+    most every VERSION_CHECK_SECONDS. With none stored yet (a new city), one is trained from the
+    seed corpus and stored first."""
+    global _loaded, _checked_at
+    held = _loaded
+    if held is not None and time.monotonic() - _checked_at < VERSION_CHECK_SECONDS:
+        return held[1]
+    newest = _newest_version()
     if newest is None:
         with _loading:
-            newest = (
-                CategorySuggestionModel.objects.order_by("-id").values_list("id", flat=True).first()
-            )
+            newest = _newest_version()
             if newest is None:
                 newest = train(include_reports=False, measure=False).pk
-    held = _loaded
-    if held is not None and held[0] == newest:
-        return held[1]
     with _loading:
         if _loaded is None or _loaded[0] != newest:
             payload = CategorySuggestionModel.objects.values_list("payload", flat=True).get(
                 pk=newest
             )
             _loaded = (newest, pickle.loads(bytes(payload)))  # noqa: S301 - written by `store`
+        _checked_at = time.monotonic()
         return _loaded[1]
 
 

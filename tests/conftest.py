@@ -50,13 +50,16 @@ def commune_features() -> dict[str, dict]:
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (rate limits, cached counts), as the database does,
-    and with no rate limit counted in process (casa_map.limits' fallback when Redis is down)."""
+    with no rate limit counted in process (casa_map.limits' fallback when Redis is down) and no
+    category-suggestion model held in process."""
     from django.core.cache import cache
 
     from casa_map import limits
+    from issues import category_suggestion
 
     cache.clear()
     limits._LOCAL_COUNTS.clear()
+    category_suggestion.forget_loaded_model()  # the newest model is the database's, as it is
 
 
 @pytest.fixture(autouse=True)

@@ -258,18 +258,34 @@ def test_each_process_loads_a_version_once_and_picks_up_a_newer_one(small_model,
     monkeypatch.setattr(
         category_suggestion.pickle, "loads", lambda data: loads.append(1) or original(data)
     )
-    monkeypatch.setattr(category_suggestion, "_loaded", None)
+    clock = [1000.0]
+    monkeypatch.setattr(category_suggestion.time, "monotonic", lambda: clock[0])
 
     first = category_suggestion.current_model()
     assert category_suggestion.current_model() is first
     assert len(loads) == 1
 
-    newer = category_suggestion.store(
-        category_suggestion.fit(small_corpus()), examples={}, metrics={}
+    # Another node stores a newer version: this process picks it up at its next check.
+    newer = CategorySuggestionModel.objects.create(
+        payload=small_model.payload, sklearn_version=small_model.sklearn_version
     )
     assert newer.pk > small_model.pk
+    clock[0] += category_suggestion.VERSION_CHECK_SECONDS - 1
+    assert category_suggestion.current_model() is first
+    clock[0] += 2
     assert category_suggestion.current_model() is not first
     assert len(loads) == 2
+    assert category_suggestion.current_model() is category_suggestion.current_model()
+    assert len(loads) == 2
+
+
+def test_a_model_trained_in_this_process_is_used_at_once(small_model):
+    category_suggestion.current_model()
+    relabelled = [Example(e.text, "noise", e.language) for e in small_corpus()[:12]] + [
+        Example(e.text, "other", e.language) for e in small_corpus()[12:]
+    ]
+    category_suggestion.store(category_suggestion.fit(relabelled), examples={}, metrics={})
+    assert best("kayna 7ofra kbira f tri9") == "noise"
 
 
 def test_the_command_trains_and_stores_a_version(casablanca, report_in, capsys):
