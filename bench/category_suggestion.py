@@ -5,6 +5,9 @@ Accuracy: a model fitted on fixtures/category_corpus/train.jsonl only (what a ne
 with), scored on fixtures/category_corpus/eval.jsonl, kept apart: top-1 (the right category
 first) and top-3 (among the first three), per language and overall.
 
+Preselection: of the evaluation texts, the share whose best score reaches the forms' threshold
+(CATEGORY_SUGGESTION_THRESHOLD), and how many of those the model gets right.
+
 Latency, in the same run, each next to its floor: the model alone (`rank`: TF-IDF of one text
 and the 13 probabilities), and `suggest()` as the API view calls it (the model's version read
 from the database, the active categories from the routing table, names in the language),
@@ -31,6 +34,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench.measure import percentiles, timed  # noqa: E402
@@ -63,6 +67,19 @@ def main() -> None:
         subset = [e for e in evaluation if language in ("all", e.language)]
         top1, top3 = accuracy(pipeline, subset)
         print(f"{language:<15}{len(subset):>6}{top1:>8.1%}{top3:>8.1%}")
+
+    threshold = settings.CATEGORY_SUGGESTION_THRESHOLD
+    print(f"\nthe forms preselect at score >= {threshold} (CATEGORY_SUGGESTION_THRESHOLD)")
+    print(f"{'language':<15}{'preselected':>12}{'right':>8}")
+    for language in (*category_suggestion.LANGUAGES, "all"):
+        subset = [e for e in evaluation if language in ("all", e.language)]
+        best = [category_suggestion.rank(pipeline, e.text)[0] for e in subset]
+        chosen = [
+            (e, code) for e, (code, score) in zip(subset, best, strict=True) if score >= threshold
+        ]
+        right = sum(e.category == code for e, code in chosen)
+        share = len(chosen) / len(subset)
+        print(f"{language:<15}{share:>12.1%}{right / max(1, len(chosen)):>8.1%}")
 
     texts = itertools.cycle([example.text for example in evaluation])
 
