@@ -7,8 +7,20 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+)
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 
@@ -237,7 +249,9 @@ def training_reports(*, limit: int) -> list[tuple[str, str, str]]:
     suggestion learns from, labelled with the category each report is in now — the one it ended
     in after any re-categorisation by the staff. Left out: reports hidden by a moderator or not
     yet published (spam and abuse wait or end there), rejected ones, those with a spam flag no
-    moderator has reviewed, and generated demonstration data."""
+    moderator has reviewed, and generated demonstration data. The text is the public copy
+    (`shown_title`, `shown_description`): phone numbers, e-mail addresses and CIN numbers masked
+    at filing and a moderator's redactions stay out of the stored model."""
     unreviewed_spam = Flag.objects.filter(
         complaint=OuterRef("pk"), reason=Flag.Reason.SPAM, reviewed_at__isnull=True
     )
@@ -246,5 +260,11 @@ def training_reports(*, limit: int) -> list[tuple[str, str, str]]:
         .exclude(status=Complaint.Status.REJECTED)
         .exclude(Exists(unreviewed_spam))
         .order_by("-created_at", "-id")
-        .values_list("title", "description", "category__code")[:limit]
+        .values_list(
+            Coalesce(NullIf("public_title", Value("")), "title", output_field=TextField()),
+            Coalesce(
+                NullIf("public_description", Value("")), "description", output_field=TextField()
+            ),
+            "category__code",
+        )[:limit]
     )

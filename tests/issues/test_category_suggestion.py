@@ -177,6 +177,18 @@ def test_retraining_on_recategorised_reports_changes_the_suggestion(casablanca, 
     assert best("zorglub bloub") == "noise"
 
 
+def test_personal_data_masked_at_filing_is_not_learnt(casablanca, report_in):
+    report_in(
+        "anfa",
+        "noise",
+        title="Musique trop forte",
+        description="Appelez-moi au 06 61 23 45 67 ou youssef@example.org, merci.",
+    )
+    (example,) = category_suggestion.report_examples()
+    assert "45 67" not in example.text and "youssef@" not in example.text
+    assert example.text.startswith("Musique trop forte\nAppelez-moi au ")
+
+
 def test_hidden_unpublished_rejected_spam_and_demo_reports_are_not_learnt_from(
     casablanca, report_in
 ):
@@ -306,3 +318,12 @@ def test_corpus_lines_are_json_objects_with_the_three_fields():
     for path in (category_suggestion.TRAIN_FILE, category_suggestion.EVAL_FILE):
         for line in path.read_text(encoding="utf-8").splitlines():
             assert set(json.loads(line)) == {"text", "language", "category"}
+
+
+def test_the_nightly_task_trains_on_the_reports_too(casablanca, report_in):
+    from issues.tasks import train_category_model
+
+    report_in("anfa", "noise", title="Musique", description="Trop forte la nuit.")
+    version = train_category_model()
+    stored = CategorySuggestionModel.objects.get(pk=version)
+    assert stored.examples["reports"] == 1
