@@ -417,6 +417,11 @@ UPDATE_RATE_LIMIT = env.str("UPDATE_RATE_LIMIT", default="10/h")
 PLANNING_PDF_RATE_LIMIT = env.str("PLANNING_PDF_RATE_LIMIT", default="20/h")
 # Nearby open complaints of the same category offered for support instead of a new report.
 DUPLICATE_RADIUS_METRES = env.int("DUPLICATE_RADIUS_METRES", default=50)
+# Category suggestion (issues.category_suggestion): the report forms preselect the best category
+# only when its score (a probability, 0 to 1) reaches this; the citizen may always change it.
+CATEGORY_SUGGESTION_THRESHOLD = env.float("CATEGORY_SUGGESTION_THRESHOLD", default=0.4)
+# The newest reports the nightly training reads besides the seed corpus.
+CATEGORY_SUGGESTION_MAX_REPORTS = env.int("CATEGORY_SUGGESTION_MAX_REPORTS", default=100_000)
 
 # Which complaint dates fall in which contract is decided by routing; SLA promises as Chikaya.ma.
 ACKNOWLEDGE_WITHIN_DAYS = env.int("ACKNOWLEDGE_WITHIN_DAYS", default=15)
@@ -518,6 +523,7 @@ CELERY_TASK_ROUTES = {
         "issues.tasks.make_missing_public_copies",
         "planning.tasks.warm_planning_figures",
         "issues.tasks.recompute_answer_estimates",
+        "issues.tasks.train_category_model",
     )
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
@@ -541,6 +547,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-answer-estimates": {
         "task": "issues.tasks.recompute_answer_estimates",
         "schedule": crontab(hour=4, minute=0),
+    },
+    "train-category-model": {
+        "task": "issues.tasks.train_category_model",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -33,6 +33,11 @@ api_v1 = [
         name="arrondissement-boundaries",
     ),
     path("categories/", districts_api.CategoriesView.as_view(), name="categories"),
+    path(
+        "categories/suggest/",
+        issues_api.CategorySuggestionView.as_view(),
+        name="category-suggestions",
+    ),
     path("authorities/", districts_api.AuthoritiesView.as_view(), name="authorities"),
     path("service-areas/", districts_api.ServiceAreasView.as_view(), name="service-areas"),
     path("map/complaints/", planning_views.OpenComplaintsView.as_view(), name="open-complaints"),

@@ -18,3 +18,9 @@ class NearbyComplaintAnswer(serializers.Serializer):
     )
     url = serializers.CharField()
     support_url = serializers.CharField()
+
+
+class CategorySuggestionAnswer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(help_text="In the caller's language (French or Arabic).")
+    score = serializers.FloatField(help_text="The model's probability, 0 to 1.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils.translation import get_language
@@ -14,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casa_map import limits
+from casa_map import inputs, limits
 from casa_map.api_errors import (
     ErrorSerializer,
     domain_error,
@@ -27,8 +28,8 @@ from districts.errors import OutsideServiceArea
 from districts.models import Category
 from districts.serializers import CoordinatesSerializer
 
-from . import policy, selectors, services
-from .answers import NearbyComplaintAnswer
+from . import category_suggestion, policy, selectors, services
+from .answers import CategorySuggestionAnswer, NearbyComplaintAnswer
 from .errors import AlreadyFiled, InvalidComplaint, SupportRefused
 from .filters import (
     InBoxFilter,
@@ -122,6 +123,40 @@ COMPLAINT_FILTER_PARAMETERS = [
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="a refused parameter or field"),
 }
+
+
+class SuggestionQueryForm(forms.Form):
+    text = inputs.TextField(
+        required=False, max_length=category_suggestion.TEXT_MAX_LENGTH, strip=True
+    )
+
+
+class CategorySuggestionView(APIView):
+    """The categories a report's text most likely belongs to, best first, each with its score
+    (the model's probability) and its name in the caller's language. French, Arabic and Darija
+    (Arabic script or Latin letters with digits). An empty text gets an empty list."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "text",
+                str,
+                required=True,
+                description="the report's title and description as typed so far",
+            )
+        ],
+        responses={200: CategorySuggestionAnswer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        query = SuggestionQueryForm(data=request.query_params)
+        if not query.is_valid():
+            return invalid_parameter(query)
+        return Response(
+            [
+                {"code": s.code, "name": s.name, "score": s.score}
+                for s in category_suggestion.suggest(query.cleaned_data["text"])
+            ]
+        )
 
 
 class ComplaintsView(GenericAPIView):

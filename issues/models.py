@@ -818,3 +818,26 @@ class AnswerEstimate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority_id}/{self.category_id}: {self.days}"
+
+
+class CategorySuggestionModel(models.Model):
+    """A trained category-suggestion model (issues.category_suggestion), shared by every web
+    process through the database: each loads the newest row once and keeps it until a newer one
+    is trained (`manage.py train_category_model`, nightly by Celery beat). The payload is a
+    pickled scikit-learn pipeline written by this code only, never uploaded."""
+
+    payload = models.BinaryField()
+    sklearn_version = models.CharField(max_length=20)
+    trained_at = models.DateTimeField(default=timezone.now)
+    # How many examples each source gave: {"seed": 364, "reports": 1200}.
+    examples = models.JSONField(default=dict)
+    # Figures measured at training time, e.g. cross-validated accuracy on the training data.
+    metrics = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("category suggestion model")
+        verbose_name_plural = _("category suggestion models")
+
+    def __str__(self) -> str:
+        return f"v{self.pk} ({self.trained_at:%Y-%m-%d %H:%M})"

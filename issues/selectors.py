@@ -11,8 +11,20 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.gis.geos import Point
 from django.db import connection, connections
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+)
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +32,7 @@ from casa_map.replica import replica_alias
 from districts.models import Authority, Category
 
 from . import answer_times, public_view
-from .models import OPEN_STATUSES, AnswerEstimate, Attachment, Complaint, Event, QueueTally
+from .models import OPEN_STATUSES, AnswerEstimate, Attachment, Complaint, Event, Flag, QueueTally
 
 # At street zoom the public map shows single pins, at most this many (the newest) in the view.
 PUBLIC_MAP_PIN_LIMIT = 2000
@@ -376,3 +388,29 @@ def estimated_count(complaints: QuerySet) -> int:
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def training_reports(*, limit: int) -> list[tuple[str, str, str]]:
+    """(title, description, category code) of the newest `limit` reports the category
+    suggestion learns from, labelled with the category each report is in now — the one it ended
+    in after any re-categorisation by the staff. Left out: reports hidden by a moderator or not
+    yet published (spam and abuse wait or end there), rejected ones, those with a spam flag no
+    moderator has reviewed, and generated demonstration data. The text is the public copy
+    (`shown_title`, `shown_description`): phone numbers, e-mail addresses and CIN numbers masked
+    at filing and a moderator's redactions stay out of the stored model."""
+    unreviewed_spam = Flag.objects.filter(
+        complaint=OuterRef("pk"), reason=Flag.Reason.SPAM, reviewed_at__isnull=True
+    )
+    return list(
+        Complaint.objects.filter(moderation=Complaint.Moderation.PUBLISHED, is_demo=False)
+        .exclude(status=Complaint.Status.REJECTED)
+        .exclude(Exists(unreviewed_spam))
+        .order_by("-created_at", "-id")
+        .values_list(
+            Coalesce(NullIf("public_title", Value("")), "title", output_field=TextField()),
+            Coalesce(
+                NullIf("public_description", Value("")), "description", output_field=TextField()
+            ),
+            "category__code",
+        )[:limit]
+    )

@@ -83,3 +83,12 @@ def recompute_answer_estimates() -> int:
     from . import services
 
     return len(services.recompute_answer_estimates())
+
+
+@shared_task(**RETRY)
+def train_category_model() -> int:
+    """Nightly (Celery beat): the category suggestion retrained on the seed corpus and the
+    city's reports (issues.category_suggestion); returns the new model's version."""
+    from . import category_suggestion
+
+    return category_suggestion.train().pk

@@ -23,7 +23,15 @@ from districts.errors import OutsideServiceArea
 from districts.geocoding import describe_pin, nearest_place, search_or_explain
 from districts.maps import tile_attribution
 
-from . import moderation, notifications, policy, public_view, selectors, services
+from . import (
+    category_suggestion,
+    moderation,
+    notifications,
+    policy,
+    public_view,
+    selectors,
+    services,
+)
 from .attachments import photo_position
 from .errors import (
     AlreadyFiled,
@@ -191,7 +199,7 @@ def _report_context(request: HttpRequest, form: ReportForm) -> dict:
     places, places_problem = search_or_explain(place_query) if place_query else ([], "")
     return {
         "form": form,
-        "page_config": page_config(request),
+        "page_config": category_suggestion.form_config(page_config(request)),
         "place_query": place_query,
         "places": places,
         "places_problem": places_problem,

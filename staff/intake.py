@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from districts.errors import OutsideServiceArea
 from districts.geocoding import describe_pin, search_or_explain
 from districts.maps import tile_attribution
-from issues import notifications, policy, services
+from issues import category_suggestion, notifications, policy, services
 from issues.errors import AlreadyFiled, InvalidComplaint
 from issues.models import Complaint
 from issues.selectors import answer_expectation
@@ -127,7 +127,12 @@ def intake_filed(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def page_config() -> dict:
-    """What the page's script needs (json_script): the same APIs as the citizen's form."""
+    """What the page's script needs (json_script): the same APIs as the citizen's form, and
+    the same category suggestion."""
+    return category_suggestion.form_config(_intake_page_config())
+
+
+def _intake_page_config() -> dict:
     return {
         "locateUrl": reverse("api-v1:locate"),
         "placesUrl": reverse("api-v1:places"),

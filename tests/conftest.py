@@ -51,15 +51,17 @@ def commune_features() -> dict[str, dict]:
 def empty_cache():
     """Each test starts with an empty cache (rate limits, cached counts), as the database does,
     with no rate limit counted in process (casa_map.limits' fallback when Redis is down) and no
-    data-version bump deferred by an earlier test's outage (issues.data_version)."""
+    data-version bump deferred by an earlier test's outage (issues.data_version), and no
+    category-suggestion model held in process."""
     from django.core.cache import cache
 
     from casa_map import limits
-    from issues import data_version
+    from issues import category_suggestion, data_version
 
     cache.clear()
     limits._LOCAL_COUNTS.clear()
     data_version._deferred.clear()
+    category_suggestion.forget_loaded_model()  # the newest model is the database's, as it is
 
 
 @pytest.fixture(autouse=True)

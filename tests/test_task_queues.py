@@ -19,6 +19,7 @@ def queue_of(task: str) -> str:
         "issues.tasks.make_missing_public_copies",
         "planning.tasks.warm_planning_figures",
         "issues.tasks.recompute_answer_estimates",
+        "issues.tasks.train_category_model",
     ],
 )
 def test_heavy_work_goes_to_the_heavy_queue(task):
