@@ -415,8 +415,6 @@ UPDATE_RATE_LIMIT = env.str("UPDATE_RATE_LIMIT", default="10/h")
 # PDFs of the planners' report made (not served from the cache) per client: each costs a second
 # or two of a worker's time (planning.views.report_pdf).
 PLANNING_PDF_RATE_LIMIT = env.str("PLANNING_PDF_RATE_LIMIT", default="20/h")
-# Nearby open complaints of the same category offered for support instead of a new report.
-DUPLICATE_RADIUS_METRES = env.int("DUPLICATE_RADIUS_METRES", default=50)
 # Category suggestion (issues.category_suggestion): the report forms preselect the best category
 # only when its score (a probability, 0 to 1) reaches this; the citizen may always change it.
 CATEGORY_SUGGESTION_THRESHOLD = env.float("CATEGORY_SUGGESTION_THRESHOLD", default=0.4)

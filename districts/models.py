@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -153,6 +154,21 @@ class Category(BilingualNameMixin, models.Model):
         choices=DayKind.choices,
         default=DayKind.CALENDAR,
         db_default=DayKind.CALENDAR,
+    )
+    # Possible duplicates (issues.selectors.possible_duplicates): how far and how long back a
+    # new report of this category looks for the same problem already reported.
+    duplicate_radius_metres = models.PositiveIntegerField(
+        _("duplicates searched within (metres)"),
+        default=100,
+        db_default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(5000)],
+    )
+    duplicate_window_weeks = models.PositiveSmallIntegerField(
+        _("closed reports counted as duplicates for (weeks)"),
+        default=12,
+        db_default=12,
+        validators=[MinValueValidator(0), MaxValueValidator(520)],
+        help_text=_("Open reports always count; closed or resolved ones for this many weeks."),
     )
 
     class Meta:

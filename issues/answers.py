@@ -10,8 +10,12 @@ class NearbyComplaintAnswer(serializers.Serializer):
     reference = serializers.CharField()
     title = serializers.CharField()
     status = serializers.CharField()
+    is_open = serializers.BooleanField()
     supports = serializers.IntegerField()
     distance_m = serializers.IntegerField()
+    score = serializers.FloatField(
+        help_text="How likely the same problem, 0 to 1: distance, category and text similarity."
+    )
     created = serializers.DateField()
     thumbnail = serializers.CharField(
         allow_null=True, help_text="Path of the first public photo's thumbnail, if any."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -49,21 +48,36 @@ from .serializers import (
     served_path,
 )
 
+# Possible duplicates offered on the report form: a phone screen's worth.
+NEARBY_LIMIT = 10
+
 
 class NearbyQuerySerializer(CoordinatesSerializer):
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=Category.objects.filter(is_active=True)
     )
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+
+    def validate_text(self, value: str) -> str:
+        return inputs.text(value, max_length=category_suggestion.TEXT_MAX_LENGTH)
 
 
 class NearbyComplaintsView(APIView):
-    """Open complaints of a category near a point, to support one instead of filing a duplicate."""
+    """Possible duplicates of a report about to be filed (issues.selectors.possible_duplicates),
+    to support one instead of filing again: open, or closed within the category's window,
+    within its radius of the public position, of the same category; ranked best first by a
+    score of distance, category and — when `text` is given — text similarity."""
 
     @extend_schema(
         parameters=[
             OpenApiParameter("lat", float, required=True),
             OpenApiParameter("lon", float, required=True),
             OpenApiParameter("category", str, required=True),
+            OpenApiParameter(
+                "text",
+                str,
+                description="optional: the report's title and description as typed so far",
+            ),
         ],
         responses={200: NearbyComplaintAnswer(many=True)},
     )
@@ -72,29 +86,32 @@ class NearbyComplaintsView(APIView):
         if not query.is_valid():
             return invalid_parameter(query)
         data = query.validated_data
-        nearby = selectors.nearby_open_complaints(
-            point=Point(data["lon"], data["lat"], srid=4326),
-            category=data["category"],
-            metres=settings.DUPLICATE_RADIUS_METRES,
+        found = selectors.possible_duplicates(
+            Point(data["lon"], data["lat"], srid=4326),
+            data["category"],
+            data.get("text", ""),
+            limit=NEARBY_LIMIT,
         )
         return Response(
             [
                 {
-                    "reference": complaint.reference,
-                    "title": complaint.shown_title,
-                    "status": complaint.get_status_display(),
-                    "supports": complaint.support_count,
-                    "distance_m": round(complaint.distance.m),
-                    "created": complaint.created_at.date().isoformat(),
+                    "reference": duplicate.complaint.reference,
+                    "title": duplicate.complaint.shown_title,
+                    "status": duplicate.complaint.get_status_display(),
+                    "is_open": duplicate.complaint.is_open,
+                    "supports": duplicate.complaint.support_count,
+                    "distance_m": round(duplicate.distance_m),
+                    "score": duplicate.score,
+                    "created": duplicate.complaint.created_at.date().isoformat(),
                     "thumbnail": (
-                        served_path(complaint.public_photos[0].thumbnail)
-                        if complaint.public_photos
+                        served_path(duplicate.complaint.public_photos[0].thumbnail)
+                        if duplicate.complaint.public_photos
                         else None
                     ),
-                    "url": complaint.get_absolute_url(),
-                    "support_url": f"{complaint.get_absolute_url()}support/",
+                    "url": duplicate.complaint.get_absolute_url(),
+                    "support_url": f"{duplicate.complaint.get_absolute_url()}support/",
                 }
-                for complaint in nearby
+                for duplicate in found
             ]
         )
 

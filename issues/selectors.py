@@ -108,11 +108,47 @@ def attachment_file(name: str) -> tuple[Attachment, FieldFile]:
     raise Attachment.DoesNotExist(name)
 
 
-def nearby_open_complaints(
-    *, point: Point, category: Category, metres: float, limit: int = 10
-) -> list[Complaint]:
-    """Open complaints of the same category within `metres` (of their public position),
-    nearest first, each with `public_photos`: its public photos that have a thumbnail."""
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """An earlier report that may be the same problem, with why (issues.duplicates)."""
+
+    complaint: Complaint
+    distance_m: float
+    same_category: bool
+    text_similarity: float
+    score: float
+
+
+# Candidates scored per lookup, nearest first: more than a street corner ever holds.
+DUPLICATE_CANDIDATES = 200
+
+
+def possible_duplicates(
+    point: Point,
+    category: Category,
+    text: str = "",
+    *,
+    exclude: Complaint | None = None,
+    now: datetime | None = None,
+    limit: int = 5,
+    public: bool = True,
+    other_categories: bool = False,
+) -> list[PossibleDuplicate]:
+    """Earlier reports that may be the problem a new report of `category` at `point` saying
+    `text` describes: published, open or closed/resolved within the category's
+    `duplicate_window_weeks` before `now`, within its `duplicate_radius_metres`, of the same
+    category (with `other_categories`, of any, scored lower). Ranked best first by the score of
+    issues.duplicates (distance, category, text similarity), then nearest, then oldest.
+
+    `public`: measured from the public position (issues.public_view.near), for the citizen's
+    form and the public API; False measures from the real position (public_view.within_metres),
+    for the staff. Each complaint carries `public_photos` (its public photos with a thumbnail).
+    """
+    from . import duplicates  # scoring; it reads the seed corpus through category_suggestion
+
+    radius = category.duplicate_radius_metres
+    now = now or timezone.now()
+    since = now - timedelta(weeks=category.duplicate_window_weeks)
     photos = (
         public_attachments()
         .filter(kind=Attachment.Kind.IMAGE)
@@ -120,12 +156,44 @@ def nearby_open_complaints(
         .only("id", "complaint_id", "thumbnail")
         .order_by("id")
     )
-    return list(
-        public_view.near(public_complaints(), point, metres)
-        .filter(category=category, status__in=Complaint.OPEN_STATUSES)
-        .prefetch_related(Prefetch("attachments", queryset=photos, to_attr="public_photos"))
-        .order_by("distance", "id")[:limit]
+    if public:
+        nearby = public_view.near(public_complaints(), point, radius)
+    else:
+        published = Complaint.objects.filter(moderation=Complaint.Moderation.PUBLISHED)
+        nearby = public_view.within_metres(
+            published.select_related("category", "authority"), point, radius
+        )
+    candidates = nearby.filter(
+        Q(status__in=Complaint.OPEN_STATUSES)
+        | Q(
+            status__in=[Complaint.Status.RESOLVED, Complaint.Status.CLOSED],
+            resolved_at__gte=since,
+        ),
+        created_at__lte=now,
     )
+    if not other_categories:
+        candidates = candidates.filter(category=category)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    candidates = list(
+        candidates.prefetch_related(
+            Prefetch("attachments", queryset=photos, to_attr="public_photos")
+        ).order_by("distance", "id")[:DUPLICATE_CANDIDATES]
+    )
+    similarities = duplicates.text_similarities(
+        text, [f"{c.shown_title}\n{c.shown_description}" for c in candidates]
+    )
+    ranked = []
+    for complaint, similarity in zip(candidates, similarities, strict=True):
+        alike = duplicates.likeness(
+            distance_m=complaint.distance.m,
+            radius_m=radius,
+            same_category=complaint.category_id == category.pk,
+            text_similarity=similarity,
+        )
+        ranked.append(PossibleDuplicate(complaint, **vars(alike)))
+    ranked.sort(key=lambda d: (-d.score, d.distance_m, d.complaint.created_at, d.complaint.pk))
+    return ranked[:limit]
 
 
 def reports_of(user: AbstractBaseUser) -> QuerySet[Complaint]:

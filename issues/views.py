@@ -57,7 +57,6 @@ def page_config(request: HttpRequest) -> dict:
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": tile_attribution(),
         "language": get_language(),
-        "duplicateRadius": settings.DUPLICATE_RADIUS_METRES,
         "maxFiles": settings.ATTACHMENTS_PER_COMPLAINT,
         "maxFileBytes": settings.ATTACHMENT_MAX_BYTES,
         "messages": {

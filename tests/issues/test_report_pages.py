@@ -274,7 +274,7 @@ def test_support_from_the_same_browser_counts_once(client, report_in):
     assert second.json()["supports"] == 1
 
 
-def test_nearby_lists_open_complaints_of_the_category_within_50_metres(client, point_in):
+def test_nearby_lists_open_complaints_of_the_category_within_its_radius(client, point_in):
     point = point_in("hay-hassani")
     client.post("/report/", report_data(point))
 
