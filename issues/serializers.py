@@ -302,6 +302,18 @@ class StaffComplaintFeatureSerializer(PublicComplaintFeatureSerializer):
         }
 
 
+class PossibleDuplicateSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    category = serializers.CharField()
+    status = serializers.CharField()
+    distance_m = serializers.IntegerField(help_text="From this report's real position.")
+    same_category = serializers.BooleanField()
+    text_similarity = serializers.FloatField(help_text="0 to 1")
+    score = serializers.FloatField(help_text="0 to 1: distance, category and text similarity")
+    url = serializers.CharField(help_text="Its staff page in your scope, else its public page.")
+
+
 class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
     timeline = StaffEventSerializer(source="events", many=True, read_only=True)
     attachments = StaffAttachmentSerializer(many=True, read_only=True)
@@ -316,11 +328,15 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
     allowed_statuses = serializers.SerializerMethodField()
     # Recurring (issue #27): the tracking code of the fixed report this one recurs, or null.
     recurrence_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    # Possible duplicates (issue #27): staff.selectors.possible_duplicates_of, given in the
+    # context by the view; best first.
+    possible_duplicates = serializers.SerializerMethodField()
 
     class Meta(StaffComplaintFeatureSerializer.Meta):
         fields = [
             *StaffComplaintFeatureSerializer.Meta.fields,
             "recurrence_of",
+            "possible_duplicates",
             "contact_name",
             "contact_email",
             "contact_phone",
@@ -333,6 +349,23 @@ class StaffComplaintDetailSerializer(StaffComplaintFeatureSerializer):
             "attachments",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(PossibleDuplicateSerializer(many=True))
+    def get_possible_duplicates(self, complaint: Complaint) -> list[dict]:
+        return [
+            {
+                "reference": offer.found.complaint.reference,
+                "title": offer.found.complaint.shown_title,
+                "category": offer.found.complaint.category.code,
+                "status": offer.found.complaint.status,
+                "distance_m": round(offer.found.distance_m),
+                "same_category": offer.found.same_category,
+                "text_similarity": round(offer.found.text_similarity, 4),
+                "score": offer.found.score,
+                "url": offer.url,
+            }
+            for offer in self.context.get("possible_duplicates", [])
+        ]
 
     def _contact(self, complaint: Complaint) -> policy.ContactView:
         request = self.context.get("request")

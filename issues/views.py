@@ -70,6 +70,7 @@ def page_config(request: HttpRequest) -> dict:
             "supported": _("Supported"),
             "supports": _("supports"),
             "metresAway": _("m away"),
+            "closedRecently": _("Closed recently. If the problem is back, send your report."),
             "networkError": _("The connection failed. Try again."),
             "demo": _("Demo (generated)"),
             "clusterTitle": _("open reports here: zoom in to see them"),

@@ -43,7 +43,7 @@ from .actions import STAFF_ACTIONS, apply_bulk, bound_bulk_form
 from .filters import QueueFilter
 from .forms import IntakeForm
 from .intake import file_on_behalf, private_link
-from .selectors import queue_count
+from .selectors import possible_duplicates_of, queue_count
 
 STAFF_ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="not signed in / no token"),
@@ -80,7 +80,9 @@ def detail_response(request: Request, complaint: Complaint) -> Response:
     except Complaint.DoesNotExist:
         public = public_complaint(complaint.reference)
         return Response(PublicComplaintDetailSerializer(public, context={"request": request}).data)
-    return Response(StaffComplaintDetailSerializer(complaint, context={"request": request}).data)
+    offers = possible_duplicates_of(request.user, complaint)
+    context = {"request": request, "possible_duplicates": offers}
+    return Response(StaffComplaintDetailSerializer(complaint, context=context).data)
 
 
 class IntakeRequestSerializer(ReportRequestSerializer):

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils.formats import date_format
 
 from districts.errors import OutsideServiceArea
@@ -18,7 +19,7 @@ from districts.routing import route_excluding
 from districts.selectors import as_wgs84, authority_boundary_geojson
 from issues import policy
 from issues.models import CitizenUpdate, Complaint, Flag, QueueTally
-from issues.selectors import count_from_tallies
+from issues.selectors import PossibleDuplicate, count_from_tallies, possible_duplicates
 
 from .models import ResponseTemplate
 
@@ -175,3 +176,49 @@ def location_facts(complaint: Complaint) -> dict:
         "near": pin.near,
         "boundary": authority_boundary_geojson(complaint.authority),
     }
+
+
+@dataclass(frozen=True)
+class DuplicateOffer:
+    """A possible duplicate on a report's staff page: `url` is its staff page when in the
+    user's scope, its public tracking page otherwise."""
+
+    found: PossibleDuplicate
+    url: str
+
+
+# Possible duplicates listed on a report's staff page and in the staff API's detail.
+STAFF_DUPLICATE_LIMIT = 5
+
+
+def possible_duplicates_of(user: AbstractBaseUser, complaint: Complaint) -> list[DuplicateOffer]:
+    """Earlier reports that may be the same problem as `complaint` (issues.selectors.
+    possible_duplicates), from its real position, of any category (another category scores
+    lower: the citizen may have chosen the wrong one), with the window counted back from its
+    filing; its text as `user` may read it."""
+    title, description = policy.text_shown_to(user, complaint)
+    found = possible_duplicates(
+        as_wgs84(complaint.location),
+        complaint.category,
+        f"{title}\n{description}",
+        exclude=complaint,
+        now=complaint.created_at,
+        public=False,
+        other_categories=True,
+        limit=STAFF_DUPLICATE_LIMIT,
+    )
+    in_scope = set(
+        policy.scoped_complaints(user)
+        .filter(pk__in=[d.complaint.pk for d in found])
+        .values_list("pk", flat=True)
+    )
+    return [
+        DuplicateOffer(
+            d,
+            reverse(
+                "staff-complaint" if d.complaint.pk in in_scope else "track",
+                args=[d.complaint.reference],
+            ),
+        )
+        for d in found
+    ]

@@ -210,6 +210,7 @@ def _complaint_context(request, item: Complaint, **forms) -> dict:
         },
         "queue_map_url": f"{reverse('staff-queue')}?{urlencode({'q': item.reference})}",
         "recurrence_url": _recurrence_url(request.user, item),
+        "duplicate_offers": selectors.possible_duplicates_of(request.user, item),
         "reply_templates": replies,
         "reply_texts": {str(pk): text for pk, _title, text in replies},
         "events": item.events.select_related("actor", "authority"),

@@ -82,9 +82,22 @@
     handler.title = who.explanation;
   }
 
-  /* Open reports of the chosen category near the pin, offered right after the category, before
-     the citizen types anything: each with its photo, age, state and distance, and "support" in
-     one tap. */
+  /* Possible duplicates of the report (issues.selectors.possible_duplicates), offered right
+     after the category, before the citizen types anything, then ranked again by what the title
+     and description say as they are typed: each with its photo, age, state and distance, and
+     "support" in one tap for an open one. A recently closed one is shown without it: if the
+     problem is back, a new report is right. */
+  var titleInput = form.querySelector("input[name=title]");
+  var descriptionInput = form.querySelector("textarea[name=description]");
+  var duplicatesAsked = 0;
+  var duplicatesTimer = null;
+
+  function typedText() {
+    var typed = [titleInput && titleInput.value, descriptionInput && descriptionInput.value]
+      .filter(Boolean).join("\n").trim();
+    return typed.slice(0, cfg.suggestMaxLength || 600);
+  }
+
   function findDuplicates() {
     var box = document.getElementById("duplicates");
     var list = document.getElementById("duplicate-list");
@@ -94,7 +107,11 @@
     }
     var url = cfg.nearbyUrl + "?lat=" + latInput.value + "&lon=" + lonInput.value +
       "&category=" + encodeURIComponent(categorySelect.value);
+    var typed = typedText();
+    if (typed) url += "&text=" + encodeURIComponent(typed);
+    var asked = ++duplicatesAsked;
     CasaMap.getJSON(url).then(function (result) {
+      if (asked !== duplicatesAsked) return; // a newer question was asked meanwhile
       list.textContent = "";
       if (result.status !== 200 || result.body.length === 0) {
         box.hidden = true;
@@ -126,6 +143,15 @@
           item.distance_m + " " + text.metresAway,
           item.supports + " " + text.supports,
         ].join(" · ");
+        if (!item.is_open) {
+          var closed = document.createElement("p");
+          closed.className = "help duplicate__closed";
+          closed.textContent = text.closedRecently;
+          body.append(link, meta, closed);
+          li.appendChild(body);
+          list.appendChild(li);
+          return;
+        }
         var button = document.createElement("button");
         button.type = "button";
         button.className = "button button--secondary";
@@ -152,6 +178,13 @@
   categorySelect.addEventListener("change", function () {
     showHandler();
     findDuplicates();
+  });
+  [titleInput, descriptionInput].forEach(function (input) {
+    if (!input) return;
+    input.addEventListener("input", function () {
+      clearTimeout(duplicatesTimer);
+      duplicatesTimer = setTimeout(findDuplicates, 500);
+    });
   });
 
   /* Place search through the geocoder API (the gazetteer by default): live as one types, or on
