@@ -66,12 +66,16 @@ class Likeness:
 
 
 def likeness(
-    *, distance_m: float, radius_m: float, same_category: bool, text_similarity: float
+    *,
+    distance_m: float,
+    radius_m: float,
+    same_category: bool,
+    text_similarity: float,
+    weights: tuple[float, float, float] | None = None,
 ) -> Likeness:
+    """The score; `weights` (distance, category, text) other than the module's only for
+    bench/duplicates.py's comparisons."""
+    w_distance, w_category, w_text = weights or (DISTANCE_WEIGHT, CATEGORY_WEIGHT, TEXT_WEIGHT)
     nearness = max(0.0, 1.0 - distance_m / radius_m) if radius_m > 0 else 0.0
-    score = (
-        DISTANCE_WEIGHT * nearness
-        + CATEGORY_WEIGHT * float(same_category)
-        + TEXT_WEIGHT * text_similarity
-    )
+    score = w_distance * nearness + w_category * float(same_category) + w_text * text_similarity
     return Likeness(distance_m, same_category, text_similarity, round(score, 4))
