@@ -132,9 +132,14 @@
         body.className = "duplicate__body";
         var link = document.createElement("a");
         link.href = item.url;
+        // Each isolated: a Latin title in an Arabic page keeps its brackets and code in place.
+        var name = document.createElement("bdi");
+        name.dir = "auto";
+        name.textContent = item.title;
         var code = document.createElement("bdi");
+        code.className = "code";
         code.textContent = item.reference;
-        link.append(item.title + " ", "(", code, ")");
+        link.append(name, " (", code, ")");
         var meta = document.createElement("p");
         meta.className = "help duplicate__meta";
         meta.textContent = [

@@ -184,3 +184,15 @@ def test_the_citizen_supports_the_offered_report_instead_of_filing(client, centr
     )
     assert refused.status_code != 200
     assert not Support.objects.filter(complaint=fixed).exists()
+
+
+def test_a_text_in_the_other_script_counts_as_unrelated_not_as_nothing():
+    from issues import duplicates
+
+    same_script, other_script = duplicates.text_similarities(
+        "حفرة كبيرة في الطريق", ["حفرة كبيرة في الطريق قرب المدرسة", "kayna wa7d l7ofra kbira"]
+    )
+
+    assert same_script > 0.5
+    assert other_script == duplicates.cross_script_similarity()
+    assert 0 < other_script < 0.2
