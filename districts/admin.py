@@ -62,6 +62,8 @@ class CategoryAdmin(admin.ModelAdmin):
         "acknowledge_day_kind",
         "answer_within_days",
         "answer_day_kind",
+        "duplicate_radius_metres",
+        "duplicate_window_weeks",
     ]
     list_editable = ["position", "is_active"]
     list_filter = ["acknowledge_day_kind", "answer_day_kind"]
