@@ -25,6 +25,7 @@ SHELL_STATIC = (
     "js/outbox.js",
     "js/casa_map.js",
     "js/report.js",
+    "js/category_suggestion.js",
     "vendor/leaflet/leaflet.css",
     "vendor/leaflet/leaflet.js",
     "vendor/leaflet/images/marker-icon.png",

@@ -57,9 +57,10 @@
           return marker;
         });
         var group = L.featureGroup(markers).addTo(map);
-        panel.dataset.points = String(markers.length);
         if (!bounds && markers.length) bounds = group.getBounds();
-        if (bounds) map.fitBounds(bounds);
+        // At once, not animated: the markers are where they stay when the map says it is ready.
+        if (bounds) map.fitBounds(bounds, { animate: false });
+        panel.dataset.points = String(markers.length);
       });
   });
 })();
